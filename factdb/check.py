@@ -1,0 +1,115 @@
+"""Prove the stored facts match their sources: spans, dates, references and evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
+
+from factdb.models import (
+    FACT_COLUMNS,
+    Base,
+    DateInterval,
+    Evidence,
+    Quantity,
+    Source,
+    Statement,
+)
+
+# Facts whose `text` column must be one of their own evidence spans.
+TEXT_FACTS = (
+    ("dates", DateInterval, "date_id"),
+    ("statements", Statement, "statement_id"),
+    ("quantities", Quantity, "quantity_id"),
+)
+
+
+def check_database(session: Session) -> list[str]:
+    """Every failure found, as a readable line; an empty list means all is well."""
+    return [
+        *_check_sources(session),
+        *_check_spans(session),
+        *_check_text_facts(session),
+        *_check_relative_dates(session),
+        *_check_foreign_keys(session),
+        *_check_every_fact_has_evidence(session),
+    ]
+
+
+def _check_sources(session: Session) -> Iterator[str]:
+    for source in session.scalars(select(Source)):
+        digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        if digest != source.sha256:
+            yield f"source {source.slug!r}: stored sha256 does not match its text"
+
+
+def _check_spans(session: Session) -> Iterator[str]:
+    texts = dict(session.execute(select(Source.id, Source.text)).tuples().all())
+    for row in session.scalars(select(Evidence).order_by(Evidence.id)):
+        text = texts[row.source_id]
+        if not 0 <= row.start_offset < row.end_offset <= len(text):
+            yield f"evidence {row.id}: span [{row.start_offset}, {row.end_offset}) is outside the text"
+        elif text[row.start_offset : row.end_offset] != row.text:
+            yield (
+                f"evidence {row.id}: stored text {row.text!r} differs from the source's "
+                f"{text[row.start_offset : row.end_offset]!r}"
+            )
+
+
+def _check_text_facts(session: Session) -> Iterator[str]:
+    for label, model, column in TEXT_FACTS:
+        has_span = (
+            select(Evidence.id)
+            .where(getattr(Evidence, column) == model.id, Evidence.text == model.text)
+            .exists()
+        )
+        for slug in session.scalars(select(model.slug).where(~has_span)):
+            yield f"{label} {slug!r}: its text is not one of its evidence spans"
+
+
+def _check_relative_dates(session: Session) -> Iterator[str]:
+    anchor = aliased(DateInterval)
+    rows = session.execute(
+        select(DateInterval, anchor).join(anchor, DateInterval.anchor_date_id == anchor.id)
+    ).tuples()
+    for date, anchor_date in rows:
+        start = anchor_date.start_date + dt.timedelta(days=date.offset_days or 0)
+        end = start + dt.timedelta(days=date.length_days - 1)
+        if (date.start_date, date.end_date) != (start, end):
+            yield (
+                f"dates {date.slug!r}: {date.start_date}..{date.end_date} is not "
+                f"{date.offset_days:+d} days from its anchor {anchor_date.slug!r} "
+                f"({anchor_date.start_date}), which gives {start}..{end}"
+            )
+
+
+def _check_foreign_keys(session: Session) -> Iterator[str]:
+    """Dangling references, looked for on every foreign key (SQLite may have had them off)."""
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_key_constraints:
+            (column,) = fk.columns
+            (element,) = fk.elements
+            target = element.column
+            parent = target.table.alias("parent")
+            orphans = session.scalar(
+                select(func.count())
+                .select_from(table.outerjoin(parent, parent.c[target.name] == column))
+                .where(and_(column.is_not(None), parent.c[target.name].is_(None)))
+            )
+            if orphans:
+                yield f"{table.name}.{column.name}: {orphans} rows point to no {target.table.name} row"
+
+
+def _check_every_fact_has_evidence(session: Session) -> Iterator[str]:
+    for column_name in FACT_COLUMNS:
+        column = Evidence.__table__.c[column_name]
+        fact_table = next(iter(column.foreign_keys)).column.table
+        has_evidence = select(Evidence.id).where(column == fact_table.c.id).exists()
+        missing = session.scalars(
+            select(fact_table.c.slug).where(~has_evidence).order_by(fact_table.c.slug)
+        )
+        for slug in missing:
+            yield f"{fact_table.name} {slug!r}: no evidence span"

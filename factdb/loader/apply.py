@@ -1,0 +1,368 @@
+"""Write a checked load plan into the database as an update keyed on natural keys."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from factdb.loader.errors import Problem, SeedError
+from factdb.loader.plan import FACTS_FILE, Plan
+from factdb.loader.search_documents import sync_search_documents
+from factdb.loader.spans import Span
+from factdb.models import (
+    Base,
+    Dataset,
+    DateInterval,
+    Entity,
+    EntityAlias,
+    Event,
+    EventParticipant,
+    EventTopic,
+    Evidence,
+    Position,
+    Quantity,
+    Role,
+    Source,
+    Statement,
+    StatementMention,
+    Topic,
+)
+
+Fact = TypeVar("Fact", DateInterval, Event, Role, Statement, Position, Quantity)
+
+# Per-source facts in the order they are written; deleted in the reverse order.
+SOURCED = (
+    ("dates", DateInterval),
+    ("events", Event),
+    ("roles", Role),
+    ("statements", Statement),
+    ("positions", Position),
+    ("quantities", Quantity),
+)
+
+
+def fold(name: str) -> str:
+    """The key used for case-insensitive, Unicode-aware name matching."""
+    return " ".join(name.casefold().split())
+
+
+def apply_plan(session: Session, plan: Plan) -> dict[str, int]:
+    """Write ``plan`` in the session's transaction; return the number of facts per kind."""
+    writer = _Writer(session, plan)
+    writer.write()
+    if writer.problems:
+        raise SeedError(writer.problems)
+    sync_search_documents(session, writer.source, writer.entities.values())
+    update_content_version(session)
+    return {section: len(items) for section, items in plan.sections.items()}
+
+
+def is_referenced(session: Session, table: Any, row_id: int) -> bool:
+    """Whether any row of any table points at ``row_id`` of ``table``."""
+    for other in Base.metadata.sorted_tables:
+        for fk in other.foreign_keys:
+            if fk.column.table is table:
+                query = select(fk.parent).where(fk.parent == row_id).limit(1)
+                if session.execute(query).first() is not None:
+                    return True
+    return False
+
+
+def update_content_version(session: Session) -> str:
+    """Recompute the dataset's content version from every source's hashes."""
+    rows = session.execute(
+        select(Source.slug, Source.sha256, Source.facts_sha256).order_by(Source.slug)
+    )
+    digest = hashlib.sha256("\n".join(":".join(row) for row in rows).encode()).hexdigest()
+    dataset = session.get(Dataset, 1) or Dataset(id=1)
+    dataset.content_version = digest[:32]
+    session.add(dataset)
+    session.flush()
+    return dataset.content_version
+
+
+class _Writer:
+    def __init__(self, session: Session, plan: Plan) -> None:
+        self.session = session
+        self.plan = plan
+        self.file = str(plan.folder / FACTS_FILE)
+        self.problems: list[Problem] = []
+        self.entities: dict[str, Entity] = {}
+        self.topics: dict[str, Topic] = {}
+        self.rows: dict[str, dict[str, Any]] = {section: {} for section, _ in SOURCED}
+        self.source = self._write_source()
+
+    def write(self) -> None:
+        for item in self.plan.sections["entities"]:
+            self._write_entity(item)
+        for item in self.plan.sections["entities"]:
+            if item["located_in"]:
+                self.entity(item["slug"]).located_in = self.entity(item["located_in"])
+        for item in self.plan.sections["topics"]:
+            self._write_topic(item)
+        self.session.flush()
+        writers: dict[str, Callable[[Any, dict[str, Any]], None]] = {
+            "dates": self._fill_date,
+            "events": self._fill_event,
+            "roles": self._fill_role,
+            "statements": self._fill_statement,
+            "positions": self._fill_position,
+            "quantities": self._fill_quantity,
+        }
+        for section, model in SOURCED:
+            self._write_section(section, model, writers[section])
+            if section == "events":
+                self._link_events()
+        for section, model in reversed(SOURCED):
+            self._delete_removed(section, model)
+        self._forget_dropped(Entity, set(self.entities), "entity_id")
+        self._forget_dropped(Topic, set(self.topics), "topic_id")
+        self.session.flush()
+
+    # -- sources, entities and topics -------------------------------------------------
+
+    def _write_source(self) -> Source:
+        meta = self.plan.source
+        source = self.session.scalar(select(Source).where(Source.slug == meta["slug"]))
+        if source is None:
+            source = Source(slug=meta["slug"])
+            self.session.add(source)
+        source.title = meta["title"]
+        source.text = self.plan.text
+        source.sha256 = self.plan.sha256
+        source.facts_sha256 = self.plan.facts_sha256
+        source.publisher = meta["publisher"]
+        source.url = meta["url"]
+        source.published_on = meta["published_on"]
+        source.year_note = meta["year"]["reason"] if meta["year"] else None
+        self.session.flush()
+        return source
+
+    def entity(self, slug: str) -> Entity:
+        if slug not in self.entities:
+            found = self.session.scalar(select(Entity).where(Entity.slug == slug))
+            if found is None:  # read_plan checked every reference; this is a bug
+                raise LookupError(f"entity {slug!r} vanished during the load")
+            self.entities[slug] = found
+        return self.entities[slug]
+
+    def topic(self, slug: str) -> Topic:
+        if slug not in self.topics:
+            found = self.session.scalar(select(Topic).where(Topic.slug == slug))
+            if found is None:
+                raise LookupError(f"topic {slug!r} vanished during the load")
+            self.topics[slug] = found
+        return self.topics[slug]
+
+    def _match_by_name(self, item: dict[str, Any]) -> Entity | None:
+        """An entity of another source that this one names differently."""
+        keys = {fold(item["name"]), *(fold(alias) for alias in item["aliases"])}
+        alias_owner = select(EntityAlias.entity_id).where(
+            EntityAlias.alias_key.in_(keys), EntityAlias.kind == "alias"
+        )
+        candidates = self.session.scalars(
+            select(Entity).where(
+                Entity.kind == item["kind"],
+                or_(Entity.name_key.in_(keys), Entity.id.in_(alias_owner)),
+            )
+        ).all()
+        return candidates[0] if len(candidates) == 1 else None
+
+    def _write_entity(self, item: dict[str, Any]) -> None:
+        entity = self.session.scalar(select(Entity).where(Entity.slug == item["slug"]))
+        if entity is None:
+            entity = self._match_by_name(item)
+        if entity is None:
+            entity = Entity(slug=item["slug"])
+            self.session.add(entity)
+        if entity.slug == item["slug"]:
+            entity.name = item["name"]
+            entity.name_key = fold(item["name"])
+            entity.kind = item["kind"]
+            entity.description = item["description"]
+        self.entities[item["slug"]] = entity
+        names = [(alias, "alias") for alias in item["aliases"]]
+        if entity.name != item["name"]:
+            names.append((item["name"], "alias"))
+        names += [(metonym, "metonym") for metonym in item["metonyms"]]
+        have = {alias.alias_key for alias in entity.aliases} | {fold(entity.name)}
+        for name, kind in names:
+            if fold(name) not in have:
+                have.add(fold(name))
+                entity.aliases.append(EntityAlias(alias=name, alias_key=fold(name), kind=kind))
+        self._sync_evidence(entity, self.plan.spans[("entities", item["slug"])])
+
+    def _write_topic(self, item: dict[str, Any]) -> None:
+        topic = self.session.scalar(select(Topic).where(Topic.slug == item["slug"]))
+        if topic is None:
+            topic = Topic(slug=item["slug"])
+            self.session.add(topic)
+        topic.name = item["name"]
+        topic.name_key = fold(item["name"])
+        self.topics[item["slug"]] = topic
+        self._sync_evidence(topic, self.plan.spans[("topics", item["slug"])])
+
+    def _sync_evidence(self, fact: Any, spans: list[Span]) -> None:
+        """Make this source's evidence of ``fact`` exactly ``spans``, keeping matching rows."""
+        wanted = {(span.start, span.end): span for span in spans}
+        for row in list(fact.evidence):
+            if row.source_id != self.source.id:
+                continue
+            span = wanted.pop((row.start_offset, row.end_offset), None)
+            if span is None:
+                fact.evidence.remove(row)
+            elif row.text != span.text:
+                row.text = span.text
+        for span in wanted.values():
+            fact.evidence.append(
+                Evidence(
+                    source_id=self.source.id,
+                    start_offset=span.start,
+                    end_offset=span.end,
+                    text=span.text,
+                )
+            )
+
+    # -- facts of this source ---------------------------------------------------------
+
+    def _write_section(
+        self, section: str, model: type[Fact], fill: Callable[[Any, dict[str, Any]], None]
+    ) -> None:
+        existing = {
+            row.slug: row
+            for row in self.session.scalars(select(model).where(model.source_id == self.source.id))
+        }
+        keys = [item["key"] for item in self.plan.sections[section]]
+        taken = dict(
+            self.session.execute(
+                select(model.slug, Source.slug)
+                .join(Source, Source.id == model.source_id)
+                .where(model.slug.in_(keys), model.source_id != self.source.id)
+            ).all()
+        )
+        items = list(enumerate(self.plan.sections[section]))
+        if section == "dates":  # anchors first: intervals were computed in that order
+            order = list(self.plan.intervals)
+            items.sort(key=lambda pair: order.index(pair[1]["key"]))
+        for index, item in items:
+            key = item["key"]
+            if key in taken:
+                label = f"{section}[{index}] {key!r}"
+                message = f"key {key!r} is already used by source {taken[key]!r}"
+                self.problems.append(Problem(self.file, label, "key", message))
+                continue
+            row = existing.get(key)
+            if row is None:
+                row = model(slug=key, source_id=self.source.id)
+                self.session.add(row)
+            self.rows[section][key] = row
+            fill(row, item)
+            self._sync_evidence(row, self.plan.spans[(section, key)])
+        if self.problems:  # later sections would reference the rows that were refused
+            raise SeedError(self.problems)
+        self.session.flush()
+
+    def _link_events(self) -> None:
+        for item in self.plan.sections["events"]:
+            row = self.rows["events"].get(item["key"])
+            if row is not None:
+                row.part_of = self._ref("events", item["part_of"])
+        self.session.flush()
+
+    def _delete_removed(self, section: str, model: type[Fact]) -> None:
+        for row in self.session.scalars(select(model).where(model.source_id == self.source.id)):
+            if row.slug not in self.rows[section]:
+                self.session.delete(row)
+        self.session.flush()
+
+    def _forget_dropped(self, model: type[Entity | Topic], kept: set[str], column: str) -> None:
+        """Drop this source's evidence of entities or topics no longer in the file, and
+        the entities or topics that are then unsupported and unreferenced."""
+        stale = self.session.scalars(
+            select(Evidence)
+            .join(model, getattr(Evidence, column) == model.id)
+            .where(Evidence.source_id == self.source.id, model.slug.not_in(kept))
+        ).all()
+        orphans = {getattr(row, column) for row in stale}
+        for row in stale:
+            self.session.delete(row)
+        self.session.flush()
+        for thing_id in orphans:
+            if not is_referenced(self.session, model.__table__, thing_id):
+                self.session.delete(self.session.get(model, thing_id))
+
+    def _ref(self, section: str, key: str | None) -> Any:
+        return None if key is None else self.rows[section][key]
+
+    def _fill_date(self, row: DateInterval, item: dict[str, Any]) -> None:
+        interval = self.plan.intervals[item["key"]]
+        row.text = self.plan.text_spans[("dates", item["key"])].text
+        row.start_date, row.end_date = interval.start, interval.end
+        row.precision, row.basis = interval.precision, interval.basis
+        row.year_basis = interval.year_basis
+        row.anchor = self._ref("dates", interval.anchor_key)
+        row.offset_days, row.length_days = interval.offset_days, interval.length_days
+        row.note = interval.note
+
+    def _fill_event(self, row: Event, item: dict[str, Any]) -> None:
+        row.kind, row.title = item["kind"], item["title"]
+        row.date = self._ref("dates", item["date"])
+        row.place = self.entity(item["place"]) if item["place"] else None
+        # part_of may name an event later in the file: _link_events sets it.
+        wanted_roles = {self.entity(p["entity"]).id: p["role"] for p in item["participants"]}
+        for participant in list(row.participants):
+            if participant.entity_id not in wanted_roles:
+                row.participants.remove(participant)
+            else:
+                participant.role = wanted_roles.pop(participant.entity_id)
+        for entity_id, role in wanted_roles.items():
+            row.participants.append(EventParticipant(entity_id=entity_id, role=role))
+        wanted_topics = {self.topic(slug).id for slug in item["topics"]}
+        for link in list(row.topics):
+            if link.topic_id not in wanted_topics:
+                row.topics.remove(link)
+            wanted_topics.discard(link.topic_id)
+        row.topics.extend(EventTopic(topic_id=topic_id) for topic_id in sorted(wanted_topics))
+
+    def _fill_role(self, row: Role, item: dict[str, Any]) -> None:
+        row.holder = self.entity(item["holder"])
+        row.title = item["title"]
+        row.organization = self.entity(item["organization"]) if item["organization"] else None
+        row.date = self._ref("dates", item["date"])
+
+    def _fill_statement(self, row: Statement, item: dict[str, Any]) -> None:
+        row.speaker = self.entity(item["speaker"])
+        row.speaker_text = item["speaker_text"]
+        row.mode = item["mode"]
+        row.text = self.plan.text_spans[("statements", item["key"])].text
+        row.event = self._ref("events", item["event"])
+        row.date = self._ref("dates", item["date"])
+        wanted = {self.entity(slug).id for slug in item["mentions"]}
+        for mention in list(row.mentions):
+            if mention.entity_id not in wanted:
+                row.mentions.remove(mention)
+            wanted.discard(mention.entity_id)
+        row.mentions.extend(StatementMention(entity_id=entity_id) for entity_id in sorted(wanted))
+
+    def _fill_position(self, row: Position, item: dict[str, Any]) -> None:
+        target = item["target"]
+        row.holder = self.entity(item["holder"])
+        row.stance, row.outcome = item["stance"], item["outcome"]
+        row.target_entity = self.entity(target["entity"]) if target.get("entity") else None
+        row.target_topic = self.topic(target["topic"]) if target.get("topic") else None
+        row.description = item["description"]
+        row.statement = self._ref("statements", item["statement"])
+        row.date = self._ref("dates", item["date"])
+
+    def _fill_quantity(self, row: Quantity, item: dict[str, Any]) -> None:
+        subject = item["subject"]
+        row.text = self.plan.text_spans[("quantities", item["key"])].text
+        row.value, row.min_value, row.max_value = item["value"], item["min"], item["max"]
+        row.unit, row.approximate = item["unit"], item["approximate"]
+        row.description = item["description"]
+        row.subject_entity = self.entity(subject["entity"]) if subject.get("entity") else None
+        row.subject_event = self._ref("events", subject.get("event"))

@@ -1,0 +1,39 @@
+"""The relational model of factdb: every table, importable from one place."""
+
+from factdb.models.base import Base
+from factdb.models.core import DateInterval, Entity, EntityAlias, Source, Topic
+from factdb.models.evidence import FACT_COLUMNS, Evidence
+from factdb.models.facts import (
+    Dataset,
+    Event,
+    EventParticipant,
+    EventTopic,
+    Position,
+    Quantity,
+    Role,
+    Statement,
+    StatementMention,
+)
+from factdb.models.search import SEARCH_TYPES, SearchDocument
+
+__all__ = [
+    "FACT_COLUMNS",
+    "SEARCH_TYPES",
+    "Base",
+    "Dataset",
+    "DateInterval",
+    "Entity",
+    "EntityAlias",
+    "Event",
+    "EventParticipant",
+    "EventTopic",
+    "Evidence",
+    "Position",
+    "Quantity",
+    "Role",
+    "SearchDocument",
+    "Source",
+    "Statement",
+    "StatementMention",
+    "Topic",
+]

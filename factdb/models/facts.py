@@ -1,0 +1,193 @@
+"""Facts drawn from one source: roles, events, statements, positions and quantities."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from factdb.models.base import Base, exactly_one, one_of
+from factdb.models.core import DateInterval, Entity, Source, Topic
+from factdb.models.evidence import Evidence
+from factdb.vocabulary import EVENT_KINDS, POSITION_OUTCOMES, STANCES, STATEMENT_MODES
+
+class SourcedFact:
+    """Columns every fact of a source has: its source and a slug unique per kind of fact."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+
+    @declared_attr
+    def source(cls) -> Mapped[Source]:
+        return relationship(Source)
+
+    @declared_attr
+    def evidence(cls) -> Mapped[list[Evidence]]:
+        return relationship(Evidence, cascade="all, delete-orphan", order_by=Evidence.start_offset)
+
+class Role(SourcedFact, Base):
+    """An office or affiliation: its holder, title and organization, when attested."""
+
+    __tablename__ = "roles"
+
+    holder_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    date_id: Mapped[int | None] = mapped_column(ForeignKey("dates.id"), index=True)
+
+    holder: Mapped[Entity] = relationship(foreign_keys=[holder_id])
+    organization: Mapped[Entity | None] = relationship(foreign_keys=[organization_id])
+    date: Mapped[DateInterval | None] = relationship()
+
+class EventParticipant(Base):
+    """An entity taking part in an event, in a role (host, visitor, candidate…)."""
+
+    __tablename__ = "event_participants"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(100))
+
+    entity: Mapped[Entity] = relationship()
+
+class EventTopic(Base):
+    """A topic discussed at, or concerned by, an event."""
+
+    __tablename__ = "event_topics"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True, index=True)
+
+    topic: Mapped[Topic] = relationship()
+
+class Event(SourcedFact, Base):
+    """Something that happened: a meeting, a visit, an election, a strike…"""
+
+    __tablename__ = "events"
+    __table_args__ = (one_of("kind", EVENT_KINDS),)
+
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    date_id: Mapped[int | None] = mapped_column(ForeignKey("dates.id"), index=True)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    part_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+
+    date: Mapped[DateInterval | None] = relationship()
+    place: Mapped[Entity | None] = relationship()
+    part_of: Mapped[Event | None] = relationship(remote_side="Event.id")
+    participants: Mapped[list[EventParticipant]] = relationship(
+        cascade="all, delete-orphan", order_by=EventParticipant.entity_id
+    )
+    topics: Mapped[list[EventTopic]] = relationship(
+        cascade="all, delete-orphan", order_by=EventTopic.topic_id
+    )
+
+class StatementMention(Base):
+    """An entity that a statement mentions."""
+
+    __tablename__ = "statement_mentions"
+
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True, index=True)
+
+    entity: Mapped[Entity] = relationship()
+
+class Statement(SourcedFact, Base):
+    """What someone said, quoted directly, reported, or a paraphrase around a quote."""
+
+    __tablename__ = "statements"
+    __table_args__ = (one_of("mode", STATEMENT_MODES),)
+
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
+    speaker_text: Mapped[str] = mapped_column(
+        String(300), comment="The speaker as the text names it, e.g. Moscow for Russia."
+    )
+    mode: Mapped[str] = mapped_column(String(10), index=True)
+    text: Mapped[str] = mapped_column(Text, comment="The source's own words.")
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    date_id: Mapped[int | None] = mapped_column(ForeignKey("dates.id"), index=True)
+
+    speaker: Mapped[Entity] = relationship()
+    event: Mapped[Event | None] = relationship()
+    date: Mapped[DateInterval | None] = relationship()
+    mentions: Mapped[list[StatementMention]] = relationship(
+        cascade="all, delete-orphan", order_by=StatementMention.entity_id
+    )
+
+class Position(SourcedFact, Base):
+    """A stance of an entity for or against an entity or a topic."""
+
+    __tablename__ = "positions"
+    __table_args__ = (
+        one_of("stance", STANCES),
+        one_of("outcome", POSITION_OUTCOMES),
+        exactly_one(("target_entity_id", "target_topic_id"), name="one_target"),
+    )
+
+    holder_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
+    stance: Mapped[str] = mapped_column(String(20), index=True)
+    target_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    target_topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    description: Mapped[str] = mapped_column(Text)
+    statement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statements.id", ondelete="SET NULL"), index=True
+    )
+    date_id: Mapped[int | None] = mapped_column(ForeignKey("dates.id"), index=True)
+
+    holder: Mapped[Entity] = relationship(foreign_keys=[holder_id])
+    target_entity: Mapped[Entity | None] = relationship(foreign_keys=[target_entity_id])
+    target_topic: Mapped[Topic | None] = relationship()
+    statement: Mapped[Statement | None] = relationship()
+    date: Mapped[DateInterval | None] = relationship()
+
+class Quantity(SourcedFact, Base):
+    """A number in the text: its value or range, unit, and the fact it describes."""
+
+    __tablename__ = "quantities"
+    __table_args__ = (
+        exactly_one(("subject_entity_id", "subject_event_id"), name="one_subject"),
+        CheckConstraint(
+            "value IS NOT NULL OR min_value IS NOT NULL OR max_value IS NOT NULL",
+            name="has_value",
+        ),
+        CheckConstraint(
+            "min_value IS NULL OR max_value IS NULL OR min_value <= max_value", name="range_order"
+        ),
+    )
+
+    text: Mapped[str] = mapped_column(String(300), comment="The quantity as written.")
+    value: Mapped[float | None] = mapped_column(Float)
+    min_value: Mapped[float | None] = mapped_column(Float)
+    max_value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(50), index=True)
+    approximate: Mapped[bool] = mapped_column(Boolean)
+    description: Mapped[str] = mapped_column(Text)
+    subject_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    subject_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+
+    subject_entity: Mapped[Entity | None] = relationship()
+    subject_event: Mapped[Event | None] = relationship()
+
+class Dataset(Base):
+    """A single row whose content_version changes whenever loaded content changes."""
+
+    __tablename__ = "dataset"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_version: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,74 @@
+"""Alembic environment: the URL comes from FACTDB_DATABASE_URL, never from a file."""
+
+from alembic import context
+from sqlalchemy import pool
+
+from factdb.config import database_url
+from factdb.db import make_engine
+from factdb.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+# Objects the migrations make per engine, outside the models: FTS5's tables and
+# PostgreSQL's generated tsvector column. Autogenerate and `alembic check` skip them.
+ENGINE_OWN_TABLES = ("search_fts",)
+ENGINE_OWN_COLUMNS = {("search_documents", "document")}
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    if type_ == "table" and name.startswith(ENGINE_OWN_TABLES):
+        return False
+    if type_ == "column" and (obj.table.name, name) in ENGINE_OWN_COLUMNS:
+        return False
+    if type_ == "index" and name == "ix_search_documents_document":
+        return False
+    return True
+
+
+def url() -> str:
+    # Commands that build a Config themselves (tests, factdb db) pass the URL along.
+    return config.attributes.get("database_url") or database_url()
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_object,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(url(), poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        _run(connection)
+    engine.dispose()
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_object,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
