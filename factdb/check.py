@@ -51,7 +51,8 @@ def _check_spans(session: Session) -> Iterator[str]:
     for row in session.scalars(select(Evidence).order_by(Evidence.id)):
         text = texts[row.source_id]
         if not 0 <= row.start_offset < row.end_offset <= len(text):
-            yield f"evidence {row.id}: span [{row.start_offset}, {row.end_offset}) is outside the text"
+            span = f"[{row.start_offset}, {row.end_offset})"
+            yield f"evidence {row.id}: span {span} is outside the text"
         elif text[row.start_offset : row.end_offset] != row.text:
             yield (
                 f"evidence {row.id}: stored text {row.text!r} differs from the source's "
@@ -100,7 +101,8 @@ def _check_foreign_keys(session: Session) -> Iterator[str]:
                 .where(and_(column.is_not(None), parent.c[target.name].is_(None)))
             )
             if orphans:
-                yield f"{table.name}.{column.name}: {orphans} rows point to no {target.table.name} row"
+                where = f"{table.name}.{column.name}"
+                yield f"{where}: {orphans} rows point to no {target.table.name} row"
 
 
 def _check_every_fact_has_evidence(session: Session) -> Iterator[str]:

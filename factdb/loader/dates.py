@@ -53,8 +53,18 @@ def calendar_interval(
         if part is not None:
             first, last = MONTH_PARTS[part]
             start = dt.date(year, when.month, first)
-            return start, dt.date(year, when.month, min(last, last_day)), "part_of_month", year_basis
-        return dt.date(year, when.month, 1), dt.date(year, when.month, last_day), "month", year_basis
+            return (
+                start,
+                dt.date(year, when.month, min(last, last_day)),
+                "part_of_month",
+                year_basis,
+            )
+        return (
+            dt.date(year, when.month, 1),
+            dt.date(year, when.month, last_day),
+            "month",
+            year_basis,
+        )
     except ValueError as error:
         raise DateError(field, f"impossible date: {error}") from None
 

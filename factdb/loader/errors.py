@@ -46,7 +46,9 @@ def fact_label(raw: Any, section: str, index: int | None) -> str:
     return label
 
 
-def flatten_messages(messages: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def flatten_messages(
+    messages: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Walk marshmallow's nested error dict, yielding (path, message)."""
     if isinstance(messages, dict):
         for name, inner in messages.items():

@@ -17,7 +17,16 @@ from factdb.loader.schemas import Excerpt, facts_file_schema
 from factdb.loader.spans import ExcerptError, Span, locate
 
 FACTS_FILE = "facts.yaml"
-SECTIONS = ("entities", "topics", "dates", "events", "roles", "statements", "positions", "quantities")
+SECTIONS = (
+    "entities",
+    "topics",
+    "dates",
+    "events",
+    "roles",
+    "statements",
+    "positions",
+    "quantities",
+)
 SINGULAR = {
     "entities": "entity",
     "topics": "topic",

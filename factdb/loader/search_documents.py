@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from factdb.models import Entity, Event, Position, SearchDocument, Source, Statement
 
 DocumentKey = tuple[str, int]
-DocumentText = tuple[int | None, str, str]  # source_id, title, body
+DocumentText = tuple[int | None, str, str, str]  # source_id, slug, title, body
 
 
 def _event_text(event: Event) -> tuple[str, str]:
@@ -29,21 +29,22 @@ def _position_text(position: Position) -> tuple[str, str]:
     return title, position.description
 
 
-def documents_for(session: Session, source: Source, entities: Iterable[Entity]) -> dict[
-    DocumentKey, DocumentText
-]:
+def documents_for(
+    session: Session, source: Source, entities: Iterable[Entity]
+) -> dict[DocumentKey, DocumentText]:
     """The search documents that the facts of ``source`` and ``entities`` should have."""
     wanted: dict[DocumentKey, DocumentText] = {}
     for entity in entities:
         aliases = " ".join(alias.alias for alias in entity.aliases)
-        wanted[("entity", entity.id)] = (None, entity.name, f"{entity.description} {aliases}")
+        body = f"{entity.description} {aliases}"
+        wanted[("entity", entity.id)] = (None, entity.slug, entity.name, body)
     for event in session.scalars(select(Event).where(Event.source_id == source.id)):
-        wanted[("event", event.id)] = (source.id, *_event_text(event))
+        wanted[("event", event.id)] = (source.id, event.slug, *_event_text(event))
     for statement in session.scalars(select(Statement).where(Statement.source_id == source.id)):
         title = f"{statement.speaker.name} ({statement.speaker_text})"
-        wanted[("statement", statement.id)] = (source.id, title, statement.text)
+        wanted[("statement", statement.id)] = (source.id, statement.slug, title, statement.text)
     for position in session.scalars(select(Position).where(Position.source_id == source.id)):
-        wanted[("position", position.id)] = (source.id, *_position_text(position))
+        wanted[("position", position.id)] = (source.id, position.slug, *_position_text(position))
     return wanted
 
 
@@ -64,12 +65,17 @@ def sync_search_documents(session: Session, source: Source, entities: Iterable[E
         text = wanted.pop((document.fact_type, document.fact_id), None)
         if text is None:
             session.delete(document)
-        elif text != (document.source_id, document.title, document.body):
-            document.source_id, document.title, document.body = text
-    for (fact_type, fact_id), (source_id, title, body) in wanted.items():
+        elif text != (document.source_id, document.slug, document.title, document.body):
+            document.source_id, document.slug, document.title, document.body = text
+    for (fact_type, fact_id), (source_id, slug, title, body) in wanted.items():
         session.add(
             SearchDocument(
-                fact_type=fact_type, fact_id=fact_id, source_id=source_id, title=title, body=body
+                fact_type=fact_type,
+                fact_id=fact_id,
+                source_id=source_id,
+                slug=slug,
+                title=title,
+                body=body,
             )
         )
     session.flush()

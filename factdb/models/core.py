@@ -61,7 +61,7 @@ class Entity(Base):
     aliases: Mapped[list[EntityAlias]] = relationship(
         back_populates="entity", cascade="all, delete-orphan", order_by="EntityAlias.id"
     )
-    located_in: Mapped[Entity | None] = relationship(remote_side=[id])
+    located_in: Mapped[Entity | None] = relationship(remote_side="Entity.id")
     evidence: Mapped[list[Evidence]] = relationship(
         cascade="all, delete-orphan", order_by="Evidence.start_offset"
     )
@@ -116,9 +116,7 @@ class DateInterval(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(
-        ForeignKey("sources.id", ondelete="CASCADE"), index=True
-    )
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     text: Mapped[str] = mapped_column(String(500), comment="The expression as written.")
     start_date: Mapped[dt.date] = mapped_column(Date)
@@ -134,7 +132,7 @@ class DateInterval(Base):
     note: Mapped[str | None] = mapped_column(Text, comment="Why an inferred date was inferred.")
 
     source: Mapped[Source] = relationship()
-    anchor: Mapped[DateInterval | None] = relationship(remote_side=[id])
+    anchor: Mapped[DateInterval | None] = relationship(remote_side="DateInterval.id")
     evidence: Mapped[list[Evidence]] = relationship(
         cascade="all, delete-orphan", order_by="Evidence.start_offset"
     )

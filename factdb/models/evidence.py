@@ -1,7 +1,7 @@
 """Evidence: the exact characters of a source that a fact rests on."""
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factdb.models.base import Base, exactly_one
 
@@ -47,3 +47,5 @@ class Evidence(Base):
     statement_id: Mapped[int | None] = _fact_fk("statements")
     position_id: Mapped[int | None] = _fact_fk("positions")
     quantity_id: Mapped[int | None] = _fact_fk("quantities")
+
+    source: Mapped["Source"] = relationship(lazy="joined", innerjoin=True)  # noqa: F821

@@ -10,13 +10,12 @@ from factdb.models.core import DateInterval, Entity, Source, Topic
 from factdb.models.evidence import Evidence
 from factdb.vocabulary import EVENT_KINDS, POSITION_OUTCOMES, STANCES, STATEMENT_MODES
 
+
 class SourcedFact:
     """Columns every fact of a source has: its source and a slug unique per kind of fact."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(
-        ForeignKey("sources.id", ondelete="CASCADE"), index=True
-    )
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
 
     @declared_attr
@@ -26,6 +25,7 @@ class SourcedFact:
     @declared_attr
     def evidence(cls) -> Mapped[list[Evidence]]:
         return relationship(Evidence, cascade="all, delete-orphan", order_by=Evidence.start_offset)
+
 
 class Role(SourcedFact, Base):
     """An office or affiliation: its holder, title and organization, when attested."""
@@ -41,6 +41,7 @@ class Role(SourcedFact, Base):
     organization: Mapped[Entity | None] = relationship(foreign_keys=[organization_id])
     date: Mapped[DateInterval | None] = relationship()
 
+
 class EventParticipant(Base):
     """An entity taking part in an event, in a role (host, visitor, candidate…)."""
 
@@ -54,6 +55,7 @@ class EventParticipant(Base):
 
     entity: Mapped[Entity] = relationship()
 
+
 class EventTopic(Base):
     """A topic discussed at, or concerned by, an event."""
 
@@ -65,6 +67,7 @@ class EventTopic(Base):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True, index=True)
 
     topic: Mapped[Topic] = relationship()
+
 
 class Event(SourcedFact, Base):
     """Something that happened: a meeting, a visit, an election, a strike…"""
@@ -89,6 +92,8 @@ class Event(SourcedFact, Base):
     topics: Mapped[list[EventTopic]] = relationship(
         cascade="all, delete-orphan", order_by=EventTopic.topic_id
     )
+    quantities: Mapped[list[Quantity]] = relationship(viewonly=True, order_by="Quantity.id")
+
 
 class StatementMention(Base):
     """An entity that a statement mentions."""
@@ -101,6 +106,7 @@ class StatementMention(Base):
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True, index=True)
 
     entity: Mapped[Entity] = relationship()
+
 
 class Statement(SourcedFact, Base):
     """What someone said, quoted directly, reported, or a paraphrase around a quote."""
@@ -125,6 +131,7 @@ class Statement(SourcedFact, Base):
     mentions: Mapped[list[StatementMention]] = relationship(
         cascade="all, delete-orphan", order_by=StatementMention.entity_id
     )
+
 
 class Position(SourcedFact, Base):
     """A stance of an entity for or against an entity or a topic."""
@@ -152,6 +159,7 @@ class Position(SourcedFact, Base):
     target_topic: Mapped[Topic | None] = relationship()
     statement: Mapped[Statement | None] = relationship()
     date: Mapped[DateInterval | None] = relationship()
+
 
 class Quantity(SourcedFact, Base):
     """A number in the text: its value or range, unit, and the fact it describes."""
@@ -182,6 +190,7 @@ class Quantity(SourcedFact, Base):
 
     subject_entity: Mapped[Entity | None] = relationship()
     subject_event: Mapped[Event | None] = relationship()
+
 
 class Dataset(Base):
     """A single row whose content_version changes whenever loaded content changes."""

@@ -19,6 +19,7 @@ class SearchDocument(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     fact_type: Mapped[str] = mapped_column(String(20))
     fact_id: Mapped[int] = mapped_column(Integer)
+    slug: Mapped[str] = mapped_column(String(200))
     source_id: Mapped[int | None] = mapped_column(
         ForeignKey("sources.id", ondelete="CASCADE"), index=True
     )

@@ -1,0 +1,33 @@
+"""factdb: a structured fact database for news articles, served read-only over REST."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from factdb.config import database_url
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Application factory: the read-only API and the factdb commands."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATABASE_URL=database_url(),
+        # Seconds a request's queries may run before the API answers 503.
+        QUERY_TIMEOUT_SECONDS=5.0,
+        # SQLite VM steps between two checks of that deadline.
+        SQLITE_PROGRESS_STEPS=10_000,
+        # Connections per API worker process (PostgreSQL).
+        POOL_SIZE=4,
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    from factdb import commands
+    from factdb.api import init_app as init_api
+
+    init_api(app)
+    commands.init_app(app)
+    return app

@@ -1,0 +1,156 @@
+"""The read-only REST API under /api/v1: blueprints, errors, caching and headers."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, Response, request
+from flask_smorest import Api
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from factdb.api import database
+from factdb.api.problems import ApiProblem, errors_from_messages, problem_response
+
+API_PREFIX = "/api/v1"
+
+
+class FactdbApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api, answering every HTTP error with problem+json."""
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        data = getattr(error, "data", None) or {}
+        headers = dict(error.get_headers())
+        headers.pop("Content-Type", None)
+        headers.update(data.get("headers") or {})
+        code = error.code or 500
+        title = error.name
+        detail = error.description or title
+        errors = None
+        if "messages" in data or "errors" in data:
+            errors = errors_from_messages(data.get("errors") or data.get("messages"))
+            title, detail = (
+                "Invalid parameter",
+                "; ".join(f"{e['parameter']}: {e['detail']}" for e in errors),
+            )
+            slug = "invalid-parameter"
+        else:
+            slug = title.lower().replace(" ", "-")
+        if code == 405:
+            detail = f"this API is read-only; {request.method} is not allowed here"
+        return problem_response(
+            code, title, detail, slug=slug, errors=errors, headers=headers, instance=request.path
+        )
+
+
+def init_app(app: Flask) -> None:
+    """Wire the API into ``app``."""
+    app.config.setdefault("API_TITLE", "factdb")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    database.init_app(app)
+    api = FactdbApi(app)
+
+    from factdb.api import (
+        entities,
+        events,
+        index,
+        positions,
+        quantities,
+        roles,
+        search,
+        sources,
+        statements,
+        timeline,
+    )
+
+    for module in (
+        index,
+        sources,
+        entities,
+        events,
+        statements,
+        positions,
+        roles,
+        quantities,
+        timeline,
+        search,
+    ):
+        api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+
+    app.register_error_handler(ApiProblem, _problem)
+    app.register_error_handler(OperationalError, _database_error)
+    app.register_error_handler(DBAPIError, _database_error)
+    app.before_request(_not_modified)
+    app.after_request(_headers)
+
+
+def _problem(error: ApiProblem) -> Response:
+    return problem_response(
+        error.status,
+        error.title,
+        error.detail,
+        slug=error.slug,
+        errors=error.errors,
+        instance=request.path,
+    )
+
+
+def _database_error(error: DBAPIError) -> Response:
+    text = str(error.orig).lower()
+    timed_out = "interrupted" in text or "statement timeout" in text or "canceling" in text
+    if timed_out:
+        detail = "the query ran past its time limit and was stopped; narrow the filters"
+        slug = "query-timeout"
+    else:
+        detail = "the database could not answer this request; try again later"
+        slug = "database-unavailable"
+    return problem_response(
+        503,
+        "Service Unavailable",
+        detail,
+        slug=slug,
+        headers={"Retry-After": "1"},
+        instance=request.path,
+    )
+
+
+def _etag() -> str:
+    digest = hashlib.sha256()
+    for part in (database.content_version(), request.full_path, _wants_csv_key()):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _wants_csv_key() -> str:
+    return request.headers.get("Accept", "")
+
+
+def _not_modified() -> Response | None:
+    if request.method not in ("GET", "HEAD") or not request.path.startswith(API_PREFIX):
+        return None
+    if not request.if_none_match or request.url_rule is None:
+        return None
+    etag = _etag()
+    if not request.if_none_match.contains(etag):
+        return None
+    response = Response(status=304)
+    response.set_etag(etag)
+    return response
+
+
+def _headers(response: Response) -> Response:
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and request.path.startswith(API_PREFIX)
+    ):
+        response.set_etag(_etag())
+        response.headers["Cache-Control"] = "public, no-cache"
+    return response

@@ -1,0 +1,241 @@
+"""Collections: filters in, then sorting, keyset paging, facets, CSV and the envelope.
+
+Keyset paging is written here rather than taken from flask-smorest, whose pagination
+is OFFSET-based; cursors must stay cheap on page 1000.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Response, current_app, request, stream_with_context
+from marshmallow import Schema
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.sql import Subquery
+
+from factdb.api import database
+from factdb.api.output import csv_stream, json_response, url_with
+from factdb.api.problems import BadParameter
+from factdb.db import query_deadline
+
+CSV_PAGE = 500
+GroupQuery = Callable[[Subquery], Select[Any]]
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """A sortable expression and the type its cursor values are read back as."""
+
+    expression: ColumnElement[Any]
+    kind: str  # date | int | str | float
+
+
+@dataclass
+class Collection:
+    """What a resource's collection endpoint needs besides its filters."""
+
+    name: str
+    id_column: ColumnElement[int]
+    schema: Schema
+    sort_keys: dict[str, SortKey]
+    default_sort: str
+    group_keys: dict[str, GroupQuery] = field(default_factory=dict)
+    options: tuple[Any, ...] = ()
+    # What the schema dumps from a row: the ORM object, or the row's mapping.
+    row_object: Callable[[Any], Any] = lambda row: row[0]
+
+    def respond(self, query: Select[Any], args: dict[str, Any]) -> Response:
+        if "group_by" in args:
+            return self._facets(query, args)
+        order = parse_sort(self, args.get("sort", self.default_sort))
+        if wants_csv(args):
+            return self._csv(query, order)
+        limit = args["limit"]
+        total = database.session().scalar(
+            select(func.count()).select_from(query.order_by(None).subquery())
+        )
+        page_query = query
+        if "cursor" in args:
+            after = decode_cursor(self, args["cursor"], order)
+            page_query = page_query.where(keyset_after(after))
+        rows = self._fetch(page_query, order, limit + 1)
+        # The cursor holds the sort values of the last row shown.
+        last = rows[limit - 1] if len(rows) > limit else None
+        next_cursor = None if last is None else encode_cursor(order, last[-len(order) :])
+        data = self.schema.dump([self.row_object(row) for row in rows[:limit]], many=True)
+        links = {"self": request.url, "next": url_with(cursor=next_cursor) if next_cursor else None}
+        body = {
+            "data": data,
+            "meta": {"total": total, "limit": limit, "next_cursor": next_cursor},
+            "links": links,
+        }
+        headers = {"Link": f'<{links["next"]}>; rel="next"'} if next_cursor else {}
+        return json_response(body, headers)
+
+    def _fetch(self, query: Select[Any], order: list[tuple[str, bool]], limit: int) -> list[Any]:
+        expressions = [self.sort_keys[name].expression for name, _ in order]
+        ordered = query.add_columns(*expressions).order_by(
+            *(
+                expr.desc() if desc else expr.asc()
+                for expr, (_, desc) in zip(expressions, order, strict=True)
+            )
+        )
+        return list(database.session().execute(ordered.options(*self.options).limit(limit)).all())
+
+    def _csv(self, query: Select[Any], order: list[tuple[str, bool]]) -> Response:
+        timeout = current_app.config["QUERY_TIMEOUT_SECONDS"]
+
+        def objects() -> Iterator[dict[str, Any]]:
+            after: list[Any] | None = None
+            while True:
+                page_query = query
+                if after is not None:
+                    page_query = query.where(keyset_after(self._typed(order, after)))
+                with query_deadline(timeout):  # each page gets the whole time limit
+                    rows = self._fetch(page_query, order, CSV_PAGE)
+                    dumped = self.schema.dump([self.row_object(row) for row in rows], many=True)
+                yield from dumped
+                if len(rows) < CSV_PAGE:
+                    return
+                after = list(rows[-1][-len(order) :])
+
+        return Response(
+            stream_with_context(csv_stream(self.schema, objects())),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'inline; filename="{self.name}.csv"'},
+        )
+
+    def _typed(
+        self, order: list[tuple[str, bool]], values: list[Any]
+    ) -> list[tuple[ColumnElement[Any], bool, Any]]:
+        return [
+            (self.sort_keys[name].expression, desc, value)
+            for (name, desc), value in zip(order, values, strict=True)
+        ]
+
+    def _facets(self, query: Select[Any], args: dict[str, Any]) -> Response:
+        key = args["group_by"]
+        if key not in self.group_keys:
+            raise BadParameter(
+                "group_by", f"unknown key {key!r}; choose from {', '.join(self.group_keys)}"
+            )
+        ids = query.with_only_columns(self.id_column.label("id")).order_by(None).subquery()
+        rows = database.session().execute(self.group_keys[key](ids)).all()
+        data = [{"key": row[0], "label": row[1], "count": row[2]} for row in rows]
+        data.sort(key=lambda item: (-item["count"], str(item["key"])))
+        if wants_csv(args):
+            return Response(csv_stream(None, iter(data)), mimetype="text/csv")
+        body = {
+            "data": data,
+            "meta": {"total": len(data), "group_by": key},
+            "links": {"self": request.url},
+        }
+        return json_response(body, {})
+
+
+def collection_view(
+    collection: Collection,
+) -> Callable[[Callable[..., Select[Any]]], Callable[..., Response]]:
+    """Decorate a view that returns its filtered query; answer with the collection."""
+
+    def decorator(view: Callable[..., Select[Any]]) -> Callable[..., Response]:
+        @wraps(view)
+        def wrapper(args: dict[str, Any]) -> Response:
+            return collection.respond(view(args), args)
+
+        return wrapper
+
+    return decorator
+
+
+def wants_csv(args: dict[str, Any]) -> bool:
+    if "format" in args:
+        return bool(args["format"] == "csv")
+    best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
+    return best == "text/csv"
+
+
+def parse_sort(collection: Collection, text: str) -> list[tuple[str, bool]]:
+    """``-date,id`` -> [("date", True), ("id", False)], always ending with id."""
+    order: list[tuple[str, bool]] = []
+    for part in text.split(","):
+        name = part.strip()
+        desc = name.startswith("-")
+        name = name.lstrip("-+")
+        if name not in collection.sort_keys:
+            choices = ", ".join(collection.sort_keys)
+            raise BadParameter("sort", f"unknown sort key {name!r}; choose from {choices}")
+        if any(existing == name for existing, _ in order):
+            raise BadParameter("sort", f"sort key {name!r} is given twice")
+        order.append((name, desc))
+    if not any(name == "id" for name, _ in order):
+        order.append(("id", False))
+    return order
+
+
+def keyset_after(order_values: list[tuple[ColumnElement[Any], bool, Any]]) -> ColumnElement[bool]:
+    """Rows strictly after the given sort values, in the given directions."""
+    clauses = []
+    for index, (expression, desc, value) in enumerate(order_values):
+        equal = [expr == val for expr, _, val in order_values[:index]]
+        clauses.append(and_(*equal, expression < value if desc else expression > value))
+    return or_(*clauses)
+
+
+def _sort_string(order: list[tuple[str, bool]]) -> str:
+    return ",".join(("-" if desc else "") + name for name, desc in order)
+
+
+def encode_cursor(order: list[tuple[str, bool]], values: Any) -> str:
+    plain = [value.isoformat() if isinstance(value, dt.date) else value for value in values]
+    payload = json.dumps({"s": _sort_string(order), "v": plain}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(
+    collection: Collection, cursor: str, order: list[tuple[str, bool]]
+) -> list[tuple[ColumnElement[Any], bool, Any]]:
+    """The sort values a cursor holds; BadParameter when it is not one of ours."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        if not isinstance(payload, dict) or set(payload) != {"s", "v"}:
+            raise ValueError("not a cursor")
+        if payload["s"] != _sort_string(order):
+            raise BadParameter(
+                "cursor", "the cursor was made for another sort order; drop it or restore that sort"
+            )
+        values = payload["v"]
+        if not isinstance(values, list) or len(values) != len(order):
+            raise ValueError("wrong number of values")
+        typed = [
+            _typed_value(collection.sort_keys[name].kind, value)
+            for (name, _), value in zip(order, values, strict=True)
+        ]
+    except (ValueError, TypeError, binascii.Error, UnicodeError):
+        raise BadParameter(
+            "cursor", "malformed cursor; use the next_cursor of a previous page"
+        ) from None
+    return [
+        (collection.sort_keys[name].expression, desc, value)
+        for (name, desc), value in zip(order, typed, strict=True)
+    ]
+
+
+def _typed_value(kind: str, value: Any) -> Any:
+    if kind == "date" and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == "float" and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if kind == "str" and isinstance(value, str):
+        return value
+    raise ValueError(f"bad {kind} value in cursor")

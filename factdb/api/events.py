@@ -1,0 +1,129 @@
+"""/events: meetings, visits, elections, briefings, strikes…"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.filters import (
+    date_overlaps,
+    resolve_entities,
+    resolve_entity,
+    resolve_slug,
+    text_matches,
+)
+from factdb.api.items import FAR_FUTURE, get_item, grouped, item_response
+from factdb.api.parsing import (
+    Blueprint,
+    CommaSeparated,
+    DateRangeArgs,
+    PageArgs,
+    entity_field,
+    text_field,
+)
+from factdb.api.schemas import EventOut, item_of, page_of
+from factdb.models import DateInterval, Entity, Event, EventParticipant, EventTopic, Source
+from factdb.sql import year_month, year_of
+from factdb.vocabulary import EVENT_KINDS
+
+blp = Blueprint("events", __name__, description="Meetings, visits, elections, strikes…")
+event_out = EventOut()
+
+OPTIONS = (
+    joinedload(Event.date),
+    joinedload(Event.place),
+    joinedload(Event.part_of),
+    joinedload(Event.source),
+    selectinload(Event.evidence),
+    selectinload(Event.participants).joinedload(EventParticipant.entity),
+    selectinload(Event.topics).joinedload(EventTopic.topic),
+    selectinload(Event.quantities),
+)
+
+
+class EventArgs(PageArgs, DateRangeArgs):
+    kind = CommaSeparated(EVENT_KINDS)
+    participant = entity_field("Who took part; repeat to require all of them.", many=True)
+    place = entity_field("Where it happened.")
+    source = text_field("The slug of the source.")
+    q = text_field("Words that must all occur in the event's text (full-text).")
+
+
+def _by_participant(ids: Any) -> Select[Any]:
+    return grouped(
+        Event,
+        ids,
+        Entity.slug,
+        Entity.name,
+        (
+            (EventParticipant, EventParticipant.event_id == Event.id),
+            (Entity, Entity.id == EventParticipant.entity_id),
+        ),
+    )
+
+
+def _by_date(function: Any) -> Any:
+    return lambda ids: grouped(
+        Event,
+        ids,
+        function(DateInterval.start_date),
+        joins=((DateInterval, DateInterval.id == Event.date_id),),
+    )
+
+
+events = Collection(
+    name="events",
+    id_column=Event.id,
+    schema=event_out,
+    sort_keys={
+        "date": SortKey(func.coalesce(DateInterval.start_date, FAR_FUTURE), "date"),
+        "kind": SortKey(Event.kind, "str"),
+        "id": SortKey(Event.id, "int"),
+    },
+    default_sort="date",
+    group_keys={
+        "kind": lambda ids: grouped(Event, ids, Event.kind),
+        "month": _by_date(year_month),
+        "year": _by_date(year_of),
+        "place": lambda ids: grouped(
+            Event, ids, Entity.slug, Entity.name, ((Entity, Entity.id == Event.place_id),)
+        ),
+        "participant": _by_participant,
+        "source": lambda ids: grouped(
+            Event, ids, Source.slug, Source.title, ((Source, Source.id == Event.source_id),)
+        ),
+    },
+    options=OPTIONS,
+)
+
+
+@blp.route("/events")
+@blp.arguments(EventArgs, location="query")
+@blp.response(200, page_of(EventOut))
+@collection_view(events)
+def list_events(args: dict[str, Any]) -> Select[Any]:
+    """Events, in date order by default."""
+    query = select(Event).outerjoin(DateInterval, DateInterval.id == Event.date_id)
+    if "kind" in args:
+        query = query.where(Event.kind.in_(args["kind"]))
+    for entity_id in resolve_entities("participant", args.get("participant", [])):
+        query = query.where(Event.participants.any(EventParticipant.entity_id == entity_id))
+    if "place" in args:
+        query = query.where(Event.place_id == resolve_entity("place", args["place"]))
+    if "source" in args:
+        query = query.where(Event.source_id == resolve_slug("source", Source, args["source"]))
+    if "q" in args:
+        query = query.where(Event.id.in_(text_matches("q", "event", args["q"])))
+    overlap = date_overlaps(DateInterval, args)
+    return query if overlap is None else query.where(overlap)
+
+
+@blp.route("/events/<ref>")
+@blp.response(200, item_of(EventOut))
+def get_event(ref: str) -> Response:
+    """One event, by id or slug, with participants, place, quantities and evidence."""
+    return item_response(event_out, get_item(Event, ref, OPTIONS))

@@ -1,0 +1,116 @@
+"""Filters no library offers: entity names resolved like a person would, date overlap,
+and text search restricted to one kind of fact."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, select
+
+from factdb.api import database
+from factdb.api.problems import BadParameter
+from factdb.loader.apply import fold
+from factdb.models import DateInterval, Entity, EntityAlias, SearchDocument
+from factdb.sql import search_hits, search_words
+
+MAX_SUGGESTIONS = 5
+
+
+def resolve_entity(parameter: str, value: str) -> int:
+    """The id of the entity ``value`` names: its slug, its name, an alias or a metonym.
+
+    Earlier ways of naming win (a slug over an alias), so "Moscow" is the city and not
+    Russia. No match is a 400 with suggestions; a tie is a 400 listing the candidates.
+    """
+    session = database.session()
+    key = fold(value)
+    slug = session.scalar(select(Entity.id).where(Entity.slug == value.strip().lower()))
+    if slug is not None:
+        return slug
+    levels: list[Select[Any]] = [
+        select(Entity.id).where(Entity.name_key == key),
+        select(EntityAlias.entity_id).where(
+            EntityAlias.alias_key == key, EntityAlias.kind == "alias"
+        ),
+        select(EntityAlias.entity_id).where(
+            EntityAlias.alias_key == key, EntityAlias.kind == "metonym"
+        ),
+    ]
+    for level in levels:
+        ids = sorted(set(session.scalars(level)))
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            slugs = list(session.scalars(select(Entity.slug).where(Entity.id.in_(ids))))
+            raise BadParameter(
+                parameter, f"{value!r} names several entities; use a slug", candidates=slugs
+            )
+    raise BadParameter(parameter, f"no entity is named {value!r}", suggestions=_suggestions(key))
+
+
+def _suggestions(key: str) -> list[str]:
+    session = database.session()
+    names: dict[str, str] = {}
+    for slug, name in session.execute(select(Entity.slug, Entity.name)):
+        names[fold(name)] = name
+        names[slug] = name
+    for alias, name in session.execute(
+        select(EntityAlias.alias_key, Entity.name).join(Entity, Entity.id == EntityAlias.entity_id)
+    ):
+        names[alias] = name
+    close = difflib.get_close_matches(key, list(names), n=MAX_SUGGESTIONS * 2, cutoff=0.6)
+    partial = [name for name in names if key and (key in name or name in key)]
+    found: list[str] = []
+    for candidate in [*close, *sorted(partial)]:
+        if names[candidate] not in found:
+            found.append(names[candidate])
+    return found[:MAX_SUGGESTIONS]
+
+
+def resolve_entities(parameter: str, values: list[str]) -> list[int]:
+    return [resolve_entity(parameter, value) for value in values]
+
+
+def date_overlaps(
+    date: type[DateInterval] | Any, args: dict[str, Any]
+) -> ColumnElement[bool] | None:
+    """Facts whose interval overlaps [from, to]; undated facts never match a range."""
+    conditions = []
+    if "date_from" in args:
+        conditions.append(date.end_date >= args["date_from"][0])
+    if "date_to" in args:
+        conditions.append(date.start_date <= args["date_to"][1])
+    return and_(*conditions) if conditions else None
+
+
+def text_matches(parameter: str, fact_type: str, query: str) -> Select[Any]:
+    """Ids of facts of ``fact_type`` whose search document holds every word of ``query``."""
+    words = search_words(query)
+    if not words:
+        raise BadParameter(parameter, "give at least one word to search for")
+    dialect = database.engine().dialect.name
+    hits = search_hits(dialect, words).subquery()
+    return (
+        select(SearchDocument.fact_id)
+        .join(hits, hits.c.id == SearchDocument.id)
+        .where(SearchDocument.fact_type == fact_type)
+    )
+
+
+def contains_folded(column: ColumnElement[str], value: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match on a casefolded key column, LIKE-escaped."""
+    escaped = fold(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")
+
+
+def resolve_slug(parameter: str, model: Any, value: str) -> int:
+    """The id of the ``model`` row with slug ``value``; a 400 with suggestions if none."""
+    session = database.session()
+    found = session.scalar(select(model.id).where(model.slug == value.strip().lower()))
+    if found is not None:
+        return int(found)
+    slugs = list(session.scalars(select(model.slug)))
+    suggestions = difflib.get_close_matches(value.lower(), slugs, n=MAX_SUGGESTIONS, cutoff=0.5)
+    name = model.__tablename__.removesuffix("s")
+    raise BadParameter(parameter, f"no {name} has the slug {value!r}", suggestions=suggestions)

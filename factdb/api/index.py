@@ -1,0 +1,39 @@
+"""/api/v1/: what there is to ask, with an example URL for each resource."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from factdb.api.output import json_response
+from factdb.api.parsing import Blueprint
+from factdb.api.schemas import API_PREFIX
+
+blp = Blueprint("index", __name__, description="The API's table of contents.")
+
+RESOURCES = {
+    "sources": ("Articles with their full text.", "sources"),
+    "entities": ("People, countries, parties, places…", "entities?kind=person"),
+    "events": ("Meetings, visits, elections…", "events?participant=Putin&participant=Netanyahu"),
+    "statements": ("Who said what, quoted or reported.", "statements?speaker=Putin&mode=direct"),
+    "positions": ("Who stands for or against what.", "positions?target=annexation&stance=opposes"),
+    "roles": ("Offices and affiliations.", "roles?holder=Netanyahu"),
+    "quantities": ("Numbers and what they describe.", "quantities?unit=person"),
+    "timeline": ("Every dated fact, in order.", "timeline?from=2019-09-10&to=2019-09-17"),
+    "search": ("Ranked full-text search.", "search?q=security+coordination"),
+    "openapi": ("The OpenAPI document.", "openapi.json"),
+}
+
+
+@blp.route("/")
+def api_index() -> Response:
+    """The resources, each with a description and an example URL."""
+    root = request.host_url.rstrip("/") + API_PREFIX
+    data = {
+        name: {
+            "description": description,
+            "url": f"{root}/{path.split('?')[0]}",
+            "example": f"{root}/{path}",
+        }
+        for name, (description, path) in RESOURCES.items()
+    }
+    return json_response({"data": data}, {})

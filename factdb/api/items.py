@@ -1,0 +1,65 @@
+"""Helpers shared by the resource modules: item lookup and facet queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Response
+from marshmallow import Schema
+from sqlalchemy import ColumnElement, Select, distinct, func, literal, select
+from sqlalchemy.sql import Subquery
+
+from factdb.api import database
+from factdb.api.output import json_response
+from factdb.api.problems import ApiProblem
+
+# Undated facts sort after every dated one (before them in descending order).
+FAR_FUTURE = dt.date(9999, 12, 31)
+UNDATED = "undated"
+SINGULAR = {
+    "sources": "source",
+    "entities": "entity",
+    "events": "event",
+    "statements": "statement",
+    "positions": "position",
+    "roles": "role",
+    "quantities": "quantity",
+}
+
+
+def get_item(model: Any, ref: str, options: tuple[Any, ...] = ()) -> Any:
+    """The row whose id or slug is ``ref``, or a 404 problem."""
+    session = database.session()
+    query = select(model).options(*options)
+    if ref.isdigit() and len(ref) < 18:
+        row = session.scalar(query.where(model.id == int(ref)))
+    else:
+        row = session.scalar(query.where(model.slug == ref))
+    if row is None:
+        name = SINGULAR.get(model.__tablename__, model.__tablename__)
+        raise ApiProblem(404, "Not Found", f"no {name} has the id or slug {ref!r}")
+    return row
+
+
+def item_response(schema: Schema, row: Any) -> Response:
+    return json_response({"data": schema.dump(row)}, {})
+
+
+def grouped(
+    model: Any,
+    ids: Subquery,
+    key: ColumnElement[Any],
+    label: ColumnElement[Any] | None = None,
+    joins: tuple[tuple[Any, Any], ...] = (),
+) -> Select[Any]:
+    """(key, label, count) over the filtered rows, following ``joins`` (outer joins)."""
+    query = select(model).join(ids, ids.c.id == model.id)
+    for target, onclause in joins:
+        query = query.outerjoin(target, onclause)
+    label = key if label is None else label
+    return query.with_only_columns(
+        func.coalesce(key, literal(UNDATED)),
+        func.coalesce(label, literal(UNDATED)),
+        func.count(distinct(model.id)),
+    ).group_by(key, label)

@@ -1,0 +1,137 @@
+"""Strict query-string parsing: unknown parameters and bad values are 400s."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, ClassVar
+
+import flask_smorest
+import marshmallow as ma
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from webargs.flaskparser import FlaskParser
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
+MAX_TEXT = 200
+
+
+class StrictParser(FlaskParser):
+    """webargs' Flask parser, but unknown query parameters raise and errors are 400."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict[str, str | None]] = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": ma.RAISE,
+    }
+
+
+class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
+    """A flask-smorest blueprint using the strict parser."""
+
+    ARGUMENTS_PARSER = StrictParser()
+
+
+class CommaSeparated(fields.String):
+    """``kind=meeting,visit``: values from a vocabulary, OR-ed together."""
+
+    def __init__(self, choices: tuple[str, ...], **kwargs: Any) -> None:
+        self.choices = choices
+        description = "One or more of " + ", ".join(choices) + ", comma-separated (OR)."
+        super().__init__(metadata={"description": description}, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        values = [part.strip() for part in text.split(",")]
+        bad = [part for part in values if part not in self.choices]
+        if bad or not values:
+            unknown = ", ".join(map(repr, bad))
+            raise ValidationError(
+                f"unknown value(s) {unknown}; choose from {', '.join(self.choices)}"
+            )
+        return values
+
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class Period(fields.String):
+    """YYYY, YYYY-MM or YYYY-MM-DD, loaded as the (first day, last day) it covers."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            metadata={"description": "YYYY, YYYY-MM or YYYY-MM-DD", "example": "2019-09"},
+            **kwargs,
+        )
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> tuple[dt.date, dt.date]:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        match = _PERIOD.match(text)
+        if not match:
+            raise ValidationError("must be YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        try:
+            if month is None:
+                return dt.date(year, 1, 1), dt.date(year, 12, 31)
+            if day is None:
+                first = dt.date(year, month, 1)
+                following = dt.date(year + month // 12, month % 12 + 1, 1)
+                return first, following - dt.timedelta(days=1)
+            day_date = dt.date(year, month, day)
+            return day_date, day_date
+        except ValueError:
+            raise ValidationError(f"{text!r} is not a calendar date") from None
+
+
+def text_field(description: str, **kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Length(min=1, max=MAX_TEXT),
+        metadata={"description": description},
+        **kwargs,
+    )
+
+
+def entity_field(description: str, many: bool = False) -> fields.Field:
+    one = text_field(description + " Slug, name or alias, case-insensitive.")
+    return fields.List(one) if many else one
+
+
+class PageArgs(Schema):
+    """Paging, sorting, facets and format: accepted by every collection."""
+
+    limit = fields.Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=validate.Range(1, MAX_LIMIT),
+        metadata={"description": f"Rows per page, 1 to {MAX_LIMIT}."},
+    )
+    cursor = fields.String(
+        validate=validate.Length(min=1, max=1000),
+        metadata={"description": "The opaque next_cursor of the previous page."},
+    )
+    sort = fields.String(
+        validate=validate.Length(min=1, max=MAX_TEXT),
+        metadata={"description": "Sort keys, comma-separated; '-' for descending."},
+    )
+    group_by = fields.String(
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": "Count rows per key instead of listing them."},
+    )
+    format = fields.String(
+        validate=validate.OneOf(("json", "csv")),
+        metadata={"description": "json (default) or csv; Accept: text/csv also works."},
+    )
+
+
+class DateRangeArgs(Schema):
+    """from/to: a fact matches when its date interval overlaps [from, to]."""
+
+    date_from = Period(data_key="from")
+    date_to = Period(data_key="to")
+
+    @validates_schema
+    def from_before_to(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "date_from" in data and "date_to" in data and data["date_from"][0] > data["date_to"][1]:
+            raise ValidationError("from is after to", "from")

@@ -1,0 +1,144 @@
+"""/positions: who stands for or against what."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from flask import Response
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from factdb.api import database
+from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.filters import (
+    contains_folded,
+    date_overlaps,
+    resolve_entity,
+    resolve_slug,
+    text_matches,
+)
+from factdb.api.items import FAR_FUTURE, get_item, grouped, item_response
+from factdb.api.parsing import (
+    Blueprint,
+    CommaSeparated,
+    DateRangeArgs,
+    PageArgs,
+    entity_field,
+    text_field,
+)
+from factdb.api.problems import ApiProblem, BadParameter
+from factdb.api.schemas import PositionOut, item_of, page_of
+from factdb.loader.apply import fold
+from factdb.models import DateInterval, Entity, Position, Source, Topic
+from factdb.vocabulary import STANCES
+
+blp = Blueprint("positions", __name__, description="Stances: who supports or opposes what.")
+position_out = PositionOut()
+
+OPTIONS = (
+    joinedload(Position.holder),
+    joinedload(Position.target_entity),
+    joinedload(Position.target_topic),
+    joinedload(Position.statement),
+    joinedload(Position.date),
+    joinedload(Position.source),
+    selectinload(Position.evidence),
+)
+
+
+class PositionArgs(PageArgs, DateRangeArgs):
+    holder = entity_field("Who holds the stance.")
+    stance = CommaSeparated(STANCES)
+    target = text_field(
+        "What the stance is about: an entity (slug, name or alias), or a topic's slug "
+        "or words of its name, e.g. annexation."
+    )
+    source = text_field("The slug of the source.")
+    q = text_field("Words that must all occur in the position's text (full-text).")
+
+
+def _target_condition(value: str) -> ColumnElement[bool]:
+    """Positions about ``value``: a topic slug or name, an entity, or words of topic names."""
+    session = database.session()
+    key = fold(value)
+    topic = session.scalar(
+        select(Topic.id).where(or_(Topic.slug == value.strip().lower(), Topic.name_key == key))
+    )
+    if topic is not None:
+        return Position.target_topic_id == topic
+    try:
+        return Position.target_entity_id == resolve_entity("target", value)
+    except ApiProblem as no_entity:
+        topics = list(
+            session.scalars(select(Topic.id).where(contains_folded(Topic.name_key, value)))
+        )
+        if topics:
+            return Position.target_topic_id.in_(topics)
+        names = list(session.scalars(select(Topic.name)))
+        close = difflib.get_close_matches(value, names, n=3, cutoff=0.5)
+        suggestions = (no_entity.errors or [{}])[0].get("suggestions", []) + close
+        raise BadParameter(
+            "target", f"no entity or topic is named {value!r}", suggestions=suggestions
+        ) from None
+
+
+positions = Collection(
+    name="positions",
+    id_column=Position.id,
+    schema=position_out,
+    sort_keys={
+        "date": SortKey(func.coalesce(DateInterval.start_date, FAR_FUTURE), "date"),
+        "stance": SortKey(Position.stance, "str"),
+        "id": SortKey(Position.id, "int"),
+    },
+    default_sort="date",
+    group_keys={
+        "holder": lambda ids: grouped(
+            Position, ids, Entity.slug, Entity.name, ((Entity, Entity.id == Position.holder_id),)
+        ),
+        "stance": lambda ids: grouped(Position, ids, Position.stance),
+        "target": lambda ids: grouped(
+            Position,
+            ids,
+            func.coalesce(Entity.slug, Topic.slug),
+            func.coalesce(Entity.name, Topic.name),
+            (
+                (Entity, Entity.id == Position.target_entity_id),
+                (Topic, Topic.id == Position.target_topic_id),
+            ),
+        ),
+        "source": lambda ids: grouped(
+            Position, ids, Source.slug, Source.title, ((Source, Source.id == Position.source_id),)
+        ),
+    },
+    options=OPTIONS,
+)
+
+
+@blp.route("/positions")
+@blp.arguments(PositionArgs, location="query")
+@blp.response(200, page_of(PositionOut))
+@collection_view(positions)
+def list_positions(args: dict[str, Any]) -> Select[Any]:
+    """Positions, in date order by default (undated ones last)."""
+    query = select(Position).outerjoin(DateInterval, DateInterval.id == Position.date_id)
+    if "holder" in args:
+        query = query.where(Position.holder_id == resolve_entity("holder", args["holder"]))
+    if "stance" in args:
+        query = query.where(Position.stance.in_(args["stance"]))
+    if "target" in args:
+        query = query.where(_target_condition(args["target"]))
+    if "source" in args:
+        query = query.where(Position.source_id == resolve_slug("source", Source, args["source"]))
+    if "q" in args:
+        query = query.where(Position.id.in_(text_matches("q", "position", args["q"])))
+    overlap = date_overlaps(DateInterval, args)
+    return query if overlap is None else query.where(overlap)
+
+
+@blp.route("/positions/<ref>")
+@blp.response(200, item_of(PositionOut))
+def get_position(ref: str) -> Response:
+    """One position, by id or slug."""
+    return item_response(position_out, get_item(Position, ref, OPTIONS))

@@ -1,0 +1,83 @@
+"""/quantities: the numbers of the text, with their units and subjects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from factdb.api import database
+from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.filters import resolve_entity
+from factdb.api.items import get_item, grouped, item_response
+from factdb.api.parsing import Blueprint, PageArgs, text_field
+from factdb.api.problems import BadParameter
+from factdb.api.schemas import QuantityOut, item_of, page_of
+from factdb.models import Event, Quantity
+
+blp = Blueprint("quantities", __name__, description="Numbers, units and what they describe.")
+quantity_out = QuantityOut()
+
+OPTIONS = (
+    joinedload(Quantity.subject_entity),
+    joinedload(Quantity.subject_event),
+    joinedload(Quantity.source),
+    selectinload(Quantity.evidence),
+)
+
+
+class QuantityArgs(PageArgs):
+    subject = text_field("What the number describes: an event slug, or an entity's name.")
+    unit = text_field("The unit, e.g. person, hour, day.")
+
+
+quantities = Collection(
+    name="quantities",
+    id_column=Quantity.id,
+    schema=quantity_out,
+    sort_keys={
+        "value": SortKey(Quantity.value, "float"),
+        "unit": SortKey(Quantity.unit, "str"),
+        "id": SortKey(Quantity.id, "int"),
+    },
+    default_sort="id",
+    group_keys={"unit": lambda ids: grouped(Quantity, ids, Quantity.unit)},
+    options=OPTIONS,
+)
+
+
+@blp.route("/quantities")
+@blp.arguments(QuantityArgs, location="query")
+@blp.response(200, page_of(QuantityOut))
+@collection_view(quantities)
+def list_quantities(args: dict[str, Any]) -> Select[Any]:
+    """Quantities."""
+    query = select(Quantity)
+    if "subject" in args:
+        event_id = _event_id(args["subject"])
+        if event_id is not None:
+            query = query.where(Quantity.subject_event_id == event_id)
+        else:
+            entity_id = resolve_entity("subject", args["subject"])
+            query = query.where(Quantity.subject_entity_id == entity_id)
+    if "unit" in args:
+        units = set(database.session().scalars(select(Quantity.unit).distinct()))
+        if args["unit"] not in units:
+            raise BadParameter(
+                "unit", f"no quantity has the unit {args['unit']!r}", units=sorted(units)
+            )
+        query = query.where(Quantity.unit == args["unit"])
+    return query
+
+
+def _event_id(slug: str) -> int | None:
+    return database.session().scalar(select(Event.id).where(Event.slug == slug.strip().lower()))
+
+
+@blp.route("/quantities/<ref>")
+@blp.response(200, item_of(QuantityOut))
+def get_quantity(ref: str) -> Response:
+    """One quantity, by id or slug."""
+    return item_response(quantity_out, get_item(Quantity, ref, OPTIONS))

@@ -1,0 +1,76 @@
+"""/roles: offices and affiliations, with their holders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.filters import contains_folded, resolve_entity
+from factdb.api.items import get_item, grouped, item_response
+from factdb.api.parsing import Blueprint, PageArgs, entity_field, text_field
+from factdb.api.schemas import RoleOut, item_of, page_of
+from factdb.models import Entity, Role
+
+blp = Blueprint("roles", __name__, description="Offices and affiliations.")
+role_out = RoleOut()
+
+OPTIONS = (
+    joinedload(Role.holder),
+    joinedload(Role.organization),
+    joinedload(Role.date),
+    joinedload(Role.source),
+    selectinload(Role.evidence),
+)
+
+
+class RoleArgs(PageArgs):
+    holder = entity_field("Who holds the office.")
+    organization = entity_field("The country, party or organization of the office.")
+    q = text_field("Part of the title, case-insensitive.")
+
+
+roles = Collection(
+    name="roles",
+    id_column=Role.id,
+    schema=role_out,
+    sort_keys={"title": SortKey(Role.title, "str"), "id": SortKey(Role.id, "int")},
+    default_sort="id",
+    group_keys={
+        "holder": lambda ids: grouped(
+            Role, ids, Entity.slug, Entity.name, ((Entity, Entity.id == Role.holder_id),)
+        ),
+        "organization": lambda ids: grouped(
+            Role, ids, Entity.slug, Entity.name, ((Entity, Entity.id == Role.organization_id),)
+        ),
+        "title": lambda ids: grouped(Role, ids, Role.title),
+    },
+    options=OPTIONS,
+)
+
+
+@blp.route("/roles")
+@blp.arguments(RoleArgs, location="query")
+@blp.response(200, page_of(RoleOut))
+@collection_view(roles)
+def list_roles(args: dict[str, Any]) -> Select[Any]:
+    """Offices and affiliations."""
+    query = select(Role)
+    if "holder" in args:
+        query = query.where(Role.holder_id == resolve_entity("holder", args["holder"]))
+    if "organization" in args:
+        organization = resolve_entity("organization", args["organization"])
+        query = query.where(Role.organization_id == organization)
+    if "q" in args:
+        query = query.where(contains_folded(func.lower(Role.title), args["q"]))
+    return query
+
+
+@blp.route("/roles/<ref>")
+@blp.response(200, item_of(RoleOut))
+def get_role(ref: str) -> Response:
+    """One role, by id or slug."""
+    return item_response(role_out, get_item(Role, ref, OPTIONS))

@@ -1,0 +1,236 @@
+"""Response shapes: the single source of the JSON, the CSV columns and the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from marshmallow import Schema, fields, post_dump
+
+API_PREFIX = "/api/v1"
+
+
+def item_url(resource: str, slug: str) -> str:
+    """The absolute URL of an item."""
+    return f"{request.host_url.rstrip('/')}{API_PREFIX}/{resource}/{slug}"
+
+
+def url_field(resource: str) -> fields.Function:
+    return fields.Function(lambda obj: item_url(resource, obj.slug))
+
+
+class DateOut(Schema):
+    start = fields.Date(attribute="start_date")
+    end = fields.Date(attribute="end_date")
+    precision = fields.String()
+    text = fields.String(metadata={"description": "The expression as written."})
+    basis = fields.String(metadata={"description": "explicit, relative or inferred"})
+    year_basis = fields.String(metadata={"description": "explicit, or inferred (see source)"})
+
+
+class EvidenceOut(Schema):
+    source = fields.Function(lambda evidence: evidence.source.slug)
+    start = fields.Integer(attribute="start_offset")
+    end = fields.Integer(attribute="end_offset")
+    text = fields.String()
+
+
+class EntityRef(Schema):
+    slug = fields.String()
+    name = fields.String()
+    url = url_field("entities")
+
+
+class TopicRef(Schema):
+    slug = fields.String()
+    name = fields.String()
+
+
+class EventRef(Schema):
+    slug = fields.String()
+    title = fields.String()
+    url = url_field("events")
+
+
+class StatementRef(Schema):
+    slug = fields.String()
+    text = fields.String()
+    url = url_field("statements")
+
+
+class FactOut(Schema):
+    """Fields every fact of a source has."""
+
+    id = fields.Integer()
+    slug = fields.String()
+    source = fields.Function(lambda fact: fact.source.slug)
+    url = fields.Method("_url")
+    evidence = fields.List(fields.Nested(EvidenceOut))
+
+    resource = ""
+
+    def _url(self, fact: Any) -> str:
+        return item_url(self.resource, fact.slug)
+
+    @post_dump
+    def _provenance_last(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        # Subclass fields come after inherited ones; a reader wants the fact first.
+        for name in ("source", "evidence", "url"):
+            if name in data:
+                data[name] = data.pop(name)
+        return data
+
+
+class QuantityFields(Schema):
+    text = fields.String(metadata={"description": "The quantity as written."})
+    value = fields.Float(allow_none=True)
+    min = fields.Float(attribute="min_value", allow_none=True)
+    max = fields.Float(attribute="max_value", allow_none=True)
+    unit = fields.String()
+    approximate = fields.Boolean()
+    description = fields.String()
+
+
+class QuantityOut(FactOut, QuantityFields):
+    resource = "quantities"
+    subject = fields.Method("_subject")
+
+    def _subject(self, quantity: Any) -> dict[str, Any]:
+        if quantity.subject_entity is not None:
+            entity = quantity.subject_entity
+            return {"type": "entity", "slug": entity.slug, "name": entity.name}
+        event = quantity.subject_event
+        return {"type": "event", "slug": event.slug, "name": event.title}
+
+
+class EventQuantityOut(QuantityFields):
+    """A quantity as embedded in its event."""
+
+    slug = fields.String()
+    url = url_field("quantities")
+
+
+class ParticipantOut(Schema):
+    slug = fields.Function(lambda p: p.entity.slug)
+    name = fields.Function(lambda p: p.entity.name)
+    role = fields.String()
+
+
+class EventOut(FactOut):
+    resource = "events"
+    kind = fields.String()
+    title = fields.String()
+    date = fields.Nested(DateOut, allow_none=True)
+    place = fields.Nested(EntityRef, allow_none=True)
+    part_of = fields.Nested(EventRef, allow_none=True)
+    participants = fields.List(fields.Nested(ParticipantOut))
+    topics = fields.Function(
+        lambda e: [{"slug": t.topic.slug, "name": t.topic.name} for t in e.topics]
+    )
+    quantities = fields.List(fields.Nested(EventQuantityOut))
+
+
+class StatementOut(FactOut):
+    resource = "statements"
+    speaker = fields.Nested(EntityRef)
+    speaker_text = fields.String(metadata={"description": "The speaker as the text names it."})
+    mode = fields.String(metadata={"description": "direct, indirect or mixed"})
+    text = fields.String()
+    event = fields.Nested(EventRef, allow_none=True)
+    date = fields.Nested(DateOut, allow_none=True)
+    mentions = fields.Function(lambda s: [EntityRef().dump(m.entity) for m in s.mentions])
+
+
+class PositionOut(FactOut):
+    resource = "positions"
+    holder = fields.Nested(EntityRef)
+    stance = fields.String()
+    target = fields.Method("_target")
+    outcome = fields.String(allow_none=True)
+    description = fields.String()
+    statement = fields.Nested(StatementRef, allow_none=True)
+    date = fields.Nested(DateOut, allow_none=True)
+
+    def _target(self, position: Any) -> dict[str, Any]:
+        if position.target_entity is not None:
+            return {"type": "entity", **EntityRef().dump(position.target_entity)}
+        return {"type": "topic", **TopicRef().dump(position.target_topic)}
+
+
+class RoleOut(FactOut):
+    resource = "roles"
+    holder = fields.Nested(EntityRef)
+    title = fields.String()
+    organization = fields.Nested(EntityRef, allow_none=True)
+    date = fields.Nested(DateOut, allow_none=True)
+
+
+class AliasOut(Schema):
+    alias = fields.String()
+    kind = fields.String(metadata={"description": "alias, or metonym (a name standing for it)"})
+
+
+class EntityOut(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    description = fields.String()
+    located_in = fields.Nested(EntityRef, allow_none=True)
+    aliases = fields.List(fields.Nested(AliasOut))
+    url = url_field("entities")
+
+
+class SourceOut(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    title = fields.String()
+    publisher = fields.String(allow_none=True)
+    article_url = fields.String(attribute="url", allow_none=True)
+    published_on = fields.Date(allow_none=True)
+    sha256 = fields.String()
+    year_note = fields.String(allow_none=True)
+    length = fields.Function(lambda source: len(source.text))
+    url = url_field("sources")
+
+
+class PageMeta(Schema):
+    total = fields.Integer(
+        metadata={"description": "Rows matching the filters (groups for group_by)."}
+    )
+    limit = fields.Integer()
+    next_cursor = fields.String(allow_none=True)
+    group_by = fields.String()
+
+
+class Links(Schema):
+    self = fields.String()
+    next = fields.String(allow_none=True)
+
+
+class FacetOut(Schema):
+    key = fields.Raw(metadata={"description": "The group's key: a slug or a value."})
+    label = fields.Raw()
+    count = fields.Integer()
+
+
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The collection envelope around ``item`` (or facet counts with group_by)."""
+    name = item.__name__.removesuffix("Out") + "Page"
+    return Schema.from_dict(
+        {
+            "data": fields.List(
+                fields.Nested(item),
+                metadata={"description": "The rows; with group_by, {key, label, count} per group."},
+            ),
+            "meta": fields.Nested(PageMeta),
+            "links": fields.Nested(Links),
+        },
+        name=name,
+    )
+
+
+def item_of(item: type[Schema]) -> type[Schema]:
+    """The envelope around one item."""
+    name = item.__name__.removesuffix("Out") + "Item"
+    return Schema.from_dict({"data": fields.Nested(item)}, name=name)

@@ -1,0 +1,49 @@
+"""/sources: the articles, with their full text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from marshmallow import fields
+from sqlalchemy import Select, select
+
+from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.items import get_item, item_response
+from factdb.api.parsing import Blueprint, PageArgs
+from factdb.api.schemas import SourceOut, item_of, page_of
+from factdb.models import Source
+
+blp = Blueprint("sources", __name__, description="Articles, stored verbatim.")
+
+
+class SourceDetailOut(SourceOut):
+    text = fields.String(metadata={"description": "The full text; offsets index into it."})
+
+
+source_out = SourceOut()
+source_detail_out = SourceDetailOut()
+
+sources = Collection(
+    name="sources",
+    id_column=Source.id,
+    schema=source_out,
+    sort_keys={"slug": SortKey(Source.slug, "str"), "id": SortKey(Source.id, "int")},
+    default_sort="id",
+)
+
+
+@blp.route("/sources")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(SourceOut))
+@collection_view(sources)
+def list_sources(args: dict[str, Any]) -> Select[Any]:
+    """Sources (without their text; fetch one for it)."""
+    return select(Source)
+
+
+@blp.route("/sources/<ref>")
+@blp.response(200, item_of(SourceDetailOut))
+def get_source(ref: str) -> Response:
+    """One source, by id or slug, with its full text."""
+    return item_response(source_detail_out, get_item(Source, ref))

@@ -1,0 +1,113 @@
+"""/statements: what someone said, quoted directly, reported, or mixed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.filters import (
+    date_overlaps,
+    resolve_entities,
+    resolve_entity,
+    resolve_slug,
+    text_matches,
+)
+from factdb.api.items import FAR_FUTURE, get_item, grouped, item_response
+from factdb.api.parsing import (
+    Blueprint,
+    CommaSeparated,
+    DateRangeArgs,
+    PageArgs,
+    entity_field,
+    text_field,
+)
+from factdb.api.schemas import StatementOut, item_of, page_of
+from factdb.models import DateInterval, Entity, Event, Source, Statement, StatementMention
+from factdb.sql import year_month
+from factdb.vocabulary import STATEMENT_MODES
+
+blp = Blueprint("statements", __name__, description="What someone said, quoted or reported.")
+statement_out = StatementOut()
+
+OPTIONS = (
+    joinedload(Statement.speaker),
+    joinedload(Statement.event),
+    joinedload(Statement.date),
+    joinedload(Statement.source),
+    selectinload(Statement.evidence),
+    selectinload(Statement.mentions).joinedload(StatementMention.entity),
+)
+
+
+class StatementArgs(PageArgs, DateRangeArgs):
+    speaker = entity_field("Who said it.")
+    mentions = entity_field("An entity it mentions; repeat to require several.", many=True)
+    event = text_field("The slug of the event where it was said.")
+    mode = CommaSeparated(STATEMENT_MODES)
+    source = text_field("The slug of the source.")
+    q = text_field("Words that must all occur in the statement (full-text).")
+
+
+statements = Collection(
+    name="statements",
+    id_column=Statement.id,
+    schema=statement_out,
+    sort_keys={
+        "date": SortKey(func.coalesce(DateInterval.start_date, FAR_FUTURE), "date"),
+        "id": SortKey(Statement.id, "int"),
+    },
+    default_sort="date",
+    group_keys={
+        "speaker": lambda ids: grouped(
+            Statement, ids, Entity.slug, Entity.name, ((Entity, Entity.id == Statement.speaker_id),)
+        ),
+        "mode": lambda ids: grouped(Statement, ids, Statement.mode),
+        "event": lambda ids: grouped(
+            Statement, ids, Event.slug, Event.title, ((Event, Event.id == Statement.event_id),)
+        ),
+        "month": lambda ids: grouped(
+            Statement,
+            ids,
+            year_month(DateInterval.start_date),
+            joins=((DateInterval, DateInterval.id == Statement.date_id),),
+        ),
+        "source": lambda ids: grouped(
+            Statement, ids, Source.slug, Source.title, ((Source, Source.id == Statement.source_id),)
+        ),
+    },
+    options=OPTIONS,
+)
+
+
+@blp.route("/statements")
+@blp.arguments(StatementArgs, location="query")
+@blp.response(200, page_of(StatementOut))
+@collection_view(statements)
+def list_statements(args: dict[str, Any]) -> Select[Any]:
+    """Statements, in date order by default."""
+    query = select(Statement).outerjoin(DateInterval, DateInterval.id == Statement.date_id)
+    if "speaker" in args:
+        query = query.where(Statement.speaker_id == resolve_entity("speaker", args["speaker"]))
+    for entity_id in resolve_entities("mentions", args.get("mentions", [])):
+        query = query.where(Statement.mentions.any(StatementMention.entity_id == entity_id))
+    if "event" in args:
+        query = query.where(Statement.event_id == resolve_slug("event", Event, args["event"]))
+    if "mode" in args:
+        query = query.where(Statement.mode.in_(args["mode"]))
+    if "source" in args:
+        query = query.where(Statement.source_id == resolve_slug("source", Source, args["source"]))
+    if "q" in args:
+        query = query.where(Statement.id.in_(text_matches("q", "statement", args["q"])))
+    overlap = date_overlaps(DateInterval, args)
+    return query if overlap is None else query.where(overlap)
+
+
+@blp.route("/statements/<ref>")
+@blp.response(200, item_of(StatementOut))
+def get_statement(ref: str) -> Response:
+    """One statement, by id or slug, with its speaker, event, date and evidence."""
+    return item_response(statement_out, get_item(Statement, ref, OPTIONS))

@@ -1,0 +1,134 @@
+"""/timeline: every dated fact of every kind, in chronological order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from marshmallow import Schema, fields
+from sqlalchemy import Select, literal, or_, select, union_all
+
+from factdb.api.collection import Collection, SortKey
+from factdb.api.filters import date_overlaps, resolve_entity
+from factdb.api.parsing import Blueprint, CommaSeparated, DateRangeArgs, PageArgs, entity_field
+from factdb.api.schemas import API_PREFIX, page_of
+from factdb.models import (
+    DateInterval,
+    Event,
+    EventParticipant,
+    Position,
+    Role,
+    Statement,
+    StatementMention,
+)
+
+blp = Blueprint("timeline", __name__, description="Every dated fact in chronological order.")
+
+TYPES = ("event", "statement", "position", "role")
+RESOURCES = {"event": "events", "statement": "statements", "position": "positions", "role": "roles"}
+
+
+class TimelineDateOut(Schema):
+    start = fields.Date(attribute="start_date")
+    end = fields.Date(attribute="end_date")
+    precision = fields.String()
+    text = fields.String(attribute="date_text")
+    basis = fields.String()
+    year_basis = fields.String()
+
+
+class TimelineOut(Schema):
+    type = fields.String()
+    id = fields.Integer()
+    slug = fields.String()
+    title = fields.String()
+    date = fields.Function(lambda row: TimelineDateOut().dump(row))
+    url = fields.Function(lambda row: f"{API_PREFIX}/{RESOURCES[row['type']]}/{row['slug']}")
+
+
+class TimelineArgs(PageArgs, DateRangeArgs):
+    entity = entity_field("Facts an entity takes part in, says, holds or is mentioned in.")
+    type = CommaSeparated(TYPES)
+
+
+def _facts(entity_id: int | None, types: list[str]) -> Select[Any]:
+    """One row per dated fact: (type, id, slug, title, date columns)."""
+    parts = {
+        "event": (
+            Event,
+            Event.title,
+            [
+                Event.participants.any(EventParticipant.entity_id == entity_id),
+                Event.place_id == entity_id,
+            ],
+        ),
+        "statement": (
+            Statement,
+            Statement.text,
+            [
+                Statement.speaker_id == entity_id,
+                Statement.mentions.any(StatementMention.entity_id == entity_id),
+            ],
+        ),
+        "position": (
+            Position,
+            Position.description,
+            [Position.holder_id == entity_id, Position.target_entity_id == entity_id],
+        ),
+        "role": (
+            Role,
+            Role.title,
+            [Role.holder_id == entity_id, Role.organization_id == entity_id],
+        ),
+    }
+    selects = []
+    for fact_type in types:
+        model, title, involvement = parts[fact_type]
+        query = select(
+            literal(fact_type).label("type"),
+            model.id.label("id"),
+            # Unique across kinds, so it can break ties in keyset paging.
+            (model.id * len(TYPES) + TYPES.index(fact_type)).label("uid"),
+            model.slug.label("slug"),
+            title.label("title"),
+            DateInterval.start_date,
+            DateInterval.end_date,
+            DateInterval.precision,
+            DateInterval.text.label("date_text"),
+            DateInterval.basis,
+            DateInterval.year_basis,
+        ).join(DateInterval, DateInterval.id == model.date_id)
+        if entity_id is not None:
+            query = query.where(or_(*involvement))
+        selects.append(query)
+    return union_all(*selects).subquery("facts")
+
+
+# The collection's sort keys must name the subquery's columns; it is built per request.
+def _collection(facts: Any) -> Collection:
+    return Collection(
+        name="timeline",
+        id_column=facts.c.uid,
+        schema=TimelineOut(),
+        sort_keys={
+            "date": SortKey(facts.c.start_date, "date"),
+            "type": SortKey(facts.c.type, "str"),
+            "id": SortKey(facts.c.uid, "int"),
+        },
+        default_sort="date",
+        row_object=lambda row: row._mapping,
+    )
+
+
+@blp.route("/timeline")
+@blp.arguments(TimelineArgs, location="query")
+@blp.response(200, page_of(TimelineOut))
+def timeline(args: dict[str, Any]) -> Response:
+    """Dated events, statements, positions and roles, earliest first."""
+    entity_id = resolve_entity("entity", args["entity"]) if "entity" in args else None
+    facts = _facts(entity_id, args.get("type", list(TYPES)))
+    query = select(facts)
+    overlap = date_overlaps(facts.c, args)
+    if overlap is not None:
+        query = query.where(overlap)
+    return _collection(facts).respond(query, args)

@@ -1,0 +1,163 @@
+"""The factdb commands: migrations, loading, checking and serving."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from factdb import migrate
+from factdb.check import check_database
+from factdb.config import SEED_DIR
+from factdb.db import make_engine
+from factdb.loader import SeedError, load_folders, source_folders
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app, so `factdb` and `flask` both offer them."""
+    app.cli.add_command(db_group)
+    app.cli.add_command(seed_command)
+    app.cli.add_command(load_command)
+    app.cli.add_command(check_command)
+    app.cli.add_command(serve_command)
+
+
+def _url() -> str:
+    return str(current_app.config["DATABASE_URL"])
+
+
+@click.group("db", help="Create, upgrade or remove the schema with the Alembic migrations.")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Upgrade the database to REVISION (default: head)."""
+    migrate.upgrade(_url(), revision)
+    click.echo(f"database upgraded to {revision}")
+
+
+@db_group.command("downgrade")
+@click.argument("revision", default="-1")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Downgrade the database to REVISION (default: one step; 'base' removes everything)."""
+    migrate.downgrade(_url(), revision)
+    click.echo(f"database downgraded to {revision}")
+
+
+def _load(folders: list[Path]) -> None:
+    engine = make_engine(_url())
+    total = len(folders)
+    done = 0
+
+    def progress(folder: Path, counts: dict[str, int]) -> None:
+        nonlocal done
+        done += 1
+        summary = ", ".join(f"{count} {section}" for section, count in counts.items())
+        click.echo(f"[{done}/{total}] {folder.name}: {summary}", err=True)
+
+    try:
+        load_folders(engine, folders, progress=progress)
+    except SeedError as error:
+        click.echo("nothing was loaded:", err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"loaded {total} source(s)")
+
+
+@click.command("seed")
+@click.option(
+    "--seed-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=SEED_DIR,
+    show_default=True,
+)
+@with_appcontext
+def seed_command(seed_dir: Path) -> None:
+    """Load every source folder under the seed directory, in one transaction."""
+    folders = source_folders(seed_dir)
+    if not folders:
+        raise click.ClickException(f"no source folders with a facts file under {seed_dir}")
+    _load(folders)
+
+
+@click.command("load")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def load_command(path: Path) -> None:
+    """Load one source folder (its facts file and text) as an update."""
+    _load([path])
+
+
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Verify spans, relative dates, references and evidence; exit 1 on any failure."""
+    engine = make_engine(_url())
+    with Session(engine) as session:
+        failures = check_database(session)
+    engine.dispose()
+    for failure in failures:
+        click.echo(f"FAIL {failure}")
+    if failures:
+        click.echo(f"{len(failures)} failure(s)")
+        sys.exit(1)
+    click.echo("check passed: every span, date, reference and fact is consistent")
+
+
+def ensure_database(url: str) -> bool:
+    """Create the schema and load the seed when the database has no tables yet."""
+    engine = make_engine(url)
+    try:
+        empty = not inspect(engine).has_table("alembic_version")
+    finally:
+        engine.dispose()
+    if empty:
+        migrate.upgrade(url, "head")
+        engine = make_engine(url)
+        try:
+            load_folders(engine, source_folders(SEED_DIR))
+        finally:
+            engine.dispose()
+    return empty
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@with_appcontext
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve the API with gunicorn, creating and seeding the database on first run."""
+    if ensure_database(_url()):
+        click.echo("created the database from the migrations and the seed", err=True)
+    from factdb.serving import serve
+
+    serve(current_app._get_current_object(), host=host, port=port, workers=workers)  # type: ignore[attr-defined]
+
+
+def _create_app() -> Flask:
+    from factdb import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="factdb",
+    help="factdb: a structured fact database for news articles.",
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+)

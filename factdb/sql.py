@@ -1,0 +1,88 @@
+"""SQL whose spelling differs by engine, each written once and chosen by dialect."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Float, Select, bindparam, func, literal_column, select, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import String
+
+from factdb.models import SearchDocument
+
+
+class year_month(FunctionElement[str]):
+    """'YYYY-MM' of a date column."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(year_month, "sqlite")
+def _year_month_sqlite(element: year_month, compiler: Any, **kw: Any) -> str:
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
+
+
+@compiles(year_month, "postgresql")
+def _year_month_postgresql(element: year_month, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+class year_of(FunctionElement[str]):
+    """'YYYY' of a date column."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(year_of, "sqlite")
+def _year_sqlite(element: year_of, compiler: Any, **kw: Any) -> str:
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 4)"
+
+
+@compiles(year_of, "postgresql")
+def _year_postgresql(element: year_of, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY')"
+
+
+WORD = re.compile(r"[^\W_]+")
+MAX_SEARCH_WORDS = 16
+MARK_START, MARK_END = "<mark>", "</mark>"
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a user's query. Nothing else of it reaches the engine: operators,
+    quotes, '*' and 'NEAR(' are dropped, so the words are searched as plain text."""
+    return WORD.findall(query)[:MAX_SEARCH_WORDS]
+
+
+def search_hits(dialect: str, words: list[str]) -> Select[Any]:
+    """(document id, score, snippet) of documents holding every word; higher scores first.
+
+    SQLite matches the words as FTS5 phrases; PostgreSQL through plainto_tsquery. Both
+    AND the words; scores and snippet boundaries differ between the engines.
+    """
+    if dialect == "sqlite":
+        match = " ".join(f'"{word}"' for word in words)  # words hold no quote characters
+        fts = text(
+            "SELECT rowid AS id, -bm25(search_fts, 2.0, 1.0) AS score, "
+            f"snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', '…', 12) AS snippet "
+            "FROM search_fts WHERE search_fts MATCH :match"
+        ).bindparams(bindparam("match", match))
+        hits = fts.columns(
+            literal_column("id"), literal_column("score", Float), literal_column("snippet")
+        ).subquery("hits")
+        return select(hits.c.id, hits.c.score, hits.c.snippet)
+    if dialect == "postgresql":
+        config = literal_column("'simple'::regconfig")
+        tsquery = func.plainto_tsquery(config, " ".join(words))
+        document = literal_column("search_documents.document")
+        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8"
+        return select(
+            SearchDocument.id.label("id"),
+            func.ts_rank(document, tsquery, type_=Float).label("score"),
+            func.ts_headline(config, SearchDocument.body, tsquery, options).label("snippet"),
+        ).where(document.op("@@")(tsquery))
+    raise NotImplementedError(f"no full-text search for the {dialect} dialect")
