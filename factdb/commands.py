@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(load_command)
     app.cli.add_command(check_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(diagram_command)
 
 
 def _url() -> str:
@@ -115,6 +116,14 @@ def check_command() -> None:
         click.echo(f"{len(failures)} failure(s)")
         sys.exit(1)
     click.echo("check passed: every span, date, reference and fact is consistent")
+
+
+@click.command("diagram")
+def diagram_command() -> None:
+    """Print the schema as a Mermaid ER diagram, generated from the models."""
+    from factdb.diagram import mermaid_er
+
+    click.echo(mermaid_er(), nl=False)
 
 
 def ensure_database(url: str) -> bool:

@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
     from factdb.api import (
         entities,
         events,
+        evidence,
         index,
         positions,
         quantities,
@@ -79,6 +80,7 @@ def init_app(app: Flask) -> None:
         quantities,
         timeline,
         search,
+        evidence,
     ):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
 

@@ -16,7 +16,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, request, stream_with_context
-from marshmallow import Schema
+from marshmallow import Schema, fields
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.sql import Subquery
 
@@ -55,8 +55,9 @@ class Collection:
         if "group_by" in args:
             return self._facets(query, args)
         order = parse_sort(self, args.get("sort", self.default_sort))
+        schema = self._schema(args.get("only_fields"))
         if wants_csv(args):
-            return self._csv(query, order)
+            return self._csv(query, order, schema)
         limit = args["limit"]
         total = database.session().scalar(
             select(func.count()).select_from(query.order_by(None).subquery())
@@ -69,7 +70,7 @@ class Collection:
         # The cursor holds the sort values of the last row shown.
         last = rows[limit - 1] if len(rows) > limit else None
         next_cursor = None if last is None else encode_cursor(order, last[-len(order) :])
-        data = self.schema.dump([self.row_object(row) for row in rows[:limit]], many=True)
+        data = schema.dump([self.row_object(row) for row in rows[:limit]], many=True)
         links = {"self": request.url, "next": url_with(cursor=next_cursor) if next_cursor else None}
         body = {
             "data": data,
@@ -89,7 +90,21 @@ class Collection:
         )
         return list(database.session().execute(ordered.options(*self.options).limit(limit)).all())
 
-    def _csv(self, query: Select[Any], order: list[tuple[str, bool]]) -> Response:
+    def _schema(self, only: str | None) -> Schema:
+        """The collection's schema, narrowed to ``only`` (the fields parameter)."""
+        if only is None:
+            return self.schema
+        names = [name.strip() for name in only.split(",") if name.strip()]
+        if not names:
+            raise BadParameter("fields", "give at least one field name")
+        unknown = [name for name in names if not _has_field(self.schema, name.split("."))]
+        if unknown:
+            choices = ", ".join(self.schema.fields)
+            listed = ", ".join(map(repr, unknown))
+            raise BadParameter("fields", f"unknown field(s) {listed}; fields are {choices}")
+        return type(self.schema)(only=names)
+
+    def _csv(self, query: Select[Any], order: list[tuple[str, bool]], schema: Schema) -> Response:
         timeout = current_app.config["QUERY_TIMEOUT_SECONDS"]
 
         def objects() -> Iterator[dict[str, Any]]:
@@ -100,14 +115,14 @@ class Collection:
                     page_query = query.where(keyset_after(self._typed(order, after)))
                 with query_deadline(timeout):  # each page gets the whole time limit
                     rows = self._fetch(page_query, order, CSV_PAGE)
-                    dumped = self.schema.dump([self.row_object(row) for row in rows], many=True)
+                    dumped = schema.dump([self.row_object(row) for row in rows], many=True)
                 yield from dumped
                 if len(rows) < CSV_PAGE:
                     return
                 after = list(rows[-1][-len(order) :])
 
         return Response(
-            stream_with_context(csv_stream(self.schema, objects())),
+            stream_with_context(csv_stream(schema, objects())),
             mimetype="text/csv",
             headers={"Content-Disposition": f'inline; filename="{self.name}.csv"'},
         )
@@ -138,6 +153,17 @@ class Collection:
             "links": {"self": request.url},
         }
         return json_response(body, {})
+
+
+def _has_field(schema: Schema, path: list[str]) -> bool:
+    """Whether the dotted ``path`` names a field of ``schema`` (through nested schemas)."""
+    field = schema.fields.get(path[0])
+    if field is None:
+        return False
+    if len(path) == 1:
+        return True
+    inner = getattr(field, "inner", field)
+    return isinstance(inner, fields.Nested) and _has_field(inner.schema, path[1:])
 
 
 def collection_view(

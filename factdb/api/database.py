@@ -68,3 +68,11 @@ def _close_session(_error: BaseException | None) -> None:
     manager = g.pop("deadline", None)
     if manager is not None:
         manager.__exit__(None, None, None)
+
+
+def dispose(app: Flask) -> None:
+    """Close the app's pooled connections (tests, and workers shutting down)."""
+    state = app.extensions[EXTENSION]
+    if state["engine"] is not None:
+        state["engine"].dispose()
+        state["engine"] = state["sessionmaker"] = None

@@ -20,6 +20,10 @@ RESOURCES = {
     "quantities": ("Numbers and what they describe.", "quantities?unit=person"),
     "timeline": ("Every dated fact, in order.", "timeline?from=2019-09-10&to=2019-09-17"),
     "search": ("Ranked full-text search.", "search?q=security+coordination"),
+    "evidence": (
+        "Which facts rest on which sentence.",
+        "evidence?source=netanyahu-fails-to-impress-putin&sentence=torpedo",
+    ),
     "openapi": ("The OpenAPI document.", "openapi.json"),
 }
 

@@ -119,6 +119,14 @@ class PageArgs(Schema):
         validate=validate.Length(min=1, max=50),
         metadata={"description": "Count rows per key instead of listing them."},
     )
+    only_fields = fields.String(
+        data_key="fields",
+        validate=validate.Length(min=1, max=MAX_TEXT),
+        metadata={
+            "description": "Only these fields, comma-separated; dotted for nested (speaker.name).",
+            "example": "speaker.name,text",
+        },
+    )
     format = fields.String(
         validate=validate.OneOf(("json", "csv")),
         metadata={"description": "json (default) or csv; Accept: text/csv also works."},

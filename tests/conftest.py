@@ -1,0 +1,155 @@
+"""Fixtures: a migrated and seeded database (SQLite, or PostgreSQL when asked), the app,
+its test client and its CLI runner.
+
+FACTDB_TEST_ENGINE=postgresql runs the suite on PostgreSQL; FACTDB_TEST_POSTGRES_URL
+names the server (a maintenance database such as .../test). Each session and each
+test that needs an empty database gets a fresh database of its own, dropped after.
+Tests marked `postgres` need that server; without one they skip, unless
+FACTDB_TEST_REQUIRE_POSTGRES=1 (CI), where a missing server is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from factdb import create_app, migrate
+from factdb.api import database
+from factdb.config import SEED_DIR
+from factdb.db import make_engine
+from factdb.loader import load_folders, source_folders
+
+ENGINE = os.environ.get("FACTDB_TEST_ENGINE", "sqlite")
+POSTGRES_URL = os.environ.get("FACTDB_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("FACTDB_TEST_REQUIRE_POSTGRES") == "1"
+
+
+def postgres_available() -> str | None:
+    """Why PostgreSQL tests cannot run, or None when they can."""
+    if not POSTGRES_URL:
+        return "no PostgreSQL configured (set FACTDB_TEST_POSTGRES_URL)"
+    try:
+        engine = create_engine(POSTGRES_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as error:  # any failure to connect means: no server here
+        return f"PostgreSQL at {POSTGRES_URL} unreachable: {type(error).__name__}"
+    return None
+
+
+def require_postgres() -> None:
+    reason = postgres_available()
+    if reason is None:
+        return
+    if REQUIRE_POSTGRES:
+        pytest.fail(f"PostgreSQL is required here but {reason}")
+    pytest.skip(reason)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if ENGINE not in ("sqlite", "postgresql"):
+        raise pytest.UsageError(f"FACTDB_TEST_ENGINE must be sqlite or postgresql, not {ENGINE}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("postgres") is not None:
+            item.add_marker(pytest.mark.usefixtures("_postgres_required"))
+
+
+@pytest.fixture(scope="session")
+def _postgres_required() -> None:
+    require_postgres()
+
+
+class DatabaseFactory:
+    """Makes empty databases of the engine under test, and drops them afterwards."""
+
+    def __init__(self, engine: str, tmp_dir: Path) -> None:
+        self.engine = engine
+        self.tmp_dir = tmp_dir
+        self.created: list[str] = []
+
+    def new(self, engine: str | None = None) -> str:
+        engine = engine or self.engine
+        name = f"factdb_test_{uuid.uuid4().hex[:12]}"
+        if engine == "sqlite":
+            return f"sqlite:///{self.tmp_dir / name}.sqlite3"
+        require_postgres()
+        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        self.created.append(name)
+        return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if not self.created:
+            return
+        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for name in self.created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    factory = DatabaseFactory(ENGINE, tmp_path_factory.mktemp("databases"))
+    yield factory
+    factory.drop_all()
+
+
+def seed(url: str) -> None:
+    migrate.upgrade(url, "head")
+    engine = make_engine(url)
+    load_folders(engine, source_folders(SEED_DIR))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_url(databases: DatabaseFactory) -> str:
+    """A database migrated to head and loaded with the seed, shared by read-only tests."""
+    url = databases.new()
+    seed(url)
+    return url
+
+
+@pytest.fixture
+def empty_url(databases: DatabaseFactory) -> str:
+    """A database migrated to head with no data, for one test."""
+    url = databases.new()
+    migrate.upgrade(url, "head")
+    return url
+
+
+@pytest.fixture
+def blank_url(databases: DatabaseFactory) -> str:
+    """A database with no tables at all, for one test."""
+    return databases.new()
+
+
+@pytest.fixture(scope="session")
+def app(seeded_url: str) -> Iterator[Flask]:
+    app = create_app({"TESTING": True, "DATABASE_URL": seeded_url})
+    yield app
+    database.dispose(app)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
