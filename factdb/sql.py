@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Float, Select, bindparam, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Float, Select, bindparam, func, literal_column, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import String
@@ -47,6 +47,7 @@ def _year_postgresql(element: year_of, compiler: Any, **kw: Any) -> str:
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY')"
 
 
+AnySelect = Select[*tuple[Any, ...]]
 WORD = re.compile(r"[^\W_]+")
 MAX_SEARCH_WORDS = 16
 MARK_START, MARK_END = "<mark>", "</mark>"
@@ -58,7 +59,7 @@ def search_words(query: str) -> list[str]:
     return WORD.findall(query)[:MAX_SEARCH_WORDS]
 
 
-def search_hits(dialect: str, words: list[str]) -> Select[Any]:
+def search_hits(dialect: str, words: list[str]) -> AnySelect:
     """(document id, score, snippet) of documents holding every word; higher scores first.
 
     SQLite matches the words as FTS5 phrases; PostgreSQL through plainto_tsquery. Both
@@ -76,9 +77,9 @@ def search_hits(dialect: str, words: list[str]) -> Select[Any]:
         ).subquery("hits")
         return select(hits.c.id, hits.c.score, hits.c.snippet)
     if dialect == "postgresql":
-        config = literal_column("'simple'::regconfig")
+        config: ColumnElement[Any] = literal_column("'simple'::regconfig")
         tsquery = func.plainto_tsquery(config, " ".join(words))
-        document = literal_column("search_documents.document")
+        document: ColumnElement[Any] = literal_column("search_documents.document")
         options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8"
         return select(
             SearchDocument.id.label("id"),

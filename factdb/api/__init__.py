@@ -15,7 +15,7 @@ from factdb.api.problems import ApiProblem, errors_from_messages, problem_respon
 API_PREFIX = "/api/v1"
 
 
-class FactdbApi(Api):  # type: ignore[misc]
+class FactdbApi(Api):
     """flask-smorest's Api, answering every HTTP error with problem+json."""
 
     def handle_http_exception(self, error: HTTPException) -> Response:

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Response, current_app, request, stream_with_context
 from marshmallow import Schema, fields
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import Subquery
 
 from factdb.api import database
@@ -26,14 +27,18 @@ from factdb.api.problems import BadParameter
 from factdb.db import query_deadline
 
 CSV_PAGE = 500
-GroupQuery = Callable[[Subquery], Select[Any]]
+# A SELECT of any columns (SQLAlchemy 2.1 types selects by their column tuple).
+AnySelect = Select[*tuple[Any, ...]]
+GroupQuery = Callable[[Subquery], AnySelect]
+# A column, an ORM attribute or an SQL expression over them.
+Expression = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 @dataclass(frozen=True)
 class SortKey:
     """A sortable expression and the type its cursor values are read back as."""
 
-    expression: ColumnElement[Any]
+    expression: Expression
     kind: str  # date | int | str | float
 
 
@@ -42,7 +47,7 @@ class Collection:
     """What a resource's collection endpoint needs besides its filters."""
 
     name: str
-    id_column: ColumnElement[int]
+    id_column: Expression
     schema: Schema
     sort_keys: dict[str, SortKey]
     default_sort: str
@@ -51,7 +56,7 @@ class Collection:
     # What the schema dumps from a row: the ORM object, or the row's mapping.
     row_object: Callable[[Any], Any] = lambda row: row[0]
 
-    def respond(self, query: Select[Any], args: dict[str, Any]) -> Response:
+    def respond(self, query: AnySelect, args: dict[str, Any]) -> Response:
         if "group_by" in args:
             return self._facets(query, args)
         order = parse_sort(self, args.get("sort", self.default_sort))
@@ -80,7 +85,7 @@ class Collection:
         headers = {"Link": f'<{links["next"]}>; rel="next"'} if next_cursor else {}
         return json_response(body, headers)
 
-    def _fetch(self, query: Select[Any], order: list[tuple[str, bool]], limit: int) -> list[Any]:
+    def _fetch(self, query: AnySelect, order: list[tuple[str, bool]], limit: int) -> list[Any]:
         expressions = [self.sort_keys[name].expression for name, _ in order]
         ordered = query.add_columns(*expressions).order_by(
             *(
@@ -104,7 +109,7 @@ class Collection:
             raise BadParameter("fields", f"unknown field(s) {listed}; fields are {choices}")
         return type(self.schema)(only=names)
 
-    def _csv(self, query: Select[Any], order: list[tuple[str, bool]], schema: Schema) -> Response:
+    def _csv(self, query: AnySelect, order: list[tuple[str, bool]], schema: Schema) -> Response:
         timeout = current_app.config["QUERY_TIMEOUT_SECONDS"]
 
         def objects() -> Iterator[dict[str, Any]]:
@@ -129,13 +134,13 @@ class Collection:
 
     def _typed(
         self, order: list[tuple[str, bool]], values: list[Any]
-    ) -> list[tuple[ColumnElement[Any], bool, Any]]:
+    ) -> list[tuple[Expression, bool, Any]]:
         return [
             (self.sort_keys[name].expression, desc, value)
             for (name, desc), value in zip(order, values, strict=True)
         ]
 
-    def _facets(self, query: Select[Any], args: dict[str, Any]) -> Response:
+    def _facets(self, query: AnySelect, args: dict[str, Any]) -> Response:
         key = args["group_by"]
         if key not in self.group_keys:
             raise BadParameter(
@@ -168,10 +173,10 @@ def _has_field(schema: Schema, path: list[str]) -> bool:
 
 def collection_view(
     collection: Collection,
-) -> Callable[[Callable[..., Select[Any]]], Callable[..., Response]]:
+) -> Callable[[Callable[..., AnySelect]], Callable[..., Response]]:
     """Decorate a view that returns its filtered query; answer with the collection."""
 
-    def decorator(view: Callable[..., Select[Any]]) -> Callable[..., Response]:
+    def decorator(view: Callable[..., AnySelect]) -> Callable[..., Response]:
         @wraps(view)
         def wrapper(args: dict[str, Any]) -> Response:
             return collection.respond(view(args), args)
@@ -206,7 +211,7 @@ def parse_sort(collection: Collection, text: str) -> list[tuple[str, bool]]:
     return order
 
 
-def keyset_after(order_values: list[tuple[ColumnElement[Any], bool, Any]]) -> ColumnElement[bool]:
+def keyset_after(order_values: list[tuple[Expression, bool, Any]]) -> ColumnElement[bool]:
     """Rows strictly after the given sort values, in the given directions."""
     clauses = []
     for index, (expression, desc, value) in enumerate(order_values):
@@ -227,7 +232,7 @@ def encode_cursor(order: list[tuple[str, bool]], values: Any) -> str:
 
 def decode_cursor(
     collection: Collection, cursor: str, order: list[tuple[str, bool]]
-) -> list[tuple[ColumnElement[Any], bool, Any]]:
+) -> list[tuple[Expression, bool, Any]]:
     """The sort values a cursor holds; BadParameter when it is not one of ours."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)

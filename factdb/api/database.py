@@ -37,7 +37,7 @@ def engine() -> Engine:
             url, read_only=True, statement_timeout_ms=timeout_ms, **options
         )
         state["sessionmaker"] = sessionmaker(state["engine"], expire_on_commit=False)
-    return state["engine"]  # type: ignore[no-any-return]
+    return state["engine"]
 
 
 def session() -> Session:
@@ -45,14 +45,14 @@ def session() -> Session:
     if "db_session" not in g:
         engine()
         g.db_session = current_app.extensions[EXTENSION]["sessionmaker"]()
-    return g.db_session  # type: ignore[no-any-return]
+    return g.db_session
 
 
 def content_version() -> str:
     """The dataset's content version, which changes with every load that changes data."""
     if "content_version" not in g:
         g.content_version = session().scalar(select(Dataset.content_version)) or "empty"
-    return g.content_version  # type: ignore[no-any-return]
+    return g.content_version
 
 
 def _start_deadline() -> None:

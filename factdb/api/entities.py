@@ -7,11 +7,11 @@ from urllib.parse import quote
 
 from flask import Response, request
 from marshmallow import fields
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api import database
-from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import contains_folded
 from factdb.api.items import get_item, grouped, item_response
 from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, text_field
@@ -101,7 +101,7 @@ entities = Collection(
 @blp.arguments(EntityArgs, location="query")
 @blp.response(200, page_of(EntityOut))
 @collection_view(entities)
-def list_entities(args: dict[str, Any]) -> Select[Any]:
+def list_entities(args: dict[str, Any]) -> AnySelect:
     """Entities, by name."""
     query = select(Entity)
     if "kind" in args:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import (
     date_overlaps,
     resolve_entities,
@@ -53,7 +53,7 @@ class EventArgs(PageArgs, DateRangeArgs):
     q = text_field("Words that must all occur in the event's text (full-text).")
 
 
-def _by_participant(ids: Any) -> Select[Any]:
+def _by_participant(ids: Any) -> AnySelect:
     return grouped(
         Event,
         ids,
@@ -105,7 +105,7 @@ events = Collection(
 @blp.arguments(EventArgs, location="query")
 @blp.response(200, page_of(EventOut))
 @collection_view(events)
-def list_events(args: dict[str, Any]) -> Select[Any]:
+def list_events(args: dict[str, Any]) -> AnySelect:
     """Events, in date order by default."""
     query = select(Event).outerjoin(DateInterval, DateInterval.id == Event.date_id)
     if "kind" in args:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, and_, select
 
 from factdb.api import database
+from factdb.api.collection import AnySelect, Expression
 from factdb.api.problems import BadParameter
 from factdb.loader.apply import fold
 from factdb.models import DateInterval, Entity, EntityAlias, SearchDocument
@@ -28,7 +29,7 @@ def resolve_entity(parameter: str, value: str) -> int:
     slug = session.scalar(select(Entity.id).where(Entity.slug == value.strip().lower()))
     if slug is not None:
         return slug
-    levels: list[Select[Any]] = [
+    levels: list[AnySelect] = [
         select(Entity.id).where(Entity.name_key == key),
         select(EntityAlias.entity_id).where(
             EntityAlias.alias_key == key, EntityAlias.kind == "alias"
@@ -84,7 +85,7 @@ def date_overlaps(
     return and_(*conditions) if conditions else None
 
 
-def text_matches(parameter: str, fact_type: str, query: str) -> Select[Any]:
+def text_matches(parameter: str, fact_type: str, query: str) -> AnySelect:
     """Ids of facts of ``fact_type`` whose search document holds every word of ``query``."""
     words = search_words(query)
     if not words:
@@ -98,7 +99,7 @@ def text_matches(parameter: str, fact_type: str, query: str) -> Select[Any]:
     )
 
 
-def contains_folded(column: ColumnElement[str], value: str) -> ColumnElement[bool]:
+def contains_folded(column: Expression, value: str) -> ColumnElement[bool]:
     """Case-insensitive substring match on a casefolded key column, LIKE-escaped."""
     escaped = fold(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.like(f"%{escaped}%", escape="\\")

@@ -7,10 +7,11 @@ from typing import Any
 
 from flask import Response
 from marshmallow import Schema
-from sqlalchemy import ColumnElement, Select, distinct, func, literal, select
+from sqlalchemy import distinct, func, literal, select
 from sqlalchemy.sql import Subquery
 
 from factdb.api import database
+from factdb.api.collection import AnySelect, Expression
 from factdb.api.output import json_response
 from factdb.api.problems import ApiProblem
 
@@ -49,10 +50,10 @@ def item_response(schema: Schema, row: Any) -> Response:
 def grouped(
     model: Any,
     ids: Subquery,
-    key: ColumnElement[Any],
-    label: ColumnElement[Any] | None = None,
+    key: Expression,
+    label: Expression | None = None,
     joins: tuple[tuple[Any, Any], ...] = (),
-) -> Select[Any]:
+) -> AnySelect:
     """(key, label, count) over the filtered rows, following ``joins`` (outer joins)."""
     query = select(model).join(ids, ids.c.id == model.id)
     for target, onclause in joins:

@@ -6,11 +6,11 @@ import difflib
 from typing import Any
 
 from flask import Response
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api import database
-from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import (
     contains_folded,
     date_overlaps,
@@ -120,7 +120,7 @@ positions = Collection(
 @blp.arguments(PositionArgs, location="query")
 @blp.response(200, page_of(PositionOut))
 @collection_view(positions)
-def list_positions(args: dict[str, Any]) -> Select[Any]:
+def list_positions(args: dict[str, Any]) -> AnySelect:
     """Positions, in date order by default (undated ones last)."""
     query = select(Position).outerjoin(DateInterval, DateInterval.id == Position.date_id)
     if "holder" in args:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api import database
-from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import resolve_entity
 from factdb.api.items import get_item, grouped, item_response
 from factdb.api.parsing import Blueprint, PageArgs, text_field
@@ -52,7 +52,7 @@ quantities = Collection(
 @blp.arguments(QuantityArgs, location="query")
 @blp.response(200, page_of(QuantityOut))
 @collection_view(quantities)
-def list_quantities(args: dict[str, Any]) -> Select[Any]:
+def list_quantities(args: dict[str, Any]) -> AnySelect:
     """Quantities."""
     query = select(Quantity)
     if "subject" in args:

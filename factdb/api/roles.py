@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import contains_folded, resolve_entity
 from factdb.api.items import get_item, grouped, item_response
 from factdb.api.parsing import Blueprint, PageArgs, entity_field, text_field
@@ -56,7 +56,7 @@ roles = Collection(
 @blp.arguments(RoleArgs, location="query")
 @blp.response(200, page_of(RoleOut))
 @collection_view(roles)
-def list_roles(args: dict[str, Any]) -> Select[Any]:
+def list_roles(args: dict[str, Any]) -> AnySelect:
     """Offices and affiliations."""
     query = select(Role)
     if "holder" in args:

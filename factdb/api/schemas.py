@@ -41,11 +41,6 @@ class EntityRef(Schema):
     url = url_field("entities")
 
 
-class TopicRef(Schema):
-    slug = fields.String()
-    name = fields.String()
-
-
 class EventRef(Schema):
     slug = fields.String()
     title = fields.String()
@@ -91,16 +86,21 @@ class QuantityFields(Schema):
     description = fields.String()
 
 
+class SubjectOut(Schema):
+    """An entity or an event: what a quantity describes, or what a stance is about."""
+
+    type = fields.Function(lambda thing: _kind_of(thing))
+    slug = fields.String()
+    name = fields.Function(lambda thing: getattr(thing, "name", None) or thing.title)
+
+
+def _kind_of(thing: Any) -> str:
+    return {"entities": "entity", "events": "event", "topics": "topic"}[thing.__tablename__]
+
+
 class QuantityOut(FactOut, QuantityFields):
     resource = "quantities"
-    subject = fields.Method("_subject")
-
-    def _subject(self, quantity: Any) -> dict[str, Any]:
-        if quantity.subject_entity is not None:
-            entity = quantity.subject_entity
-            return {"type": "entity", "slug": entity.slug, "name": entity.name}
-        event = quantity.subject_event
-        return {"type": "event", "slug": event.slug, "name": event.title}
+    subject = fields.Nested(SubjectOut)
 
 
 class EventQuantityOut(QuantityFields):
@@ -145,16 +145,11 @@ class PositionOut(FactOut):
     resource = "positions"
     holder = fields.Nested(EntityRef)
     stance = fields.String()
-    target = fields.Method("_target")
+    target = fields.Nested(SubjectOut)
     outcome = fields.String(allow_none=True)
     description = fields.String()
     statement = fields.Nested(StatementRef, allow_none=True)
     date = fields.Nested(DateOut, allow_none=True)
-
-    def _target(self, position: Any) -> dict[str, Any]:
-        if position.target_entity is not None:
-            return {"type": "entity", **EntityRef().dump(position.target_entity)}
-        return {"type": "topic", **TopicRef().dump(position.target_topic)}
 
 
 class RoleOut(FactOut):

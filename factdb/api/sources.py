@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Response
 from marshmallow import fields
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
-from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.items import get_item, item_response
 from factdb.api.parsing import Blueprint, PageArgs
 from factdb.api.schemas import SourceOut, item_of, page_of
@@ -37,7 +37,7 @@ sources = Collection(
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_of(SourceOut))
 @collection_view(sources)
-def list_sources(args: dict[str, Any]) -> Select[Any]:
+def list_sources(args: dict[str, Any]) -> AnySelect:
     """Sources (without their text; fetch one for it)."""
     return select(Source)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from factdb.api.collection import Collection, SortKey, collection_view
+from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import (
     date_overlaps,
     resolve_entities,
@@ -87,7 +87,7 @@ statements = Collection(
 @blp.arguments(StatementArgs, location="query")
 @blp.response(200, page_of(StatementOut))
 @collection_view(statements)
-def list_statements(args: dict[str, Any]) -> Select[Any]:
+def list_statements(args: dict[str, Any]) -> AnySelect:
     """Statements, in date order by default."""
     query = select(Statement).outerjoin(DateInterval, DateInterval.id == Statement.date_id)
     if "speaker" in args:

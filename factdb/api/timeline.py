@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Response
 from marshmallow import Schema, fields
-from sqlalchemy import Select, literal, or_, select, union_all
+from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy.sql import Subquery
 
 from factdb.api.collection import Collection, SortKey
 from factdb.api.filters import date_overlaps, resolve_entity
@@ -42,7 +43,7 @@ class TimelineOut(Schema):
     id = fields.Integer()
     slug = fields.String()
     title = fields.String()
-    date = fields.Function(lambda row: TimelineDateOut().dump(row))
+    date = fields.Nested(TimelineDateOut)
     url = fields.Function(lambda row: f"{API_PREFIX}/{RESOURCES[row['type']]}/{row['slug']}")
 
 
@@ -51,9 +52,9 @@ class TimelineArgs(PageArgs, DateRangeArgs):
     type = CommaSeparated(TYPES)
 
 
-def _facts(entity_id: int | None, types: list[str]) -> Select[Any]:
+def _facts(entity_id: int | None, types: list[str]) -> Subquery:
     """One row per dated fact: (type, id, slug, title, date columns)."""
-    parts = {
+    parts: dict[str, tuple[Any, Any, list[Any]]] = {
         "event": (
             Event,
             Event.title,
@@ -116,7 +117,8 @@ def _collection(facts: Any) -> Collection:
             "id": SortKey(facts.c.uid, "int"),
         },
         default_sort="date",
-        row_object=lambda row: row._mapping,
+        # The date columns, grouped the way every dated fact shows them.
+        row_object=lambda row: {**row._mapping, "date": row._mapping},
     )
 
 

@@ -35,7 +35,7 @@ from factdb.models import (
 Fact = TypeVar("Fact", DateInterval, Event, Role, Statement, Position, Quantity)
 
 # Per-source facts in the order they are written; deleted in the reverse order.
-SOURCED = (
+SOURCED: tuple[tuple[str, type[Any]], ...] = (
     ("dates", DateInterval),
     ("events", Event),
     ("roles", Role),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -47,7 +47,7 @@ class PartialDate:
 class ExcerptField(fields.Field):
     """A string excerpt, or ``{before: ..., text: ...}`` where the words occur twice."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
+    default_error_messages = {  # noqa: RUF012 - marshmallow's own class attribute
         "invalid": "must be a string or a mapping {before, text}"
     }
 
@@ -67,7 +67,7 @@ _PARTIAL_DATE = re.compile(r"^(?:(\d{4})|-)-?(?:(\d{2})(?:-(\d{2}))?)?$")
 class PartialDateField(fields.Field):
     """YYYY, YYYY-MM, YYYY-MM-DD, or --MM and --MM-DD for a date written without a year."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
+    default_error_messages = {  # noqa: RUF012 - marshmallow's own class attribute
         "invalid": "must be YYYY, YYYY-MM, YYYY-MM-DD, --MM or --MM-DD",
         "impossible": "is not a calendar date",
     }

@@ -1,9 +1,16 @@
 """Evidence: the exact characters of a source that a fact rests on."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factdb.models.base import Base, exactly_one
+
+if TYPE_CHECKING:
+    from factdb.models.core import Source
 
 # One nullable foreign key per kind of fact (an "exclusive arc"): real foreign keys,
 # unlike a (fact_type, fact_id) pair, and exactly one of them is set.
@@ -48,4 +55,4 @@ class Evidence(Base):
     position_id: Mapped[int | None] = _fact_fk("positions")
     quantity_id: Mapped[int | None] = _fact_fk("quantities")
 
-    source: Mapped["Source"] = relationship(lazy="joined", innerjoin=True)  # noqa: F821
+    source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)

@@ -160,6 +160,13 @@ class Position(SourcedFact, Base):
     statement: Mapped[Statement | None] = relationship()
     date: Mapped[DateInterval | None] = relationship()
 
+    @property
+    def target(self) -> Entity | Topic:
+        """The entity or the topic the stance is about."""
+        target = self.target_entity or self.target_topic
+        assert target is not None, "CHECK one_target guarantees one"
+        return target
+
 
 class Quantity(SourcedFact, Base):
     """A number in the text: its value or range, unit, and the fact it describes."""
@@ -190,6 +197,13 @@ class Quantity(SourcedFact, Base):
 
     subject_entity: Mapped[Entity | None] = relationship()
     subject_event: Mapped[Event | None] = relationship()
+
+    @property
+    def subject(self) -> Entity | Event:
+        """The entity or the event the number describes."""
+        subject = self.subject_entity or self.subject_event
+        assert subject is not None, "CHECK one_subject guarantees one"
+        return subject
 
 
 class Dataset(Base):
