@@ -10,13 +10,27 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from factdb.api import database
-from factdb.api.problems import ApiProblem, errors_from_messages, problem_response
+from factdb.api.openapi import CollectionFormatsPlugin
+from factdb.api.parsing import CommaSeparated, Period
+from factdb.api.problems import MEDIA_TYPE, ApiProblem, errors_from_messages, problem_response
+from factdb.api.schemas import ProblemOut
 
 API_PREFIX = "/api/v1"
 
 
 class FactdbApi(Api):
     """flask-smorest's Api, answering every HTTP error with problem+json."""
+
+    ERROR_SCHEMA = ProblemOut
+
+    def _register_responses(self) -> None:
+        # flask-smorest documents errors as application/json with its own shape.
+        super()._register_responses()
+        for name, response in self.spec.components.responses_lazy.items():
+            content = response.get("content", {})
+            if "application/json" in content:
+                content[MEDIA_TYPE] = content.pop("application/json")
+            self.spec.components.responses_lazy[name] = response
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         data = getattr(error, "data", None) or {}
@@ -53,7 +67,9 @@ def init_app(app: Flask) -> None:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     database.init_app(app)
-    api = FactdbApi(app)
+    api = FactdbApi(app, spec_kwargs={"extra_plugins": [CollectionFormatsPlugin()]})
+    api.register_field(CommaSeparated, "string", None)
+    api.register_field(Period, "string", None)
 
     from factdb.api import (
         entities,
@@ -133,8 +149,17 @@ def _wants_csv_key() -> str:
     return request.headers.get("Accept", "")
 
 
+def _serves_data() -> bool:
+    """A GET of the data (not of the OpenAPI document), whose ETag is the data's version."""
+    return (
+        request.method in ("GET", "HEAD")
+        and request.path.startswith(API_PREFIX)
+        and request.blueprint != "api-docs"
+    )
+
+
 def _not_modified() -> Response | None:
-    if request.method not in ("GET", "HEAD") or not request.path.startswith(API_PREFIX):
+    if not _serves_data():
         return None
     if not request.if_none_match or request.url_rule is None:
         return None
@@ -148,11 +173,7 @@ def _not_modified() -> Response | None:
 
 def _headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if (
-        request.method in ("GET", "HEAD")
-        and response.status_code == 200
-        and request.path.startswith(API_PREFIX)
-    ):
+    if response.status_code == 200 and _serves_data():
         response.set_etag(_etag())
         response.headers["Cache-Control"] = "public, no-cache"
     return response

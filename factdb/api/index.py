@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, request
+from marshmallow import Schema, fields
 
 from factdb.api.output import json_response
 from factdb.api.parsing import Blueprint
@@ -28,7 +29,18 @@ RESOURCES = {
 }
 
 
+class ResourceOut(Schema):
+    description = fields.String()
+    url = fields.String()
+    example = fields.String()
+
+
+class IndexOut(Schema):
+    data = fields.Dict(keys=fields.String(), values=fields.Nested(ResourceOut))
+
+
 @blp.route("/")
+@blp.response(200, IndexOut)
 def api_index() -> Response:
     """The resources, each with a description and an example URL."""
     root = request.host_url.rstrip("/") + API_PREFIX

@@ -229,3 +229,22 @@ def item_of(item: type[Schema]) -> type[Schema]:
     """The envelope around one item."""
     name = item.__name__.removesuffix("Out") + "Item"
     return Schema.from_dict({"data": fields.Nested(item)}, name=name)
+
+
+class ProblemErrorOut(Schema):
+    parameter = fields.String(allow_none=True)
+    detail = fields.String()
+    suggestions = fields.List(fields.String())
+    candidates = fields.List(fields.String())
+    units = fields.List(fields.String())
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details, with the bad parameters in ``errors``."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.List(fields.Nested(ProblemErrorOut))
