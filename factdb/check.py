@@ -47,7 +47,7 @@ def _check_sources(session: Session) -> Iterator[str]:
 
 
 def _check_spans(session: Session) -> Iterator[str]:
-    texts = dict(session.execute(select(Source.id, Source.text)).tuples().all())
+    texts = {row.id: row.text for row in session.execute(select(Source.id, Source.text))}
     for row in session.scalars(select(Evidence).order_by(Evidence.id)):
         text = texts[row.source_id]
         if not 0 <= row.start_offset < row.end_offset <= len(text):
@@ -75,7 +75,7 @@ def _check_relative_dates(session: Session) -> Iterator[str]:
     anchor = aliased(DateInterval)
     rows = session.execute(
         select(DateInterval, anchor).join(anchor, DateInterval.anchor_date_id == anchor.id)
-    ).tuples()
+    )
     for date, anchor_date in rows:
         start = anchor_date.start_date + dt.timedelta(days=date.offset_days or 0)
         end = start + dt.timedelta(days=date.length_days - 1)

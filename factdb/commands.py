@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(check_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(diagram_command)
+    app.cli.add_command(copy_command)
 
 
 def _url() -> str:
@@ -116,6 +117,28 @@ def check_command() -> None:
         click.echo(f"{len(failures)} failure(s)")
         sys.exit(1)
     click.echo("check passed: every span, date, reference and fact is consistent")
+
+
+@click.command("copy")
+@click.option("--from", "source_url", required=True, help="SQLAlchemy URL to copy from.")
+@click.option("--to", "target_url", required=True, help="SQLAlchemy URL to copy into.")
+@click.option("--replace", is_flag=True, help="Empty a target that already holds rows.")
+def copy_command(source_url: str, target_url: str, replace: bool) -> None:
+    """Copy a whole database, ids included, e.g. a SQLite file into PostgreSQL.
+
+    The target must be migrated first (factdb db upgrade). Row counts and factdb check
+    are verified at the end.
+    """
+    from factdb.copy import CopyError, copy_database
+
+    def progress(table: str, done: int, total: int) -> None:
+        click.echo(f"\r{table}: {done}/{total}", nl=done == total, err=True)
+
+    try:
+        counts = copy_database(source_url, target_url, replace=replace, progress=progress)
+    except CopyError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"copied {sum(counts.values())} rows in {len(counts)} tables; check passed")
 
 
 @click.command("diagram")

@@ -7,7 +7,7 @@ from typing import Any
 from apispec import BasePlugin
 
 
-class CollectionFormatsPlugin(BasePlugin):  # type: ignore[misc]
+class CollectionFormatsPlugin(BasePlugin):
     """Document what every collection can also answer: CSV, and facet rows (group_by)."""
 
     def operation_helper(

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factdb.models.base import Base, one_of
-from factdb.models.evidence import Evidence
+from factdb.models.evidence import EVIDENCE_ORDER, Evidence
 from factdb.vocabulary import ALIAS_KINDS, DATE_BASES, DATE_PRECISIONS, ENTITY_KINDS, YEAR_BASES
 
 
@@ -63,7 +63,7 @@ class Entity(Base):
     )
     located_in: Mapped[Entity | None] = relationship(remote_side="Entity.id")
     evidence: Mapped[list[Evidence]] = relationship(
-        cascade="all, delete-orphan", order_by="Evidence.start_offset"
+        cascade="all, delete-orphan", order_by=EVIDENCE_ORDER
     )
 
 
@@ -93,7 +93,7 @@ class Topic(Base):
     name_key: Mapped[str] = mapped_column(String(500), index=True)
 
     evidence: Mapped[list[Evidence]] = relationship(
-        cascade="all, delete-orphan", order_by="Evidence.start_offset"
+        cascade="all, delete-orphan", order_by=EVIDENCE_ORDER
     )
 
 
@@ -134,5 +134,5 @@ class DateInterval(Base):
     source: Mapped[Source] = relationship()
     anchor: Mapped[DateInterval | None] = relationship(remote_side="DateInterval.id")
     evidence: Mapped[list[Evidence]] = relationship(
-        cascade="all, delete-orphan", order_by="Evidence.start_offset"
+        cascade="all, delete-orphan", order_by=EVIDENCE_ORDER
     )

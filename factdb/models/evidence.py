@@ -56,3 +56,7 @@ class Evidence(Base):
     quantity_id: Mapped[int | None] = _fact_fk("quantities")
 
     source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)
+
+
+# How a fact's evidence is listed: in text order, ties broken for a stable answer.
+EVIDENCE_ORDER = (Evidence.start_offset, Evidence.end_offset, Evidence.id)

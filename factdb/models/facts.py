@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from factdb.models.base import Base, exactly_one, one_of
 from factdb.models.core import DateInterval, Entity, Source, Topic
-from factdb.models.evidence import Evidence
+from factdb.models.evidence import EVIDENCE_ORDER, Evidence
 from factdb.vocabulary import EVENT_KINDS, POSITION_OUTCOMES, STANCES, STATEMENT_MODES
 
 
@@ -24,7 +24,7 @@ class SourcedFact:
 
     @declared_attr
     def evidence(cls) -> Mapped[list[Evidence]]:
-        return relationship(Evidence, cascade="all, delete-orphan", order_by=Evidence.start_offset)
+        return relationship(Evidence, cascade="all, delete-orphan", order_by=EVIDENCE_ORDER)
 
 
 class Role(SourcedFact, Base):
