@@ -22,8 +22,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # Connections per API worker process (PostgreSQL).
         POOL_SIZE=4,
     )
+    # FACTDB_QUERY_TIMEOUT_SECONDS=2 sets QUERY_TIMEOUT_SECONDS, and so on.
+    app.config.from_prefixed_env("FACTDB")
     if test_config is not None:
         app.config.from_mapping(test_config)
+    _check_config(app)
 
     from factdb import commands
     from factdb.api import init_app as init_api
@@ -31,3 +34,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_api(app)
     commands.init_app(app)
     return app
+
+
+def _check_config(app: Flask) -> None:
+    """Fail at start-up, naming the setting, rather than on the first request."""
+    numbers = {"QUERY_TIMEOUT_SECONDS": float, "SQLITE_PROGRESS_STEPS": int, "POOL_SIZE": int}
+    for name, kind in numbers.items():
+        value = app.config[name]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ValueError(f"FACTDB_{name} must be a non-negative number, not {value!r}")
+        app.config[name] = kind(value)

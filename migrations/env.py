@@ -57,6 +57,12 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds tables and downgrades drop them with rows in place:
+        # SQLite checks foreign keys per statement, so they are checked once, after.
+        connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        connection.commit()  # end SQLAlchemy's autobegun transaction; Alembic opens its own
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -66,6 +72,12 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+        connection.commit()
+        if broken:
+            raise RuntimeError(f"migration left dangling foreign keys: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -119,8 +119,9 @@ class _Writer:
                 self._link_events()
         for section, model in reversed(SOURCED):
             self._delete_removed(section, model)
-        self._forget_dropped(Entity, set(self.entities), "entity_id")
-        self._forget_dropped(Topic, set(self.topics), "topic_id")
+        # By stored slug: a file's entity may have been matched to one with another slug.
+        self._forget_dropped(Entity, {e.slug for e in self.entities.values()}, "entity_id")
+        self._forget_dropped(Topic, {t.slug for t in self.topics.values()}, "topic_id")
         self.session.flush()
 
     # -- sources, entities and topics -------------------------------------------------

@@ -61,7 +61,8 @@ class ExcerptField(fields.Field):
         raise self.make_error("invalid")
 
 
-_PARTIAL_DATE = re.compile(r"^(?:(\d{4})|-)-?(?:(\d{2})(?:-(\d{2}))?)?$")
+# YYYY, YYYY-MM, YYYY-MM-DD, or --MM, --MM-DD when the text gives no year.
+_PARTIAL_DATE = re.compile(r"^(?:(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?|--(\d{2})(?:-(\d{2}))?)$")
 
 
 class PartialDateField(fields.Field):
@@ -73,14 +74,13 @@ class PartialDateField(fields.Field):
     }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> PartialDate:
-        text = str(value) if not isinstance(value, str) else value
-        match = _PARTIAL_DATE.match(text)
-        no_year = text.startswith("--")
-        if not match or (no_year and not match.group(2)) or (not no_year and not match.group(1)):
+        # YAML reads an unquoted 2019-09-12 as a date and 2019 as a number.
+        match = _PARTIAL_DATE.match(str(value))
+        if not match:
             raise self.make_error("invalid")
-        year = int(match.group(1)) if match.group(1) else None
-        month = int(match.group(2)) if match.group(2) else None
-        day = int(match.group(3)) if match.group(3) else None
+        year, month, day, bare_month, bare_day = (int(g) if g else None for g in match.groups())
+        if year is None:
+            month, day = bare_month, bare_day
         if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
             raise self.make_error("impossible")
         return PartialDate(year, month, day)
