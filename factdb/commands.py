@@ -108,9 +108,11 @@ def load_command(path: Path) -> None:
 def check_command() -> None:
     """Verify spans, relative dates, references and evidence; exit 1 on any failure."""
     engine = make_engine(_url())
-    with Session(engine) as session:
-        failures = check_database(session)
-    engine.dispose()
+    try:
+        with Session(engine) as session:
+            failures = check_database(session)
+    finally:
+        engine.dispose()
     for failure in failures:
         click.echo(f"FAIL {failure}")
     if failures:

@@ -35,6 +35,4 @@ def test_no_server_errors_and_answers_match_the_document(
 ) -> None:
     # Valid-by-the-document values may still name nothing ("speaker=0"): a 400 with
     # suggestions is this API's answer there, so schema-valid data may be refused.
-    case.call_and_validate(
-        app=app, excluded_checks=[schemathesis.checks.positive_data_acceptance]
-    )
+    case.call_and_validate(app=app, excluded_checks=[schemathesis.checks.positive_data_acceptance])

@@ -10,11 +10,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import (
-    date_overlaps,
     resolve_entities,
     resolve_entity,
-    resolve_slug,
-    text_matches,
+    source_text_and_dates,
 )
 from factdb.api.items import FAR_FUTURE, get_item, grouped, item_response
 from factdb.api.parsing import (
@@ -114,12 +112,7 @@ def list_events(args: dict[str, Any]) -> AnySelect:
         query = query.where(Event.participants.any(EventParticipant.entity_id == entity_id))
     if "place" in args:
         query = query.where(Event.place_id == resolve_entity("place", args["place"]))
-    if "source" in args:
-        query = query.where(Event.source_id == resolve_slug("source", Source, args["source"]))
-    if "q" in args:
-        query = query.where(Event.id.in_(text_matches("q", "event", args["q"])))
-    overlap = date_overlaps(DateInterval, args)
-    return query if overlap is None else query.where(overlap)
+    return source_text_and_dates(query, Event, "event", args)
 
 
 @blp.route("/events/<ref>")

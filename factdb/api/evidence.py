@@ -16,8 +16,8 @@ from factdb.api.filters import resolve_slug
 from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, text_field
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import API_PREFIX, page_of
-from factdb.loader.apply import fold
 from factdb.models import FACT_COLUMNS, Evidence, Source
+from factdb.names import fold
 
 blp = Blueprint("evidence", __name__, description="The spans of text that facts rest on.")
 

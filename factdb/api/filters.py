@@ -11,8 +11,8 @@ from sqlalchemy import ColumnElement, and_, select
 from factdb.api import database
 from factdb.api.collection import AnySelect, Expression
 from factdb.api.problems import BadParameter
-from factdb.loader.apply import fold
-from factdb.models import DateInterval, Entity, EntityAlias, SearchDocument
+from factdb.models import DateInterval, Entity, EntityAlias, SearchDocument, Source
+from factdb.names import fold
 from factdb.sql import search_hits, search_words
 
 MAX_SUGGESTIONS = 5
@@ -115,3 +115,18 @@ def resolve_slug(parameter: str, model: Any, value: str) -> int:
     suggestions = difflib.get_close_matches(value.lower(), slugs, n=MAX_SUGGESTIONS, cutoff=0.5)
     name = model.__tablename__.removesuffix("s")
     raise BadParameter(parameter, f"no {name} has the slug {value!r}", suggestions=suggestions)
+
+
+def source_text_and_dates(
+    query: AnySelect, model: Any, fact_type: str, args: dict[str, Any]
+) -> AnySelect:
+    """The filters every dated, searchable fact shares: source, q, from and to.
+
+    ``query`` must already join the fact's date as DateInterval.
+    """
+    if "source" in args:
+        query = query.where(model.source_id == resolve_slug("source", Source, args["source"]))
+    if "q" in args:
+        query = query.where(model.id.in_(text_matches("q", fact_type, args["q"])))
+    overlap = date_overlaps(DateInterval, args)
+    return query if overlap is None else query.where(overlap)

@@ -13,10 +13,8 @@ from factdb.api import database
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import (
     contains_folded,
-    date_overlaps,
     resolve_entity,
-    resolve_slug,
-    text_matches,
+    source_text_and_dates,
 )
 from factdb.api.items import FAR_FUTURE, get_item, grouped, item_response
 from factdb.api.parsing import (
@@ -29,8 +27,8 @@ from factdb.api.parsing import (
 )
 from factdb.api.problems import ApiProblem, BadParameter
 from factdb.api.schemas import PositionOut, item_of, page_of
-from factdb.loader.apply import fold
 from factdb.models import DateInterval, Entity, Position, Source, Topic
+from factdb.names import fold
 from factdb.vocabulary import STANCES
 
 blp = Blueprint("positions", __name__, description="Stances: who supports or opposes what.")
@@ -129,12 +127,7 @@ def list_positions(args: dict[str, Any]) -> AnySelect:
         query = query.where(Position.stance.in_(args["stance"]))
     if "target" in args:
         query = query.where(_target_condition(args["target"]))
-    if "source" in args:
-        query = query.where(Position.source_id == resolve_slug("source", Source, args["source"]))
-    if "q" in args:
-        query = query.where(Position.id.in_(text_matches("q", "position", args["q"])))
-    overlap = date_overlaps(DateInterval, args)
-    return query if overlap is None else query.where(overlap)
+    return source_text_and_dates(query, Position, "position", args)
 
 
 @blp.route("/positions/<ref>")

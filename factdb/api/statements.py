@@ -10,11 +10,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import (
-    date_overlaps,
     resolve_entities,
     resolve_entity,
     resolve_slug,
-    text_matches,
+    source_text_and_dates,
 )
 from factdb.api.items import FAR_FUTURE, get_item, grouped, item_response
 from factdb.api.parsing import (
@@ -98,12 +97,7 @@ def list_statements(args: dict[str, Any]) -> AnySelect:
         query = query.where(Statement.event_id == resolve_slug("event", Event, args["event"]))
     if "mode" in args:
         query = query.where(Statement.mode.in_(args["mode"]))
-    if "source" in args:
-        query = query.where(Statement.source_id == resolve_slug("source", Source, args["source"]))
-    if "q" in args:
-        query = query.where(Statement.id.in_(text_matches("q", "statement", args["q"])))
-    overlap = date_overlaps(DateInterval, args)
-    return query if overlap is None else query.where(overlap)
+    return source_text_and_dates(query, Statement, "statement", args)
 
 
 @blp.route("/statements/<ref>")

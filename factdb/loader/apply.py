@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.plan import FACTS_FILE, Plan
 from factdb.loader.search_documents import sync_search_documents
-from factdb.loader.spans import Span
+from factdb.loader.sync import is_referenced, sync_evidence, sync_links
 from factdb.models import (
-    Base,
     Dataset,
     DateInterval,
     Entity,
@@ -31,6 +30,7 @@ from factdb.models import (
     StatementMention,
     Topic,
 )
+from factdb.names import fold
 
 Fact = TypeVar("Fact", DateInterval, Event, Role, Statement, Position, Quantity)
 
@@ -45,11 +45,6 @@ SOURCED: tuple[tuple[str, type[Any]], ...] = (
 )
 
 
-def fold(name: str) -> str:
-    """The key used for case-insensitive, Unicode-aware name matching."""
-    return " ".join(name.casefold().split())
-
-
 def apply_plan(session: Session, plan: Plan) -> dict[str, int]:
     """Write ``plan`` in the session's transaction; return the number of facts per kind."""
     writer = _Writer(session, plan)
@@ -59,17 +54,6 @@ def apply_plan(session: Session, plan: Plan) -> dict[str, int]:
     sync_search_documents(session, writer.source, writer.entities.values())
     update_content_version(session)
     return {section: len(items) for section, items in plan.sections.items()}
-
-
-def is_referenced(session: Session, table: Any, row_id: int) -> bool:
-    """Whether any row of any table points at ``row_id`` of ``table``."""
-    for other in Base.metadata.sorted_tables:
-        for fk in other.foreign_keys:
-            if fk.column.table is table:
-                query = select(fk.parent).where(fk.parent == row_id).limit(1)
-                if session.execute(query).first() is not None:
-                    return True
-    return False
 
 
 def update_content_version(session: Session) -> str:
@@ -195,7 +179,7 @@ class _Writer:
             if fold(name) not in have:
                 have.add(fold(name))
                 entity.aliases.append(EntityAlias(alias=name, alias_key=fold(name), kind=kind))
-        self._sync_evidence(entity, self.plan.spans[("entities", item["slug"])])
+        sync_evidence(entity, self.source.id, self.plan.spans[("entities", item["slug"])])
 
     def _write_topic(self, item: dict[str, Any]) -> None:
         topic = self.session.scalar(select(Topic).where(Topic.slug == item["slug"]))
@@ -205,28 +189,7 @@ class _Writer:
         topic.name = item["name"]
         topic.name_key = fold(item["name"])
         self.topics[item["slug"]] = topic
-        self._sync_evidence(topic, self.plan.spans[("topics", item["slug"])])
-
-    def _sync_evidence(self, fact: Any, spans: list[Span]) -> None:
-        """Make this source's evidence of ``fact`` exactly ``spans``, keeping matching rows."""
-        wanted = {(span.start, span.end): span for span in spans}
-        for row in list(fact.evidence):
-            if row.source_id != self.source.id:
-                continue
-            span = wanted.pop((row.start_offset, row.end_offset), None)
-            if span is None:
-                fact.evidence.remove(row)
-            elif row.text != span.text:
-                row.text = span.text
-        for span in wanted.values():
-            fact.evidence.append(
-                Evidence(
-                    source_id=self.source.id,
-                    start_offset=span.start,
-                    end_offset=span.end,
-                    text=span.text,
-                )
-            )
+        sync_evidence(topic, self.source.id, self.plan.spans[("topics", item["slug"])])
 
     # -- facts of this source ---------------------------------------------------------
 
@@ -262,7 +225,7 @@ class _Writer:
                 self.session.add(row)
             self.rows[section][key] = row
             fill(row, item)
-            self._sync_evidence(row, self.plan.spans[(section, key)])
+            sync_evidence(row, self.source.id, self.plan.spans[(section, key)])
         if self.problems:  # later sections would reference the rows that were refused
             raise SeedError(self.problems)
         self.session.flush()
@@ -314,20 +277,10 @@ class _Writer:
         row.date = self._ref("dates", item["date"])
         row.place = self.entity(item["place"]) if item["place"] else None
         # part_of may name an event later in the file: _link_events sets it.
-        wanted_roles = {self.entity(p["entity"]).id: p["role"] for p in item["participants"]}
-        for participant in list(row.participants):
-            if participant.entity_id not in wanted_roles:
-                row.participants.remove(participant)
-            else:
-                participant.role = wanted_roles.pop(participant.entity_id)
-        for entity_id, role in wanted_roles.items():
-            row.participants.append(EventParticipant(entity_id=entity_id, role=role))
-        wanted_topics = {self.topic(slug).id for slug in item["topics"]}
-        for link in list(row.topics):
-            if link.topic_id not in wanted_topics:
-                row.topics.remove(link)
-            wanted_topics.discard(link.topic_id)
-        row.topics.extend(EventTopic(topic_id=topic_id) for topic_id in sorted(wanted_topics))
+        roles = {self.entity(p["entity"]).id: {"role": p["role"]} for p in item["participants"]}
+        sync_links(row.participants, roles, "entity_id", EventParticipant)
+        topics: dict[int, dict[str, Any]] = {self.topic(slug).id: {} for slug in item["topics"]}
+        sync_links(row.topics, topics, "topic_id", EventTopic)
 
     def _fill_role(self, row: Role, item: dict[str, Any]) -> None:
         row.holder = self.entity(item["holder"])
@@ -342,12 +295,8 @@ class _Writer:
         row.text = self.plan.text_spans[("statements", item["key"])].text
         row.event = self._ref("events", item["event"])
         row.date = self._ref("dates", item["date"])
-        wanted = {self.entity(slug).id for slug in item["mentions"]}
-        for mention in list(row.mentions):
-            if mention.entity_id not in wanted:
-                row.mentions.remove(mention)
-            wanted.discard(mention.entity_id)
-        row.mentions.extend(StatementMention(entity_id=entity_id) for entity_id in sorted(wanted))
+        mentions: dict[int, dict[str, Any]] = {self.entity(s).id: {} for s in item["mentions"]}
+        sync_links(row.mentions, mentions, "entity_id", StatementMention)
 
     def _fill_position(self, row: Position, item: dict[str, Any]) -> None:
         target = item["target"]
