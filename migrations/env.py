@@ -22,9 +22,7 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ig
         return False
     if type_ == "column" and (obj.table.name, name) in ENGINE_OWN_COLUMNS:
         return False
-    if type_ == "index" and name == "ix_search_documents_document":
-        return False
-    return True
+    return not (type_ == "index" and name == "ix_search_documents_document")
 
 
 def url() -> str:

@@ -1,0 +1,54 @@
+"""A query that runs too long is stopped and answered 503; it never hangs a worker."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from factdb import create_app
+from factdb.api import database
+
+# Queries that would run far past the limit on each engine.
+ENDLESS = {
+    "sqlite": "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+    "SELECT count(*) FROM n",
+    "postgresql": "SELECT pg_sleep(30)",
+}
+
+
+@pytest.fixture
+def slow_app(seeded_url: str) -> Iterator[Flask]:
+    app = create_app({"TESTING": True, "DATABASE_URL": seeded_url, "QUERY_TIMEOUT_SECONDS": 0.3})
+
+    # A stand-in for a pathological query, run through the API's own engine and
+    # error handling (no endpoint lets a client write SQL).
+    def endless() -> str:
+        dialect = database.engine().dialect.name
+        database.session().execute(text(ENDLESS[dialect]))
+        return "finished"
+
+    app.add_url_rule("/api/v1/_endless", view_func=endless)
+    yield app
+    database.dispose(app)
+
+
+def test_a_runaway_query_is_stopped_and_answered_503(slow_app: Flask) -> None:
+    started = time.monotonic()
+    response = slow_app.test_client().get("/api/v1/_endless")
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.content_type == "application/problem+json"
+    assert response.get_json()["type"].endswith("/query-timeout")
+    assert elapsed < 5
+
+
+def test_the_worker_answers_again_after_a_timeout(slow_app: Flask) -> None:
+    client = slow_app.test_client()
+    assert client.get("/api/v1/_endless").status_code == 503
+    response = client.get("/api/v1/statements?speaker=Putin")
+    assert response.status_code == 200
+    assert response.get_json()["meta"]["total"] == 5
