@@ -59,6 +59,7 @@ REQUESTS = [
     "/api/v1/statements?from=2019-02-30",
     "/api/v1/statements?cursor=bogus",
     "/api/v1/events/no-such-event",
+    "/api/v1/statements?speaker=%00",
 ]
 SEARCHES = [
     "/api/v1/search?q=annexation&limit=500",

@@ -12,7 +12,13 @@ from werkzeug.exceptions import HTTPException
 from factdb.api import database
 from factdb.api.openapi import CollectionFormatsPlugin
 from factdb.api.parsing import CommaSeparated, Period
-from factdb.api.problems import MEDIA_TYPE, ApiProblem, errors_from_messages, problem_response
+from factdb.api.problems import (
+    MEDIA_TYPE,
+    ApiProblem,
+    BadParameter,
+    errors_from_messages,
+    problem_response,
+)
 from factdb.api.schemas import ProblemOut
 
 API_PREFIX = "/api/v1"
@@ -103,6 +109,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ApiProblem, _problem)
     app.register_error_handler(OperationalError, _database_error)
     app.register_error_handler(DBAPIError, _database_error)
+    app.before_request(_reject_nul)
     app.before_request(_not_modified)
     app.after_request(_headers)
 
@@ -147,6 +154,13 @@ def _etag() -> str:
 
 def _wants_csv_key() -> str:
     return request.headers.get("Accept", "")
+
+
+def _reject_nul() -> None:
+    """No engine stores U+0000 in text (PostgreSQL refuses it): such input is a 400."""
+    for name, value in [*request.args.items(multi=True), *(request.view_args or {}).items()]:
+        if "\x00" in name or "\x00" in str(value):
+            raise BadParameter(name.replace("\x00", "\\0"), "contains a NUL character (%00)")
 
 
 def _serves_data() -> bool:
