@@ -10,6 +10,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import wraps
@@ -261,11 +262,13 @@ def decode_cursor(
 
 
 def _typed_value(kind: str, value: Any) -> Any:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "date" and isinstance(value, str):
         return dt.date.fromisoformat(value)
-    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+    # Integers within what both engines store; floats finite.
+    if kind == "int" and number and isinstance(value, int) and -(2**63) <= value < 2**63:
         return value
-    if kind == "float" and isinstance(value, int | float) and not isinstance(value, bool):
+    if kind == "float" and number and math.isfinite(value):
         return float(value)
     if kind == "str" and isinstance(value, str):
         return value

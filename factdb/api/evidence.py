@@ -32,6 +32,7 @@ RESOURCES = {
     "position": "positions",
     "quantity": "quantities",
 }
+MAX_OFFSET = 2**31 - 1
 # A sentence ends at . ! or ? (perhaps followed by a closing quote) and white space.
 SENTENCE_END = re.compile("(?<=[.!?])[\u201d\u2019\"']?\\s+")
 
@@ -58,8 +59,12 @@ class EvidenceArgs(PageArgs):
         "Words of a sentence of the source (case-insensitive): facts resting on any part "
         "of each sentence that holds them."
     )
-    start = fields.Integer(validate=validate.Range(min=0), metadata={"description": "Offset."})
-    end = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Offset."})
+    start = fields.Integer(
+        validate=validate.Range(min=0, max=MAX_OFFSET), metadata={"description": "Offset."}
+    )
+    end = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_OFFSET), metadata={"description": "Offset."}
+    )
     fact_type = CommaSeparated(FACT_TYPES, data_key="type")
 
 

@@ -9,12 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from factdb.loader.apply import apply_plan
+from factdb.loader.apply import apply_plan, update_content_version
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.plan import FACTS_FILE, Plan, read_plan
 from factdb.models import Entity, Topic
 
-__all__ = ["Problem", "SeedError", "load_folders", "source_folders"]
+__all__ = ["Problem", "SeedError", "load_folders", "load_plans", "source_folders"]
+
+PlanMaker = Callable[[set[str], set[str]], Plan]
 
 
 def source_folders(seed_dir: Path) -> list[Path]:
@@ -29,13 +31,51 @@ def load_folders(
 ) -> dict[str, dict[str, int]]:
     """Load ``folders`` in one transaction: all of them, or nothing and a SeedError."""
     loaded: dict[str, dict[str, int]] = {}
-    with Session(engine) as session, session.begin():
-        for folder in folders:
-            known_entities = set(session.scalars(select(Entity.slug)))
-            known_topics = set(session.scalars(select(Topic.slug)))
-            plan: Plan = read_plan(folder, known_entities, known_topics)
-            counts = apply_plan(session, plan)
-            loaded[plan.source["slug"]] = counts
-            if progress is not None:
-                progress(folder, counts)
+
+    def report(plan: Plan, counts: dict[str, int]) -> None:
+        loaded[plan.source["slug"]] = counts
+        if progress is not None:
+            progress(plan.folder, counts)
+
+    makers = [_folder_maker(folder) for folder in folders]
+    load_plans(engine, makers, batch_size=max(len(makers), 1), progress=report)
     return loaded
+
+
+def _folder_maker(folder: Path) -> PlanMaker:
+    return lambda entities, topics: read_plan(folder, entities, topics)
+
+
+def load_plans(
+    engine: Engine,
+    makers: Iterable[PlanMaker],
+    batch_size: int,
+    progress: Callable[[Plan, dict[str, int]], None] | None = None,
+) -> int:
+    """Load sources in transactions of ``batch_size`` sources; return how many loaded.
+
+    Each maker builds its plan given the entity and topic slugs stored so far, which
+    are read once and kept up to date here rather than re-read for every source.
+    """
+    loaded = 0
+    pending = iter(makers)
+    while True:
+        with Session(engine) as session, session.begin():
+            entities = set(session.scalars(select(Entity.slug)))
+            topics = set(session.scalars(select(Topic.slug)))
+            in_batch = 0
+            for make in pending:
+                plan = make(entities, topics)
+                counts = apply_plan(session, plan)
+                entities.update(item["slug"] for item in plan.sections["entities"])
+                topics.update(item["slug"] for item in plan.sections["topics"])
+                in_batch += 1
+                if progress is not None:
+                    progress(plan, counts)
+                if in_batch == batch_size:
+                    break
+            if in_batch:
+                update_content_version(session)
+        loaded += in_batch
+        if in_batch < batch_size:
+            return loaded

@@ -46,13 +46,15 @@ SOURCED: tuple[tuple[str, type[Any]], ...] = (
 
 
 def apply_plan(session: Session, plan: Plan) -> dict[str, int]:
-    """Write ``plan`` in the session's transaction; return the number of facts per kind."""
+    """Write ``plan`` in the session's transaction; return the number of facts per kind.
+
+    The caller updates the content version once its transaction's plans are written.
+    """
     writer = _Writer(session, plan)
     writer.write()
     if writer.problems:
         raise SeedError(writer.problems)
     sync_search_documents(session, writer.source, writer.entities.values())
-    update_content_version(session)
     return {section: len(items) for section, items in plan.sections.items()}
 
 

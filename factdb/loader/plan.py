@@ -78,24 +78,39 @@ def read_plan(
         raise SeedError([Problem(file, None, None, f"not valid UTF-8 YAML: {error}")]) from None
     if not isinstance(raw, dict):
         raise SeedError([Problem(file, None, None, "the file must be a mapping of sections")])
+    meta = raw.get("source")
+    text_file = meta.get("text_file", "article.txt") if isinstance(meta, dict) else "article.txt"
+    try:
+        text_bytes = (folder / str(text_file)).read_bytes()
+    except OSError as error:
+        raise SeedError([Problem(file, "source", "text_file", f"cannot read: {error}")]) from None
+    return plan_from_data(folder, raw, text_bytes, facts_bytes, known_entities, known_topics)
+
+
+def plan_from_data(
+    folder: Path,
+    raw: dict[str, Any],
+    text_bytes: bytes,
+    facts_bytes: bytes,
+    known_entities: AbstractSet[str] = frozenset(),
+    known_topics: AbstractSet[str] = frozenset(),
+) -> Plan:
+    """The checks of read_plan on a facts mapping and text already in memory."""
+    file = str(folder / FACTS_FILE)
     try:
         data = facts_file_schema.load(raw)
     except ValidationError as error:
         raise SeedError(problems_from_validation(file, raw, error.messages)) from None
-
     source = data["source"]
     problems: list[Problem] = []
     if source["slug"] != folder.name:
         problems.append(
             Problem(file, "source", "slug", f"must equal the folder name {folder.name!r}")
         )
-    text_path = folder / source["text_file"]
     try:
-        text_bytes = text_path.read_bytes()
         text = text_bytes.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SeedError([Problem(file, "source", "text_file", f"cannot read: {error}")]) from None
-
+    except UnicodeDecodeError as error:
+        raise SeedError([Problem(file, "source", "text_file", f"not UTF-8: {error}")]) from None
     plan = Plan(
         folder=folder,
         source=source,
