@@ -1,0 +1,1 @@
+"""Synthetic corpora and the benchmark of factdb against its floor and Datasette."""

@@ -1,0 +1,119 @@
+"""Build a synthetic corpus database once per scale, and measure its loading."""
+
+from __future__ import annotations
+
+import json
+import resource
+import sqlite3
+import time
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from factdb import migrate
+from factdb.bench.corpus import GENERATOR_VERSION, generate_plans
+from factdb.check import check_database
+from factdb.db import make_engine
+from factdb.loader import load_plans
+from factdb.models import Base
+
+BATCH = 200  # sources per transaction while building
+
+
+@dataclass
+class BuildReport:
+    sources: int
+    facts: int
+    load_seconds: float
+    executemany_seconds: float
+    loader_peak_rss_mb: float
+    check_failures: int
+
+    @property
+    def load_over_executemany(self) -> float:
+        return self.load_seconds / self.executemany_seconds if self.executemany_seconds else 0.0
+
+
+FACT_TABLES = ("dates", "events", "roles", "statements", "positions", "quantities")
+
+
+def count_facts(path: Path) -> int:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        return sum(
+            connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in FACT_TABLES
+        )
+
+
+def build_database(
+    cache_dir: Path,
+    sources: int,
+    seed: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Path, BuildReport]:
+    """The database of ``sources`` synthetic sources, built once and cached."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    name = f"corpus-{sources}-seed{seed}-v{GENERATOR_VERSION}"
+    path, report_path = cache_dir / f"{name}.sqlite3", cache_dir / f"{name}.json"
+    if path.is_file() and report_path.is_file():
+        return path, BuildReport(**json.loads(report_path.read_text()))
+    building = cache_dir / f"{name}.building.sqlite3"
+    for leftover in cache_dir.glob(f"{name}.building.sqlite3*"):
+        leftover.unlink()
+    url = f"sqlite:///{building}"
+    migrate.upgrade(url, "head")
+    engine = make_engine(url)
+    started = time.perf_counter()
+    done = 0
+
+    def counted(plan: object, counts: dict[str, int]) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None and (done % 100 == 0 or done == sources):
+            progress(done)
+
+    load_plans(engine, generate_plans(sources, seed), batch_size=BATCH, progress=counted)
+    load_seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with Session(engine) as session:
+        failures = len(check_database(session))
+    engine.dispose()
+    report = BuildReport(
+        sources=sources,
+        facts=count_facts(building),
+        load_seconds=round(load_seconds, 2),
+        executemany_seconds=round(
+            time_raw_executemany(building, cache_dir / f"{name}.raw.sqlite3"), 2
+        ),
+        loader_peak_rss_mb=round(peak_mb, 1),
+        check_failures=failures,
+    )
+    building.rename(path)
+    report_path.write_text(json.dumps(asdict(report), indent=2))
+    return path, report
+
+
+def time_raw_executemany(source: Path, scratch: Path) -> float:
+    """Seconds to insert every row of ``source`` into an empty migrated copy of its schema
+    with plain sqlite3 executemany: the floor the loader is compared with."""
+    for leftover in scratch.parent.glob(scratch.name + "*"):
+        leftover.unlink()
+    migrate.upgrade(f"sqlite:///{scratch}", "head")
+    tables = [table.name for table in Base.metadata.sorted_tables]
+    with closing(read_only(source)) as reader:
+        rows = {t: reader.execute(f"SELECT * FROM {t}").fetchall() for t in tables}
+    writer = sqlite3.connect(scratch)
+    writer.execute("PRAGMA journal_mode = WAL")
+    started = time.perf_counter()
+    with writer:
+        for table in tables:
+            if rows[table]:
+                marks = ", ".join("?" * len(rows[table][0]))
+                writer.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])
+    seconds = time.perf_counter() - started
+    writer.close()
+    for leftover in scratch.parent.glob(scratch.name + "*"):
+        leftover.unlink()
+    return seconds
