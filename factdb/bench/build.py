@@ -40,8 +40,12 @@ class BuildReport:
 FACT_TABLES = ("dates", "events", "roles", "statements", "positions", "quantities")
 
 
+def read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
 def count_facts(path: Path) -> int:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+    with closing(read_only(path)) as connection:
         return sum(
             connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in FACT_TABLES
         )
