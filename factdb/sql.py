@@ -5,7 +5,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, bindparam, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Double,
+    Float,
+    Select,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import String
@@ -83,7 +94,8 @@ def search_hits(dialect: str, words: list[str]) -> AnySelect:
         options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8"
         return select(
             SearchDocument.id.label("id"),
-            func.ts_rank(document, tsquery, type_=Float).label("score"),
+            # ts_rank is float4: as float8 a score survives the round trip through a cursor.
+            cast(func.ts_rank(document, tsquery), Double).label("score"),
             func.ts_headline(config, SearchDocument.body, tsquery, options).label("snippet"),
         ).where(document.op("@@")(tsquery))
     raise NotImplementedError(f"no full-text search for the {dialect} dialect")

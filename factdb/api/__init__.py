@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from flask_smorest import Api
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -145,15 +145,12 @@ def _database_error(error: DBAPIError) -> Response:
 
 
 def _etag() -> str:
+    """This request's ETag: the data's version, the URL and the wanted format."""
     digest = hashlib.sha256()
-    for part in (database.content_version(), request.full_path, _wants_csv_key()):
+    for part in (g.etag_version, request.full_path, request.headers.get("Accept", "")):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()[:32]
-
-
-def _wants_csv_key() -> str:
-    return request.headers.get("Accept", "")
 
 
 def _reject_nul() -> None:
@@ -168,26 +165,33 @@ def _serves_data() -> bool:
     return (
         request.method in ("GET", "HEAD")
         and request.path.startswith(API_PREFIX)
+        and request.url_rule is not None
         and request.blueprint != "api-docs"
     )
 
 
 def _not_modified() -> Response | None:
+    # The version is read here, where a timeout or a database error is answered as a
+    # problem like any other; after_request handlers have no error handling.
     if not _serves_data():
         return None
-    if not request.if_none_match or request.url_rule is None:
-        return None
-    etag = _etag()
-    if not request.if_none_match.contains(etag):
+    g.etag_version = database.content_version()
+    if not request.if_none_match or not request.if_none_match.contains(_etag()):
         return None
     response = Response(status=304)
-    response.set_etag(etag)
+    response.set_etag(_etag())
     return response
 
 
 def _headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if response.status_code == 200 and _serves_data():
+    if response.status_code not in (200, 304) or request.method not in ("GET", "HEAD"):
+        return response
+    if "etag_version" in g:
         response.set_etag(_etag())
-        response.headers["Cache-Control"] = "public, no-cache"
+    elif request.blueprint == "api-docs":  # the OpenAPI document: an ETag of its bytes
+        response.add_etag()
+        response.make_conditional(request)
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.vary.add("Accept")
     return response

@@ -113,19 +113,26 @@ class Collection:
     def _csv(self, query: AnySelect, order: list[tuple[str, bool]], schema: Schema) -> Response:
         timeout = current_app.config["QUERY_TIMEOUT_SECONDS"]
 
+        def page(after: list[Any] | None) -> list[Any]:
+            page_query = query
+            if after is not None:
+                page_query = query.where(keyset_after(self._typed(order, after)))
+            with query_deadline(timeout):  # each page gets the whole time limit
+                return self._fetch(page_query, order, CSV_PAGE)
+
+        # The first page is read before the 200 is sent, so that a timeout or a database
+        # error on it is still answered as a problem. A failure on a later page can only
+        # break off the stream, which a client sees as an incomplete response.
+        first = page(None)
+
         def objects() -> Iterator[dict[str, Any]]:
-            after: list[Any] | None = None
+            rows = first
             while True:
-                page_query = query
-                if after is not None:
-                    page_query = query.where(keyset_after(self._typed(order, after)))
-                with query_deadline(timeout):  # each page gets the whole time limit
-                    rows = self._fetch(page_query, order, CSV_PAGE)
-                    dumped = schema.dump([self.row_object(row) for row in rows], many=True)
-                yield from dumped
+                with query_deadline(timeout):
+                    yield from schema.dump([self.row_object(row) for row in rows], many=True)
                 if len(rows) < CSV_PAGE:
                     return
-                after = list(rows[-1][-len(order) :])
+                rows = page(list(rows[-1][-len(order) :]))
 
         return Response(
             stream_with_context(csv_stream(schema, objects())),
@@ -143,6 +150,8 @@ class Collection:
 
     def _facets(self, query: AnySelect, args: dict[str, Any]) -> Response:
         key = args["group_by"]
+        if not self.group_keys:
+            raise BadParameter("group_by", f"{self.name} cannot be grouped")
         if key not in self.group_keys:
             raise BadParameter(
                 "group_by", f"unknown key {key!r}; choose from {', '.join(self.group_keys)}"
@@ -150,7 +159,7 @@ class Collection:
         ids = query.with_only_columns(self.id_column.label("id")).order_by(None).subquery()
         rows = database.session().execute(self.group_keys[key](ids)).all()
         data = [{"key": row[0], "label": row[1], "count": row[2]} for row in rows]
-        data.sort(key=lambda item: (-item["count"], str(item["key"])))
+        data.sort(key=lambda item: (-item["count"], item["key"] is None, str(item["key"])))
         if wants_csv(args):
             return Response(csv_stream(None, iter(data)), mimetype="text/csv")
         body = {

@@ -15,7 +15,7 @@ from factdb.api.collection import Collection, SortKey
 from factdb.api.filters import resolve_slug
 from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, text_field
 from factdb.api.problems import BadParameter
-from factdb.api.schemas import API_PREFIX, page_of
+from factdb.api.schemas import item_url, page_of
 from factdb.models import FACT_COLUMNS, Evidence, Source
 from factdb.names import fold
 
@@ -37,6 +37,11 @@ MAX_OFFSET = 2**31 - 1
 SENTENCE_END = re.compile("(?<=[.!?])[\u201d\u2019\"']?\\s+")
 
 
+def _fact_url(row: Any) -> str | None:
+    resource = RESOURCES[row["fact_type"]]
+    return None if resource is None else item_url(resource, row["fact_slug"])
+
+
 class EvidenceRowOut(Schema):
     source = fields.String()
     start = fields.Integer(attribute="start_offset")
@@ -44,13 +49,7 @@ class EvidenceRowOut(Schema):
     text = fields.String()
     fact_type = fields.String()
     fact_slug = fields.String()
-    fact_url = fields.Function(
-        lambda row: (
-            f"{API_PREFIX}/{RESOURCES[row['fact_type']]}/{row['fact_slug']}"
-            if RESOURCES[row["fact_type"]]
-            else None
-        )
-    )
+    fact_url = fields.Function(_fact_url)
 
 
 class EvidenceArgs(PageArgs):

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response
 from marshmallow import Schema
-from sqlalchemy import distinct, func, literal, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.sql import Subquery
 
 from factdb.api import database
@@ -17,7 +17,6 @@ from factdb.api.problems import ApiProblem
 
 # Undated facts sort after every dated one (before them in descending order).
 FAR_FUTURE = dt.date(9999, 12, 31)
-UNDATED = "undated"
 SINGULAR = {
     "sources": "source",
     "entities": "entity",
@@ -33,7 +32,7 @@ def get_item(model: Any, ref: str, options: tuple[Any, ...] = ()) -> Any:
     """The row whose id or slug is ``ref``, or a 404 problem."""
     session = database.session()
     query = select(model).options(*options)
-    if ref.isdigit() and len(ref) < 18:
+    if ref.isascii() and ref.isdigit() and int(ref) < 2**31:  # ids are 32-bit integers
         row = session.scalar(query.where(model.id == int(ref)))
     else:
         row = session.scalar(query.where(model.slug == ref))
@@ -60,7 +59,7 @@ def grouped(
         query = query.outerjoin(target, onclause)
     label = key if label is None else label
     return query.with_only_columns(
-        func.coalesce(key, literal(UNDATED)),
-        func.coalesce(label, literal(UNDATED)),
+        key,
+        label,
         func.count(distinct(model.id)),
     ).group_by(key, label)

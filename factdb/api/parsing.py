@@ -58,7 +58,7 @@ def _string(value: Any) -> str:
     return value
 
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 
 
 class Period(fields.Field):

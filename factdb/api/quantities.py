@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api import database
@@ -17,6 +17,7 @@ from factdb.api.problems import BadParameter
 from factdb.api.schemas import QuantityOut, item_of, page_of
 from factdb.models import Event, Quantity
 
+NO_VALUE = 1e308
 blp = Blueprint("quantities", __name__, description="Numbers, units and what they describe.")
 quantity_out = QuantityOut()
 
@@ -38,7 +39,8 @@ quantities = Collection(
     id_column=Quantity.id,
     schema=quantity_out,
     sort_keys={
-        "value": SortKey(Quantity.value, "float"),
+        # A range has no value: sorted after every number (a sort key is never NULL).
+        "value": SortKey(func.coalesce(Quantity.value, NO_VALUE), "float"),
         "unit": SortKey(Quantity.unit, "str"),
         "id": SortKey(Quantity.id, "int"),
     },

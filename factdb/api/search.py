@@ -12,7 +12,7 @@ from factdb.api import database
 from factdb.api.collection import Collection, SortKey
 from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, text_field
 from factdb.api.problems import BadParameter
-from factdb.api.schemas import API_PREFIX, page_of
+from factdb.api.schemas import item_url, page_of
 from factdb.models import SEARCH_TYPES, SearchDocument
 from factdb.sql import MARK_END, MARK_START, search_hits, search_words
 
@@ -35,7 +35,7 @@ class HitOut(Schema):
         metadata={"description": f"The matching text, matches between {MARK_START} and {MARK_END}."}
     )
     score = fields.Float(metadata={"description": "Higher is better; engine-specific scale."})
-    url = fields.Function(lambda hit: f"{API_PREFIX}/{RESOURCES[hit['fact_type']]}/{hit['slug']}")
+    url = fields.Function(lambda hit: item_url(RESOURCES[hit["fact_type"]], hit["slug"]))
 
 
 class SearchArgs(PageArgs):

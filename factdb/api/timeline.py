@@ -12,7 +12,7 @@ from sqlalchemy.sql import Subquery
 from factdb.api.collection import Collection, SortKey
 from factdb.api.filters import date_overlaps, resolve_entity
 from factdb.api.parsing import Blueprint, CommaSeparated, DateRangeArgs, PageArgs, entity_field
-from factdb.api.schemas import API_PREFIX, page_of
+from factdb.api.schemas import item_url, page_of
 from factdb.models import (
     DateInterval,
     Event,
@@ -44,7 +44,7 @@ class TimelineOut(Schema):
     slug = fields.String()
     title = fields.String()
     date = fields.Nested(TimelineDateOut)
-    url = fields.Function(lambda row: f"{API_PREFIX}/{RESOURCES[row['type']]}/{row['slug']}")
+    url = fields.Function(lambda row: item_url(RESOURCES[row["type"]], row["slug"]))
 
 
 class TimelineArgs(PageArgs, DateRangeArgs):

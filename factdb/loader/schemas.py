@@ -62,7 +62,9 @@ class ExcerptField(fields.Field):
 
 
 # YYYY, YYYY-MM, YYYY-MM-DD, or --MM, --MM-DD when the text gives no year.
-_PARTIAL_DATE = re.compile(r"^(?:(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?|--(\d{2})(?:-(\d{2}))?)$")
+_PARTIAL_DATE = re.compile(
+    r"^(?:(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?|--(\d{2})(?:-(\d{2}))?)$", re.ASCII
+)
 
 
 class PartialDateField(fields.Field):
