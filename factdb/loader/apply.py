@@ -181,7 +181,9 @@ class _Writer:
             if fold(name) not in have:
                 have.add(fold(name))
                 entity.aliases.append(EntityAlias(alias=name, alias_key=fold(name), kind=kind))
-        sync_evidence(entity, self.source.id, self.plan.spans[("entities", item["slug"])])
+        sync_evidence(
+            self.session, entity, self.source.id, self.plan.spans[("entities", item["slug"])]
+        )
 
     def _write_topic(self, item: dict[str, Any]) -> None:
         topic = self.session.scalar(select(Topic).where(Topic.slug == item["slug"]))
@@ -191,7 +193,9 @@ class _Writer:
         topic.name = item["name"]
         topic.name_key = fold(item["name"])
         self.topics[item["slug"]] = topic
-        sync_evidence(topic, self.source.id, self.plan.spans[("topics", item["slug"])])
+        sync_evidence(
+            self.session, topic, self.source.id, self.plan.spans[("topics", item["slug"])]
+        )
 
     # -- facts of this source ---------------------------------------------------------
 
@@ -227,7 +231,7 @@ class _Writer:
                 self.session.add(row)
             self.rows[section][key] = row
             fill(row, item)
-            sync_evidence(row, self.source.id, self.plan.spans[(section, key)])
+            sync_evidence(self.session, row, self.source.id, self.plan.spans[(section, key)])
         if self.problems:  # later sections would reference the rows that were refused
             raise SeedError(self.problems)
         self.session.flush()

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from factdb.loader.spans import Span
-from factdb.models import Base, Evidence
+from factdb.models import FACT_COLUMNS, Base, Evidence
 
 
 def sync_links(
@@ -30,23 +30,39 @@ def sync_links(
         collection.append(make(**{key: link_key, **remaining[link_key]}))
 
 
-def sync_evidence(fact: Any, source_id: int, spans: list[Span]) -> None:
-    """Make the evidence of ``fact`` from ``source_id`` exactly ``spans``."""
+def sync_evidence(session: Session, fact: Any, source_id: int, spans: list[Span]) -> None:
+    """Make the evidence of ``fact`` from ``source_id`` exactly ``spans``.
+
+    Only this source's rows are read: a popular entity has evidence in thousands of
+    sources, and loading all of it for every source made loads grow with the corpus.
+    """
     wanted = {(span.start, span.end): span for span in spans}
-    for row in list(fact.evidence):
-        if row.source_id != source_id:
-            continue
-        span = wanted.pop((row.start_offset, row.end_offset), None)
-        if span is None:
-            fact.evidence.remove(row)
-        elif row.text != span.text:
-            row.text = span.text
-    for span in wanted.values():
-        fact.evidence.append(
-            Evidence(
-                source_id=source_id, start_offset=span.start, end_offset=span.end, text=span.text
-            )
+    if inspect(fact).has_identity:
+        column = getattr(Evidence, _FACT_COLUMN[type(fact).__tablename__])
+        existing = session.scalars(
+            select(Evidence).where(column == fact.id, Evidence.source_id == source_id)
         )
+        for row in existing:
+            span = wanted.pop((row.start_offset, row.end_offset), None)
+            if span is None:
+                session.delete(row)
+            elif row.text != span.text:
+                row.text = span.text
+    for span in wanted.values():
+        row = Evidence(source_id=source_id, start_offset=span.start, end_offset=span.end)
+        row.text = span.text
+        if inspect(fact).has_identity:
+            setattr(row, _FACT_COLUMN[type(fact).__tablename__], fact.id)
+            session.add(row)
+        else:
+            fact.evidence.append(row)
+
+
+# The evidence column pointing at each kind of fact, by the fact's table.
+_FACT_COLUMN = {
+    next(iter(Evidence.__table__.c[column].foreign_keys)).column.table.name: column
+    for column in FACT_COLUMNS
+}
 
 
 def is_referenced(session: Session, table: Any, row_id: int) -> bool:
