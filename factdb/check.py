@@ -13,8 +13,12 @@ from factdb.models import (
     FACT_COLUMNS,
     Base,
     DateInterval,
+    Entity,
+    Event,
     Evidence,
+    Position,
     Quantity,
+    SearchDocument,
     Source,
     Statement,
 )
@@ -36,6 +40,7 @@ def check_database(session: Session) -> list[str]:
         *_check_relative_dates(session),
         *_check_foreign_keys(session),
         *_check_every_fact_has_evidence(session),
+        *_check_search_documents(session),
     ]
 
 
@@ -115,3 +120,13 @@ def _check_every_fact_has_evidence(session: Session) -> Iterator[str]:
         )
         for slug in missing:
             yield f"{fact_table.name} {slug!r}: no evidence span"
+
+
+def _check_search_documents(session: Session) -> Iterator[str]:
+    """Every search document stands for a stored fact (documents hold no foreign key)."""
+    tables = {"entity": Entity, "event": Event, "statement": Statement, "position": Position}
+    for fact_type, model in tables.items():
+        exists = select(model.id).where(model.id == SearchDocument.fact_id).exists()
+        orphans = select(SearchDocument.slug).where(SearchDocument.fact_type == fact_type, ~exists)
+        for slug in session.scalars(orphans):
+            yield f"search document of {fact_type} {slug!r}: the {fact_type} does not exist"

@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy import Table, delete, func, insert, select, text, union
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from factdb.check import check_database
 from factdb.db import make_engine
-from factdb.models import Base
+from factdb.models import Base, Dataset
 
 BATCH_SIZE = 1000
 Progress = Callable[[str, int, int], None]  # table, rows copied so far, rows in all
+# Copied last: a target without its row (the content version) is recognisably incomplete.
+DATASET = Base.metadata.tables[Dataset.__tablename__]
+INCOMPLETE = "the target is incomplete (it has no dataset row): copy again with --replace"
 
 
 class CopyError(Exception):
-    """The copy cannot start or did not verify; the message says why."""
+    """The copy cannot start, failed or did not verify; the message says why."""
+
+
+@contextmanager
+def _database_errors(doing: str, incomplete: bool = True) -> Iterator[None]:
+    """Turn a database error while ``doing`` something into a CopyError saying so."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        cause = getattr(error, "orig", None) or error
+        message = f"{doing} failed: {type(cause).__name__}: {str(cause).strip()}"
+        raise CopyError(f"{message}; {INCOMPLETE}" if incomplete else message) from error
 
 
 def _revision(connection: Connection) -> str | None:
@@ -41,19 +57,30 @@ def copy_database(
     """Copy every row, ids included, from ``source_url`` into ``target_url``.
 
     The target must be migrated to the source's revision and empty, unless ``replace``
-    (its rows are then deleted first). Each batch of rows is one transaction; at the
-    end the row counts are compared and ``factdb check`` runs on the target.
+    (its rows are then deleted first, in one transaction). Each batch of rows is one
+    transaction. The row counts are compared and ``factdb check`` runs on the target
+    before the ``dataset`` row is copied, last: until then the target is incomplete.
     """
     source, target = make_engine(source_url), make_engine(target_url)
     try:
-        with source.connect() as src, target.connect() as dst:
+        reading = _database_errors("reading the databases", incomplete=False)
+        with reading, source.connect() as src, target.connect() as dst:
             _check_revisions(src, dst)
-            _prepare_target(dst, replace)
+            filled = [t.name for t in Base.metadata.sorted_tables if _count(dst, t)]
+        if filled and not replace:
+            raise CopyError(f"the target is not empty ({', '.join(filled)}); pass --replace")
+        if filled:
+            with _database_errors("emptying the target", incomplete=False), target.begin() as dst:
+                for table in reversed(Base.metadata.sorted_tables):
+                    _delete_all(dst, table)
         counts = {}
         for table in Base.metadata.sorted_tables:
-            counts[table.name] = _copy_table(source, target, table, batch_size, progress)
-        _reset_sequences(target)
+            if table is not DATASET:
+                with _database_errors(f"copying table {table.name}"):
+                    counts[table.name] = _copy_table(source, target, table, batch_size, progress)
         _verify(target, counts)
+        with _database_errors(f"copying table {DATASET.name}"):
+            counts[DATASET.name] = _copy_dataset(source, target, progress)
         return counts
     finally:
         source.dispose()
@@ -66,18 +93,23 @@ def _check_revisions(src: Connection, dst: Connection) -> None:
         raise CopyError("the source has no factdb schema (no Alembic revision)")
     if have != want:
         raise CopyError(
-            f"the target is at revision {have}, the source at {want}: "
-            "run `factdb db upgrade` on the target first"
+            f"the target is at revision {have or 'none (no factdb schema)'}, the source at "
+            f"{want}: run `factdb db upgrade` on the target first"
         )
 
 
-def _prepare_target(dst: Connection, replace: bool) -> None:
-    filled = [t.name for t in Base.metadata.sorted_tables if _count(dst, t)]
-    if filled and not replace:
-        raise CopyError(f"the target is not empty ({', '.join(filled)}); pass --replace")
-    for table in reversed(Base.metadata.sorted_tables):
+def _delete_all(dst: Connection, table: Table) -> None:
+    """Delete every row; rows that others of the table point at (ON DELETE RESTRICT, as
+    dates.anchor_date_id) go only once nothing points at them any more."""
+    self_refs = [fk.parent for fk in table.foreign_keys if fk.column.table is table]
+    if not self_refs:
         dst.execute(delete(table))
-    dst.commit()
+        return
+    (key,) = table.primary_key.columns
+    referenced = union(*(select(column).where(column.is_not(None)) for column in self_refs))
+    while _count(dst, table):
+        if not dst.execute(delete(table).where(key.not_in(referenced))).rowcount:
+            raise CopyError(f"{table.name}: the target's rows refer to each other in a cycle")
 
 
 def _copy_table(
@@ -93,6 +125,19 @@ def _copy_table(
             if progress is not None:
                 progress(table.name, copied, total)
     return copied
+
+
+def _copy_dataset(source: Engine, target: Engine, progress: Progress | None) -> int:
+    """The dataset row and the sequences' reset, in one transaction, after all else."""
+    with source.connect() as src:
+        values = [dict(row._mapping) for row in src.execute(select(DATASET))]
+    with target.begin() as dst:
+        if values:
+            dst.execute(insert(DATASET), values)
+        _reset_sequences(dst)
+    if values and progress is not None:
+        progress(DATASET.name, len(values), len(values))
+    return len(values)
 
 
 def _rows_in_insert_order(
@@ -125,31 +170,33 @@ def _rows_in_insert_order(
         yield ordered[start : start + batch_size]
 
 
-def _reset_sequences(target: Engine) -> None:
+def _reset_sequences(dst: Connection) -> None:
     """PostgreSQL: move each id sequence past the copied ids."""
-    if target.dialect.name != "postgresql":
+    if dst.dialect.name != "postgresql":
         return
-    with target.begin() as dst:
-        for table in Base.metadata.sorted_tables:
-            if "id" in table.c and table.c.id.primary_key:
-                dst.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                        f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table.name}"
-                    )
+    for table in Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key:
+            dst.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table.name}"
                 )
+            )
 
 
 def _verify(target: Engine, counts: dict[str, int]) -> None:
-    with target.connect() as dst:
-        wrong = {
-            t.name: (counts[t.name], _count(dst, t))
-            for t in Base.metadata.sorted_tables
-            if _count(dst, t) != counts[t.name]
-        }
-    if wrong:
-        raise CopyError(f"row counts differ after the copy (copied, found): {wrong}")
-    with Session(target) as session:
-        failures = check_database(session)
+    """Row counts, then ``factdb check``, on the target (still without its dataset row)."""
+    with _database_errors("verifying the target"):
+        with target.connect() as dst:
+            found = {name: _count(dst, Base.metadata.tables[name]) for name in counts}
+        wrong = {name: (n, found[name]) for name, n in counts.items() if found[name] != n}
+        if wrong:
+            raise CopyError(
+                f"row counts differ after the copy (copied, found): {wrong}; {INCOMPLETE}"
+            )
+        with Session(target) as session:
+            failures = check_database(session)
     if failures:
-        raise CopyError("factdb check failed on the target:\n" + "\n".join(failures))
+        raise CopyError(
+            "factdb check failed on the target:\n" + "\n".join(failures) + f"\n{INCOMPLETE}"
+        )

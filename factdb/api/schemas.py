@@ -172,7 +172,7 @@ class EntityOut(Schema):
     kind = fields.String()
     description = fields.String()
     located_in = fields.Nested(EntityRef, allow_none=True)
-    aliases = fields.List(fields.Nested(AliasOut))
+    aliases = fields.List(fields.Nested(AliasOut), attribute="distinct_aliases")
     url = url_field("entities")
 
 

@@ -66,12 +66,12 @@ def load_plans(
             in_batch = 0
             for make in pending:
                 plan = make(entities, topics)
-                counts = apply_plan(session, plan)
-                entities.update(item["slug"] for item in plan.sections["entities"])
-                topics.update(item["slug"] for item in plan.sections["topics"])
+                applied = apply_plan(session, plan)
+                entities |= applied.entity_slugs
+                topics |= applied.topic_slugs
                 in_batch += 1
                 if progress is not None:
-                    progress(plan, counts)
+                    progress(plan, applied.counts)
                 if in_batch == batch_size:
                     break
             if in_batch:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import Session
 
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.plan import FACTS_FILE, Plan
-from factdb.loader.search_documents import sync_search_documents
+from factdb.loader.search_documents import forget_search_document, sync_search_documents
 from factdb.loader.sync import is_referenced, sync_evidence, sync_links
 from factdb.models import (
     Dataset,
@@ -45,8 +46,18 @@ SOURCED: tuple[tuple[str, type[Any]], ...] = (
 )
 
 
-def apply_plan(session: Session, plan: Plan) -> dict[str, int]:
-    """Write ``plan`` in the session's transaction; return the number of facts per kind.
+@dataclass(frozen=True)
+class Applied:
+    """What a plan wrote: facts per kind, and the stored slugs of its entities and topics
+    (an entity matched by name keeps its stored slug, not the file's)."""
+
+    counts: dict[str, int]
+    entity_slugs: set[str]
+    topic_slugs: set[str]
+
+
+def apply_plan(session: Session, plan: Plan) -> Applied:
+    """Write ``plan`` in the session's transaction.
 
     The caller updates the content version once its transaction's plans are written.
     """
@@ -55,7 +66,11 @@ def apply_plan(session: Session, plan: Plan) -> dict[str, int]:
     if writer.problems:
         raise SeedError(writer.problems)
     sync_search_documents(session, writer.source, writer.entities.values())
-    return {section: len(items) for section, items in plan.sections.items()}
+    return Applied(
+        counts={section: len(items) for section, items in plan.sections.items()},
+        entity_slugs={entity.slug for entity in writer.entities.values()},
+        topic_slugs={topic.slug for topic in writer.topics.values()},
+    )
 
 
 def update_content_version(session: Session) -> str:
@@ -86,8 +101,10 @@ class _Writer:
         for item in self.plan.sections["entities"]:
             self._write_entity(item)
         for item in self.plan.sections["entities"]:
-            if item["located_in"]:
-                self.entity(item["slug"]).located_in = self.entity(item["located_in"])
+            entity = self.entity(item["slug"])
+            if entity.slug == item["slug"]:
+                located_in = item["located_in"]
+                entity.located_in = self.entity(located_in) if located_in else None
         for item in self.plan.sections["topics"]:
             self._write_topic(item)
         self.session.flush()
@@ -166,24 +183,38 @@ class _Writer:
         if entity is None:
             entity = Entity(slug=item["slug"])
             self.session.add(entity)
-        if entity.slug == item["slug"]:
+        if entity.slug == item["slug"]:  # this file defines it (not matched by name)
             entity.name = item["name"]
             entity.name_key = fold(item["name"])
             entity.kind = item["kind"]
             entity.description = item["description"]
         self.entities[item["slug"]] = entity
-        names = [(alias, "alias") for alias in item["aliases"]]
-        if entity.name != item["name"]:
-            names.append((item["name"], "alias"))
-        names += [(metonym, "metonym") for metonym in item["metonyms"]]
-        have = {alias.alias_key for alias in entity.aliases} | {fold(entity.name)}
-        for name, kind in names:
-            if fold(name) not in have:
-                have.add(fold(name))
-                entity.aliases.append(EntityAlias(alias=name, alias_key=fold(name), kind=kind))
+        self._write_aliases(entity, item)
         sync_evidence(
             self.session, entity, self.source.id, self.plan.spans[("entities", item["slug"])]
         )
+
+    def _write_aliases(self, entity: Entity, item: dict[str, Any]) -> None:
+        """This source's aliases of ``entity``: added, kept, or dropped when dropped."""
+        wanted: dict[str, tuple[str, str]] = {}
+        for name, kind in [
+            *((alias, "alias") for alias in item["aliases"]),
+            (item["name"], "alias"),  # a matched entity is also known by this file's name
+            *((metonym, "metonym") for metonym in item["metonyms"]),
+        ]:
+            if fold(name) != entity.name_key:
+                wanted.setdefault(fold(name), (name, kind))
+        if inspect(entity).has_identity:
+            mine = select(EntityAlias).where(
+                EntityAlias.entity_id == entity.id, EntityAlias.source_id == self.source.id
+            )
+            for alias in self.session.scalars(mine):
+                if wanted.pop(alias.alias_key, None) != (alias.alias, alias.kind):
+                    self.session.delete(alias)
+            self.session.flush()
+        for key, (name, kind) in wanted.items():
+            alias = EntityAlias(alias=name, alias_key=key, kind=kind, source_id=self.source.id)
+            entity.aliases.append(alias)
 
     def _write_topic(self, item: dict[str, Any]) -> None:
         topic = self.session.scalar(select(Topic).where(Topic.slug == item["slug"]))
@@ -260,10 +291,17 @@ class _Writer:
         orphans = {getattr(row, column) for row in stale}
         for row in stale:
             self.session.delete(row)
+        if model is Entity and orphans:
+            dropped_aliases = select(EntityAlias).where(
+                EntityAlias.entity_id.in_(orphans), EntityAlias.source_id == self.source.id
+            )
+            for alias in self.session.scalars(dropped_aliases):
+                self.session.delete(alias)
         self.session.flush()
         for thing_id in orphans:
             if not is_referenced(self.session, model.__table__, thing_id):
                 self.session.delete(self.session.get(model, thing_id))
+                forget_search_document(self.session, model.__tablename__, thing_id)
 
     def _ref(self, section: str, key: str | None) -> Any:
         return None if key is None else self.rows[section][key]

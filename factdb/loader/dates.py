@@ -126,8 +126,11 @@ def _compute_one(
         cycle = " -> ".join((*trail, item["key"], anchor_key))
         raise DateError("relative.anchor", f"relative dates form a cycle: {cycle}")
     anchor = compute(anchor_key, (*trail, item["key"]))
-    start = anchor.start + dt.timedelta(days=relative["offset_days"])
-    end = start + dt.timedelta(days=relative["length_days"] - 1)
+    try:
+        start = anchor.start + dt.timedelta(days=relative["offset_days"])
+        end = start + dt.timedelta(days=relative["length_days"] - 1)
+    except OverflowError:
+        raise DateError("relative.offset_days", "the date falls outside years 1 to 9999") from None
     return Interval(
         start,
         end,

@@ -57,6 +57,25 @@ def natural_key(section: str, item: dict[str, Any]) -> str:
     return str(item["slug"] if section in ("entities", "topics") else item["key"])
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but a key given twice in a mapping is an error, not the
+    silent last-one-wins that would hide a journalist's slip."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"found the key {key!r} twice",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_plan(
     folder: Path,
     known_entities: AbstractSet[str] = frozenset(),
@@ -73,7 +92,7 @@ def read_plan(
         raise SeedError([Problem(file, None, None, "no facts file in this folder")])
     facts_bytes = facts_path.read_bytes()
     try:
-        raw = yaml.safe_load(facts_bytes.decode("utf-8"))
+        raw = yaml.load(facts_bytes.decode("utf-8"), Loader=_UniqueKeyLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise SeedError([Problem(file, None, None, f"not valid UTF-8 YAML: {error}")]) from None
     if not isinstance(raw, dict):
@@ -82,7 +101,7 @@ def read_plan(
     text_file = meta.get("text_file", "article.txt") if isinstance(meta, dict) else "article.txt"
     try:
         text_bytes = (folder / str(text_file)).read_bytes()
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
         raise SeedError([Problem(file, "source", "text_file", f"cannot read: {error}")]) from None
     return plan_from_data(folder, raw, text_bytes, facts_bytes, known_entities, known_topics)
 

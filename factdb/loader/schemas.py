@@ -19,12 +19,21 @@ from factdb.vocabulary import (
 )
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-slug_field = fields.String(
-    required=True,
-    validate=validate.Regexp(SLUG_PATTERN, error="must be lowercase ASCII words joined by hyphens"),
-)
-reference = fields.String(required=True, validate=validate.Regexp(SLUG_PATTERN))
-optional_reference = fields.String(load_default=None, validate=validate.Regexp(SLUG_PATTERN))
+SLUG_RULES = [
+    validate.Regexp(SLUG_PATTERN, error="must be lowercase ASCII words joined by hyphens"),
+    validate.Length(max=200),
+]
+slug_field = fields.String(required=True, validate=SLUG_RULES)
+reference = fields.String(required=True, validate=SLUG_RULES)
+optional_reference = fields.String(load_default=None, validate=SLUG_RULES)
+
+
+def plain_text(max_length: int | None = None, required: bool = True) -> fields.String:
+    """A non-empty string no longer than its column (PostgreSQL enforces the length)."""
+    rule = validate.Length(min=1, max=max_length)
+    if required:
+        return fields.String(required=True, validate=rule)
+    return fields.String(load_default=None, validate=rule)
 
 
 @dataclass(frozen=True)
@@ -96,47 +105,47 @@ def excerpt_list(required: bool) -> fields.List:
 
 class YearSchema(Schema):
     value = fields.Integer(required=True, validate=validate.Range(1, 9999))
-    reason = fields.String(required=True, validate=validate.Length(min=1))
+    reason = plain_text()
 
 
 class SourceSchema(Schema):
     slug = slug_field
-    title = fields.String(required=True, validate=validate.Length(min=1))
+    title = plain_text(500)
     text_file = fields.String(load_default="article.txt")
-    publisher = fields.String(load_default=None)
-    url = fields.Url(load_default=None)
+    publisher = plain_text(200, required=False)
+    url = fields.Url(load_default=None, validate=validate.Length(max=2000))
     published_on = fields.Date(load_default=None)
     year = fields.Nested(YearSchema, load_default=None)
 
 
 class EntitySchema(Schema):
     slug = slug_field
-    name = fields.String(required=True, validate=validate.Length(min=1))
+    name = plain_text(300)
     kind = fields.String(required=True, validate=validate.OneOf(ENTITY_KINDS))
-    description = fields.String(required=True, validate=validate.Length(min=1))
-    aliases = fields.List(fields.String(validate=validate.Length(min=1)), load_default=[])
-    metonyms = fields.List(fields.String(validate=validate.Length(min=1)), load_default=[])
+    description = plain_text()
+    aliases = fields.List(plain_text(300), load_default=[])
+    metonyms = fields.List(plain_text(300), load_default=[])
     located_in = optional_reference
     evidence = excerpt_list(required=True)
 
 
 class TopicSchema(Schema):
     slug = slug_field
-    name = fields.String(required=True, validate=validate.Length(min=1))
+    name = plain_text(500)
     evidence = excerpt_list(required=True)
 
 
 class RelativeDateSchema(Schema):
     anchor = reference
-    offset_days = fields.Integer(required=True)
-    length_days = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    offset_days = fields.Integer(required=True, validate=validate.Range(-36_500, 36_500))
+    length_days = fields.Integer(load_default=1, validate=validate.Range(1, 36_500))
     precision = fields.String(load_default="day", validate=validate.OneOf(DATE_PRECISIONS))
 
 
 class InferredDateSchema(Schema):
     when = PartialDateField(required=True)
     part = fields.String(load_default=None, validate=validate.OneOf(tuple(MONTH_PARTS)))
-    reason = fields.String(required=True, validate=validate.Length(min=1))
+    reason = plain_text()
 
 
 class DateSchema(Schema):
@@ -165,7 +174,7 @@ class ParticipantSchema(Schema):
 class EventSchema(Schema):
     key = slug_field
     kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
-    title = fields.String(required=True, validate=validate.Length(min=1))
+    title = plain_text(500)
     date = optional_reference
     place = optional_reference
     participants = fields.List(fields.Nested(ParticipantSchema), load_default=[])
@@ -177,7 +186,7 @@ class EventSchema(Schema):
 class RoleSchema(Schema):
     key = slug_field
     holder = reference
-    title = fields.String(required=True, validate=validate.Length(min=1))
+    title = plain_text(300)
     organization = optional_reference
     date = optional_reference
     evidence = excerpt_list(required=True)
@@ -186,7 +195,7 @@ class RoleSchema(Schema):
 class StatementSchema(Schema):
     key = slug_field
     speaker = reference
-    speaker_text = fields.String(required=True, validate=validate.Length(min=1))
+    speaker_text = plain_text(300)
     mode = fields.String(required=True, validate=validate.OneOf(STATEMENT_MODES))
     text = ExcerptField(required=True)
     event = optional_reference
@@ -211,7 +220,7 @@ class PositionSchema(Schema):
     stance = fields.String(required=True, validate=validate.OneOf(STANCES))
     target = fields.Nested(TargetSchema, required=True)
     outcome = fields.String(load_default=None, validate=validate.OneOf(POSITION_OUTCOMES))
-    description = fields.String(required=True, validate=validate.Length(min=1))
+    description = plain_text()
     statement = optional_reference
     date = optional_reference
     evidence = excerpt_list(required=True)
@@ -236,7 +245,7 @@ class QuantitySchema(Schema):
     unit = fields.String(required=True, validate=validate.Length(min=1, max=50))
     approximate = fields.Boolean(load_default=False)
     subject = fields.Nested(SubjectSchema, required=True)
-    description = fields.String(required=True, validate=validate.Length(min=1))
+    description = plain_text()
     evidence = excerpt_list(required=False)
 
     @validates_schema

@@ -35,7 +35,7 @@ def documents_for(
     """The search documents that the facts of ``source`` and ``entities`` should have."""
     wanted: dict[DocumentKey, DocumentText] = {}
     for entity in entities:
-        aliases = " ".join(alias.alias for alias in entity.aliases)
+        aliases = " ".join(dict.fromkeys(alias.alias for alias in entity.aliases))
         body = f"{entity.description} {aliases}"
         wanted[("entity", entity.id)] = (None, entity.slug, entity.name, body)
     for event in session.scalars(select(Event).where(Event.source_id == source.id)):
@@ -79,3 +79,14 @@ def sync_search_documents(session: Session, source: Source, entities: Iterable[E
             )
         )
     session.flush()
+
+
+def forget_search_document(session: Session, table: str, fact_id: int) -> None:
+    """Delete the document of a deleted entity (documents hold no foreign key)."""
+    fact_type = {"entities": "entity"}.get(table)
+    if fact_type is not None:
+        document = select(SearchDocument).where(
+            SearchDocument.fact_type == fact_type, SearchDocument.fact_id == fact_id
+        )
+        for row in session.scalars(document):
+            session.delete(row)

@@ -62,19 +62,33 @@ class Entity(Base):
         back_populates="entity", cascade="all, delete-orphan", order_by="EntityAlias.id"
     )
     located_in: Mapped[Entity | None] = relationship(remote_side="Entity.id")
+
+    @property
+    def distinct_aliases(self) -> list[EntityAlias]:
+        """Each alias once, though several sources may give it."""
+        first: dict[str, EntityAlias] = {}
+        for alias in self.aliases:
+            first.setdefault(alias.alias_key, alias)
+        return list(first.values())
+
     evidence: Mapped[list[Evidence]] = relationship(
         cascade="all, delete-orphan", order_by=EVIDENCE_ORDER
     )
 
 
 class EntityAlias(Base):
-    """Another name of an entity, or a metonym that stands for it ("Moscow" for Russia)."""
+    """Another name of an entity, or a metonym that stands for it ("Moscow" for Russia),
+    as one source gives it: a source's reload can then drop the aliases it dropped."""
 
     __tablename__ = "entity_aliases"
-    __table_args__ = (UniqueConstraint("entity_id", "alias_key"), one_of("kind", ALIAS_KINDS))
+    __table_args__ = (
+        UniqueConstraint("entity_id", "alias_key", "source_id"),
+        one_of("kind", ALIAS_KINDS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     alias: Mapped[str] = mapped_column(String(300))
     alias_key: Mapped[str] = mapped_column(String(300), index=True)
     kind: Mapped[str] = mapped_column(String(10))
@@ -118,7 +132,7 @@ class DateInterval(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
-    text: Mapped[str] = mapped_column(String(500), comment="The expression as written.")
+    text: Mapped[str] = mapped_column(Text, comment="The expression as written.")
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date)
     precision: Mapped[str] = mapped_column(String(20))

@@ -183,7 +183,7 @@ class Quantity(SourcedFact, Base):
         ),
     )
 
-    text: Mapped[str] = mapped_column(String(300), comment="The quantity as written.")
+    text: Mapped[str] = mapped_column(Text, comment="The quantity as written.")
     value: Mapped[float | None] = mapped_column(Float)
     min_value: Mapped[float | None] = mapped_column(Float)
     max_value: Mapped[float | None] = mapped_column(Float)

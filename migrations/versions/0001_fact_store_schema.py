@@ -178,7 +178,7 @@ def upgrade() -> None:
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("slug", sa.String(length=200), nullable=False),
         sa.Column(
-            "text", sa.String(length=500), nullable=False, comment="The expression as written."
+            "text", sa.Text(), nullable=False, comment="The expression as written."
         ),
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("end_date", sa.Date(), nullable=False),
@@ -233,6 +233,7 @@ def upgrade() -> None:
         "entity_aliases",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("entity_id", sa.Integer(), nullable=False),
+        sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("alias", sa.String(length=300), nullable=False),
         sa.Column("alias_key", sa.String(length=300), nullable=False),
         sa.Column("kind", sa.String(length=10), nullable=False),
@@ -243,14 +244,26 @@ def upgrade() -> None:
             name=op.f("fk_entity_aliases_entity_id_entities"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["sources.id"],
+            name=op.f("fk_entity_aliases_source_id_sources"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_entity_aliases")),
         sa.UniqueConstraint(
-            "entity_id", "alias_key", name=op.f("uq_entity_aliases_entity_id_alias_key")
+            "entity_id",
+            "alias_key",
+            "source_id",
+            name=op.f("uq_entity_aliases_entity_id_alias_key_source_id"),
         ),
     )
     with op.batch_alter_table("entity_aliases", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_entity_aliases_alias_key"), ["alias_key"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_entity_aliases_source_id"), ["source_id"], unique=False
         )
 
     op.create_table(
@@ -368,7 +381,7 @@ def upgrade() -> None:
     op.create_table(
         "quantities",
         sa.Column(
-            "text", sa.String(length=300), nullable=False, comment="The quantity as written."
+            "text", sa.Text(), nullable=False, comment="The quantity as written."
         ),
         sa.Column("value", sa.Float(), nullable=True),
         sa.Column("min_value", sa.Float(), nullable=True),
@@ -717,6 +730,7 @@ def downgrade() -> None:
 
     op.drop_table("events")
     with op.batch_alter_table("entity_aliases", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_entity_aliases_source_id"))
         batch_op.drop_index(batch_op.f("ix_entity_aliases_alias_key"))
 
     op.drop_table("entity_aliases")

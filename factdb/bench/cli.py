@@ -1,0 +1,195 @@
+"""`factdb bench`: run the benchmark and print its table (registered on the factdb CLI
+with ``app.cli.add_command(bench_command)``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from factdb.config import PROJECT_ROOT
+
+DEFAULT_OUT = PROJECT_ROOT / "instance" / "bench"
+DASH = "—"
+COLUMNS = (
+    "query",
+    "floor in-process ms",
+    "floor WSGI req/s",
+    "factdb req/s",
+    "factdb p50 / p95 / p99 ms",
+    "Datasette req/s (defaults)",
+    "Datasette req/s (suggest_facets off)",
+    "factdb / Datasette",
+    "factdb / floor",
+)
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return DASH
+    digits = 3 if value < 1 else 2 if value < 10 else 1 if value < 100 else 0
+    return f"{value:.{digits}f}"
+
+
+def _rate(value: float | None) -> str:
+    if value is None:
+        return DASH
+    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def _ratio(top: float | None, bottom: float | None) -> str:
+    return f"{top / bottom:.2f}" if top and bottom else DASH
+
+
+def _row(qid: str, query: dict[str, Any]) -> list[str]:
+    servers = query["servers"]
+
+    def rate(name: str) -> float | None:
+        return servers[name]["req_per_s"] if name in servers else None
+
+    factdb = servers.get("factdb")
+    latency = DASH
+    if factdb is not None:
+        latency = " / ".join(_ms(factdb["latency_ms"][p]) for p in ("p50", "p95", "p99"))
+    datasettes = [r for r in (rate("datasette_default"), rate("datasette_nofacets")) if r]
+    return [
+        f"{qid} {query['title']}",
+        _ms(query["floor_in_process"]["median_ms"]),
+        _rate(rate("floor")),
+        _rate(rate("factdb")),
+        latency,
+        _rate(rate("datasette_default")),
+        _rate(rate("datasette_nofacets")),
+        _ratio(rate("factdb"), max(datasettes, default=None)),
+        _ratio(rate("factdb"), rate("floor")),
+    ]
+
+
+def _notes(results: dict[str, Any]) -> list[str]:
+    queries, notes = results["queries"], []
+    notes.append(
+        "factdb / Datasette divides factdb's req/s by the faster Datasette configuration;"
+        " factdb / floor by the floor's WSGI req/s under the same gunicorn."
+    )
+    kinds = [f"{q} {v['datasette_kind']}" for q, v in queries.items() if v["datasette_kind"]]
+    none = [q for q, v in queries.items() if not v["datasette_kind"]]
+    notes.append(f"Datasette URLs: {'; '.join(kinds)}; no equivalent for {', '.join(none)}.")
+    q5 = queries.get("Q5", {})
+    if q5:
+        reached = f"; Datasette page {q5['datasette_page']}" if "datasette_page" in q5 else ""
+        notes.append(f"Q5: factdb {q5['note']}{reached}.")
+    for qid, query in queries.items():
+        for name, result in query["servers"].items():
+            errors = {k: v for k, v in result["errors"].items() if v}
+            if errors or result["preflight"]["status"] != 200:
+                status = result["preflight"]["status"]
+                notes.append(f"{qid} {name}: first answer {status}, wrk errors {errors}.")
+    for name, processes in results["rss_kb"].items():
+        if processes:
+            peak = max(processes.values()) / 1024
+            count = len(processes)
+            notes.append(
+                f"Peak RSS (VmHWM) of {name}: {peak:.1f} MB, the most of {count} process(es)."
+            )
+    for qid, query in queries.items():
+        for line in query["plans"]["table_scans"]:
+            verdict = "FAIL" if query["filtered"] else "unfiltered query"
+            notes.append(f"{qid} reads a whole table ({verdict}): `{line}`")
+        for line in query["plans"]["index_scans"]:
+            notes.append(f"{qid} reads every row of a table through an index: `{line}`")
+        for line in query["plans"]["open_ranges"]:
+            notes.append(f"{qid} searches an index on one open-ended bound: `{line}`")
+    notes += [f"Failure: {failure}" for failure in results["failures"]]
+    return notes
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The results as a markdown report: a header, the table (Q1…Q6) and notes."""
+    machine, settings, database = results["machine"], results["settings"], results["database"]
+    rows = ", ".join(f"{count:,} {table}" for table, count in database["rows"].items())
+    datasette = settings.get("datasette_version")
+    lines = [
+        "# factdb bench",
+        "",
+        f"{machine['date']}: {machine['cpu_model']}, {machine['cores']} cores,"
+        f" {machine['memory_kb'] / 1024 / 1024:.1f} GB; Python {machine['python']},"
+        f" SQLite {machine['sqlite']}, {machine['wrk']}.",
+        f"Database {Path(database['path']).name} ({database['bytes'] / 1e6:.1f} MB): {rows}.",
+        f"Load: wrk, {settings['connections']} connections, {settings['threads']} threads,"
+        f" {settings['duration']} s per query and server; gunicorn with"
+        f" {settings['gunicorn_workers']} sync workers (factdb, floor)"
+        + (f"; Datasette {datasette}, one process." if datasette else "; no Datasette."),
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "|".join(" --- " for _ in COLUMNS) + "|",
+    ]
+    for qid, query in results["queries"].items():
+        lines.append("| " + " | ".join(_row(qid, query)) + " |")
+    lines += ["", *(f"- {note}" for note in _notes(results))]
+    params = ", ".join(f"{key}={value}" for key, value in results["parameters"].items())
+    lines += ["", f"Parameters: {params}.", ""]
+    return "\n".join(lines)
+
+
+@click.command("bench")
+@click.option(
+    "--sqlite",
+    "sqlite_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="An already built SQLite database to benchmark.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Where bench-results.json, bench-results.md, logs and Datasette's venv go.",
+)
+@click.option(
+    "--duration",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    help="Seconds of load per query and server.",
+)
+@click.option(
+    "--connections",
+    type=click.IntRange(1),
+    default=16,
+    show_default=True,
+    help="wrk's concurrent connections.",
+)
+@click.option(
+    "--threads", type=click.IntRange(1), default=2, show_default=True, help="wrk's threads."
+)
+@click.option("--no-datasette", is_flag=True, help="Skip Datasette (no venv, no install).")
+def bench_command(
+    sqlite_path: Path,
+    out_dir: Path,
+    duration: int,
+    connections: int,
+    threads: int,
+    no_datasette: bool,
+) -> None:
+    """Benchmark Q1…Q6 against the floor and Datasette; print the table.
+
+    Exits 1 when a filtered query reads a whole table (the reports are still written).
+    """
+    from factdb.bench.runner import BenchError, run_benchmark
+
+    try:
+        results = run_benchmark(
+            sqlite_path, out_dir, duration, connections, threads, datasette=not no_datasette
+        )
+    except BenchError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(markdown(results))
+    click.echo(f"wrote {out_dir / 'bench-results.json'} and bench-results.md", err=True)
+    if not results["ok"]:
+        for failure in results["failures"]:
+            click.echo(f"FAILED: {failure}", err=True)
+        sys.exit(1)

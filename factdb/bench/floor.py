@@ -1,0 +1,283 @@
+"""The floor: each benchmark query written by hand in SQL, run through the stdlib sqlite3
+and json.dumps, with no framework at all.
+
+It is timed in-process, and served by a bare WSGI callable under the same gunicorn as
+factdb (``gunicorn factdb.bench.floor:application`` with FACTDB_BENCH_SQLITE set):
+``GET /?q=Q1&p=vladimir-putin`` runs Q1 with its parameters in order. Only the standard
+library runs per request. Also here, as plain sqlite3 work: EXPLAIN QUERY PLAN and the
+detection of whole-table scans.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+SQLITE_VARIABLE = "FACTDB_BENCH_SQLITE"
+# Tables big enough that reading all of them is a bug for a filtered query.
+BIG_TABLES = frozenset(
+    {"statements", "events", "evidence", "positions", "dates", "entities"}
+    | {"event_participants", "statement_mentions", "search_documents"}
+)
+FAR_FUTURE = "9999-12-31"  # undated facts sort last, as in the API
+Param = str | int
+
+_EVIDENCE = """(SELECT json_group_array(json_object('start', evi.start_offset,
+          'end', evi.end_offset, 'text', evi.text))
+        FROM evidence evi WHERE evi.{column} = {owner}.id) AS evidence_json"""
+
+# Q1 and Q5 share the columns a statement is shown with, embedded lists included.
+_STATEMENTS = f"""
+SELECT st.id, st.slug, sp.slug AS speaker_slug, sp.name AS speaker_name, st.speaker_text,
+       st.mode, st.text, ev.slug AS event_slug, ev.title AS event_title,
+       d.start_date, d.end_date, d.precision, d.text AS date_text, d.basis, d.year_basis,
+       so.slug AS source,
+       (SELECT json_group_array(json_object('slug', me.slug, 'name', me.name))
+          FROM statement_mentions sm JOIN entities me ON me.id = sm.entity_id
+         WHERE sm.statement_id = st.id) AS mentions_json,
+       {_EVIDENCE.format(column="statement_id", owner="st")}
+FROM statements st
+JOIN entities sp ON sp.id = st.speaker_id
+JOIN sources so ON so.id = st.source_id
+LEFT JOIN events ev ON ev.id = st.event_id
+LEFT JOIN dates d ON d.id = st.date_id"""
+_STATEMENT_ORDER = f"ORDER BY coalesce(d.start_date, '{FAR_FUTURE}'), st.id LIMIT 50"
+
+FLOOR_SQL: dict[str, str] = {
+    # Q1 (speaker slug): a speaker's statements, in date order, first page.
+    "Q1": f"""{_STATEMENTS}
+WHERE st.speaker_id = (SELECT id FROM entities WHERE slug = ?)
+{_STATEMENT_ORDER}""",
+    # Q2 (slug a, slug b, from, to): events both took part in, overlapping [from, to].
+    "Q2": f"""
+SELECT e.id, e.slug, e.kind, e.title, d.start_date, d.end_date, d.precision,
+       d.text AS date_text, pl.slug AS place_slug, pl.name AS place_name, so.slug AS source,
+       (SELECT json_group_array(json_object('slug', pe.slug, 'name', pe.name,
+               'role', ep.role))
+          FROM event_participants ep JOIN entities pe ON pe.id = ep.entity_id
+         WHERE ep.event_id = e.id) AS participants_json,
+       {_EVIDENCE.format(column="event_id", owner="e")}
+FROM event_participants pa
+JOIN event_participants pb ON pb.event_id = pa.event_id
+JOIN events e ON e.id = pa.event_id
+JOIN dates d ON d.id = e.date_id
+JOIN sources so ON so.id = e.source_id
+LEFT JOIN entities pl ON pl.id = e.place_id
+WHERE pa.entity_id = (SELECT id FROM entities WHERE slug = ?1)
+  AND pb.entity_id = (SELECT id FROM entities WHERE slug = ?2)
+  AND d.end_date >= ?3 AND d.start_date <= ?4
+ORDER BY d.start_date, e.id LIMIT 50""",
+    # Q3 (FTS5 query): ranked hits with a snippet, as the API ranks them.
+    "Q3": """
+SELECT sd.fact_type AS type, sd.fact_id AS id, sd.slug, sd.title,
+       snippet(search_fts, 1, '<mark>', '</mark>', '…', 12) AS snippet,
+       -bm25(search_fts, 2.0, 1.0) AS score
+FROM search_fts JOIN search_documents sd ON sd.id = search_fts.rowid
+WHERE search_fts MATCH ?
+ORDER BY score DESC, sd.id LIMIT 50""",
+    # Q4 (entity slug, from, to): its dated facts of every kind overlapping [from, to].
+    "Q4": """
+WITH who(id) AS (SELECT id FROM entities WHERE slug = ?1),
+facts(type, id, uid, slug, title, date_id) AS (
+  SELECT 'event', e.id, e.id * 4, e.slug, e.title, e.date_id
+    FROM who JOIN event_participants ep ON ep.entity_id = who.id
+    JOIN events e ON e.id = ep.event_id
+  UNION
+  SELECT 'event', e.id, e.id * 4, e.slug, e.title, e.date_id
+    FROM who JOIN events e ON e.place_id = who.id
+  UNION
+  SELECT 'statement', s.id, s.id * 4 + 1, s.slug, s.text, s.date_id
+    FROM who JOIN statements s ON s.speaker_id = who.id
+  UNION
+  SELECT 'statement', s.id, s.id * 4 + 1, s.slug, s.text, s.date_id
+    FROM who JOIN statement_mentions sm ON sm.entity_id = who.id
+    JOIN statements s ON s.id = sm.statement_id
+  UNION
+  SELECT 'position', p.id, p.id * 4 + 2, p.slug, p.description, p.date_id
+    FROM who JOIN positions p ON p.holder_id = who.id OR p.target_entity_id = who.id
+  UNION
+  SELECT 'role', r.id, r.id * 4 + 3, r.slug, r.title, r.date_id
+    FROM who JOIN roles r ON r.holder_id = who.id OR r.organization_id = who.id
+)
+SELECT f.type, f.id, f.slug, f.title, d.start_date, d.end_date, d.precision,
+       d.text AS date_text, d.basis, d.year_basis
+FROM facts f JOIN dates d ON d.id = f.date_id
+WHERE d.end_date >= ?2 AND d.start_date <= ?3
+ORDER BY d.start_date, f.uid LIMIT 50""",
+    # Q5 (date, id of the previous page's last row): the next page, by keyset.
+    "Q5": f"""{_STATEMENTS}
+WHERE (coalesce(d.start_date, '{FAR_FUTURE}'), st.id) > (?, ?)
+{_STATEMENT_ORDER}""",
+    # Q6 (entity slug): the entity with its aliases, roles, counts and evidence.
+    "Q6": f"""
+SELECT e.id, e.slug, e.name, e.kind, e.description, loc.slug AS located_in,
+       (SELECT json_group_array(json_object('alias', a.alias, 'kind', a.kind))
+          FROM entity_aliases a WHERE a.entity_id = e.id) AS aliases_json,
+       (SELECT json_group_array(json_object('slug', r.slug, 'title', r.title,
+               'organization', o.slug, 'start', rd.start_date, 'end', rd.end_date))
+          FROM roles r LEFT JOIN entities o ON o.id = r.organization_id
+          LEFT JOIN dates rd ON rd.id = r.date_id
+         WHERE r.holder_id = e.id) AS roles_json,
+       (SELECT count(*) FROM event_participants WHERE entity_id = e.id) AS events,
+       (SELECT count(*) FROM statements WHERE speaker_id = e.id) AS statements,
+       (SELECT count(*) FROM statement_mentions WHERE entity_id = e.id) AS mentioned_in,
+       (SELECT count(*) FROM positions WHERE holder_id = e.id) AS positions,
+       {_EVIDENCE.format(column="entity_id", owner="e")}
+FROM entities e LEFT JOIN entities loc ON loc.id = e.located_in_id
+WHERE e.slug = ?""",
+}
+
+
+def connect(sqlite_path: str) -> sqlite3.Connection:
+    """A read-only connection to the file (``mode=ro``), usable from any thread."""
+    uri = f"file:{quote(os.path.abspath(sqlite_path))}?mode=ro"
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def fetch(connection: sqlite3.Connection, qid: str, params: Sequence[Param]) -> bytes:
+    """Run query ``qid`` and return its rows as a UTF-8 JSON document."""
+    cursor = connection.execute(FLOOR_SQL[qid], tuple(params))
+    names = [column[0] for column in cursor.description]
+    embedded = [name.endswith("_json") for name in names]
+    keys = [name.removesuffix("_json") for name in names]
+    rows = [
+        {
+            key: json.loads(value) if is_json and value is not None else value
+            for key, is_json, value in zip(keys, embedded, row, strict=True)
+        }
+        for row in cursor.fetchall()
+    ]
+    return json.dumps({"data": rows}, ensure_ascii=False).encode("utf-8")
+
+
+def floor_path(qid: str, params: Iterable[Param]) -> str:
+    """The URL path (with query string) that asks the WSGI floor for ``qid``."""
+    parts = [f"q={quote(qid)}", *(f"p={quote(str(value), safe='')}" for value in params)]
+    return "/?" + "&".join(parts)
+
+
+def parse_param(text: str) -> Param:
+    """Query-string values are text; digits-only values are integers (ids)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else text
+
+
+_connection: tuple[int, sqlite3.Connection] | None = None  # (pid, connection)
+
+
+def _worker_connection() -> sqlite3.Connection:
+    """One connection per worker process, opened on its first request."""
+    global _connection
+    if _connection is None or _connection[0] != os.getpid():
+        path = os.environ.get(SQLITE_VARIABLE, "")
+        if not path:
+            raise RuntimeError(f"set {SQLITE_VARIABLE} to the SQLite file to serve")
+        _connection = (os.getpid(), connect(path))
+    return _connection[1]
+
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+def application(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    """The bare WSGI floor: ``?q=<query id>&p=<param>&p=<param>…``."""
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    qid = query.get("q", [""])[0]
+    if qid not in FLOOR_SQL:
+        body = json.dumps({"error": f"unknown query {qid!r}"}).encode()
+        status = "404 Not Found"
+    else:
+        body = fetch(_worker_connection(), qid, [parse_param(p) for p in query.get("p", [])])
+        status = "200 OK"
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+def time_floor(
+    connection: sqlite3.Connection, qid: str, params: Sequence[Param], runs: int = 50
+) -> dict[str, Any]:
+    """The floor alone, in-process: SQL, fetch and json.dumps; median of ``runs`` runs
+    after 3 warm-up runs (at most 5 s of them)."""
+    for _ in range(3):
+        body = fetch(connection, qid, params)
+    times: list[float] = []
+    budget = time.perf_counter() + 5
+    for _ in range(runs):
+        start = time.perf_counter()
+        fetch(connection, qid, params)
+        times.append((time.perf_counter() - start) * 1000)
+        if time.perf_counter() > budget:
+            break
+    times.sort()
+    return {
+        "median_ms": statistics.median(times),
+        "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))],
+        "runs": len(times),
+        "bytes": len(body),
+        "rows": len(json.loads(body)["data"]),
+    }
+
+
+_TABLE_REF = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_]\w*)(?:\s+(?:AS\s+)?([A-Za-z_]\w*))?", re.I)
+_NOT_ALIAS = {"where", "on", "join", "left", "inner", "outer", "cross", "natural", "order"}
+_NOT_ALIAS |= {"group", "limit", "union", "using", "having", "window", "as", "full"}
+_SCAN = re.compile(r"^SCAN (\S+)(.*)$")
+# An index searched on one bound only, e.g. (start_date<?): it may read most of the table.
+_OPEN_RANGE = re.compile(r"^SEARCH (\S+) USING (?:COVERING )?INDEX \S+ \(\w+[<>]=?\?\)$")
+
+
+def _aliases(sql: str) -> dict[str, str]:
+    """alias -> table for ``FROM t a`` / ``JOIN t AS a`` (plans name aliases)."""
+    found = {}
+    for table, alias in _TABLE_REF.findall(sql):
+        found[table] = table
+        if alias and alias.lower() not in _NOT_ALIAS:
+            found[alias] = table
+    return found
+
+
+def explain(connection: sqlite3.Connection, sql: str, params: Sequence[Any]) -> dict[str, Any]:
+    """EXPLAIN QUERY PLAN of ``sql``, as indented lines, with the lines that read a whole
+    big table (``SCAN t`` without an index), read one through an index, or search one on
+    a single open-ended range."""
+    values = [v.isoformat() if isinstance(v, dt.date) else v for v in params]
+    try:
+        rows = connection.execute("EXPLAIN QUERY PLAN " + sql, values).fetchall()
+    except sqlite3.Error as error:  # reported as a plan of its own, not raised
+        rows = [(1, 0, 0, f"ERROR {type(error).__name__}: {error}")]
+    depth: dict[int, int] = {0: -1}
+    lines: list[str] = []
+    table_scans: list[str] = []
+    index_scans: list[str] = []
+    open_ranges: list[str] = []
+    aliases = _aliases(sql)
+    for node, parent, _, detail in rows:
+        depth[node] = depth.get(parent, -1) + 1
+        lines.append("  " * depth[node] + detail)
+        ranged = _OPEN_RANGE.match(detail)
+        if ranged is not None and aliases.get(ranged[1], ranged[1]) in BIG_TABLES:
+            open_ranges.append(detail)
+        match = _SCAN.match(detail)
+        if match is None or aliases.get(match[1], match[1]) not in BIG_TABLES:
+            continue
+        if "VIRTUAL TABLE" in match[2]:
+            continue
+        indexed = "USING INDEX" in match[2] or "USING COVERING INDEX" in match[2]
+        (index_scans if indexed else table_scans).append(detail)
+    return {
+        "sql": " ".join(sql.split()),
+        "params": [v if isinstance(v, int | float | str) or v is None else str(v) for v in values],
+        "plan": lines,
+        "table_scans": table_scans,
+        "index_scans": index_scans,
+        "open_ranges": open_ranges,
+    }

@@ -1,0 +1,332 @@
+"""The six benchmark queries, their parameters drawn from a built database, and the
+query plans factdb and the floor run them with.
+
+Q1 statements by one speaker; Q2 events two entities both took part in within a year;
+Q3 full-text search for a word; Q4 one entity's timeline for one month; Q5 page 1000 of
+the statements, reached by cursor; Q6 one entity's detail.
+"""
+
+from __future__ import annotations
+
+import base64
+import calendar
+import json
+import re
+import sqlite3
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from factdb.bench.floor import FLOOR_SQL, Param, connect, explain, fetch, floor_path
+
+PAGE_SIZE = 50
+TARGET_PAGE = 1000
+WORD = re.compile(r"[^\W_]+")
+TITLES = {
+    "Q1": "statements by one speaker, first page of 50",
+    "Q2": "events with two given entities, within one year",
+    "Q3": "full-text search for a word, first page",
+    "Q4": "one entity's timeline for one month",
+    "Q5": f"page {TARGET_PAGE} of the statements, by cursor",
+    "Q6": "one entity's detail with its roles and counts",
+}
+
+_Q2_SQL = """select e.id, e.slug, e.kind, e.title, d.start_date, d.end_date
+from events e join dates d on d.id = e.date_id
+join event_participants pa on pa.event_id = e.id
+join entities a on a.id = pa.entity_id and a.slug = :a
+join event_participants pb on pb.event_id = e.id
+join entities b on b.id = pb.entity_id and b.slug = :b
+where d.end_date >= :date_from and d.start_date <= :date_to
+order by d.start_date, e.id limit 50"""
+_Q3_SQL = """select sd.fact_type, sd.fact_id, sd.slug, sd.title,
+snippet(search_fts, 1, '<mark>', '</mark>', '…', 12) as snippet,
+-bm25(search_fts, 2.0, 1.0) as score
+from search_fts join search_documents sd on sd.id = search_fts.rowid
+where search_fts match :q order by score desc, sd.id limit 50"""
+
+
+@dataclass(frozen=True)
+class Query:
+    """One benchmark query as factdb, the floor and Datasette are asked it."""
+
+    qid: str
+    title: str
+    filtered: bool  # a filtered query must never read a whole big table
+    factdb_path: str
+    floor_params: tuple[Param, ...]
+    # Datasette's closest URL, "{db}" standing for the database name; None: no equivalent.
+    datasette_path: str | None = None
+    datasette_kind: str | None = None  # view filter, canned SQL, table keyset…
+    note: str = ""
+
+    @property
+    def floor_sql(self) -> str:
+        return FLOOR_SQL[self.qid]
+
+    @property
+    def floor_path(self) -> str:
+        return floor_path(self.qid, self.floor_params)
+
+
+def _one(connection: sqlite3.Connection, sql: str, *params: Any) -> Any:
+    row = connection.execute(sql, params).fetchone()
+    if row is None:
+        raise ValueError(f"the database has no rows for: {' '.join(sql.split())[:120]}")
+    return row
+
+
+# How busy an entity is: statements it said plus events it took part in.
+_ACTIVITY = (
+    "(SELECT count(*) FROM statements WHERE speaker_id = e.id)"
+    " + (SELECT count(*) FROM event_participants WHERE entity_id = e.id)"
+)
+
+
+def pick_parameters(sqlite_path: str) -> dict[str, Any]:
+    """Realistic parameters, chosen from the data: the busiest speaker, a pair of
+    entities sharing events and one of their years, a frequent word, a busy month."""
+    connection = connect(sqlite_path)
+    try:
+        speaker, statements = _one(
+            connection,
+            "SELECT e.slug, count(*) AS n FROM statements s JOIN entities e"
+            " ON e.id = s.speaker_id GROUP BY e.id ORDER BY n DESC, e.id LIMIT 1",
+        )
+        # The busiest participant, and who shared most of its dated events in one year.
+        a, b, year, shared = _one(
+            connection,
+            "SELECT ea.slug, eb.slug, substr(d.start_date, 1, 4) AS year, count(*) AS n"
+            " FROM event_participants pa JOIN event_participants pb ON pb.event_id = pa.event_id"
+            " AND pb.entity_id <> pa.entity_id JOIN entities ea ON ea.id = pa.entity_id"
+            " JOIN entities eb ON eb.id = pb.entity_id JOIN events ev ON ev.id = pa.event_id"
+            " JOIN dates d ON d.id = ev.date_id WHERE pa.entity_id = (SELECT entity_id"
+            " FROM event_participants GROUP BY entity_id ORDER BY count(*) DESC, entity_id"
+            " LIMIT 1) GROUP BY eb.id, year ORDER BY n DESC, eb.id, year LIMIT 1",
+        )
+        bodies = connection.execute(
+            "SELECT body FROM search_documents WHERE fact_type = 'statement' LIMIT 20000"
+        )
+        words: Counter[str] = Counter()
+        for (body,) in bodies:
+            words.update({w for w in WORD.findall(body.lower()) if len(w) >= 5 and w.isalpha()})
+        if not words:
+            raise ValueError("no statement holds a word of 5 letters or more")
+        word, word_count = min(words.items(), key=lambda item: (-item[1], item[0]))
+        entity, month, month_count = _one(
+            connection,
+            f"WITH who AS (SELECT e.id, e.slug FROM entities e ORDER BY {_ACTIVITY} DESC, e.id"
+            " LIMIT 1) SELECT who.slug, substr(d.start_date, 1, 7) AS month, count(*) AS n"
+            " FROM who, (SELECT date_id FROM statements WHERE speaker_id = (SELECT id FROM who)"
+            " UNION ALL SELECT ev.date_id FROM events ev JOIN event_participants p"
+            " ON p.event_id = ev.id WHERE p.entity_id = (SELECT id FROM who)) f"
+            " JOIN dates d ON d.id = f.date_id GROUP BY month ORDER BY n DESC, month LIMIT 1",
+        )
+        detail, roles = _one(
+            connection,
+            "SELECT e.slug, (SELECT count(*) FROM roles WHERE holder_id = e.id) AS r"
+            f" FROM entities e ORDER BY r DESC, {_ACTIVITY} DESC, e.id LIMIT 1",
+        )
+    finally:
+        connection.close()
+    return {
+        "speaker": speaker,
+        "speaker_statements": statements,
+        "pair": [a, b],
+        "pair_year": year,
+        "pair_shared_events_in_year": shared,
+        "word": word,
+        "word_statements": word_count,
+        "timeline_entity": entity,
+        "timeline_month": month,
+        "timeline_month_facts": month_count,
+        "detail_entity": detail,
+        "detail_roles": roles,
+    }
+
+
+def walk_pages(
+    next_of: Callable[[str | None, int], str | None], target_page: int, budget_s: float
+) -> tuple[str, int, str]:
+    """Follow next-page tokens (``next_of(token, page size)``) from page 1 to
+    ``target_page``, or to the last page, or until ``budget_s`` is spent: (token of the
+    page reached, its number, a note). On a single page, the token after its first row."""
+    deadline = time.monotonic() + budget_s
+    token: str | None = None
+    page = 1
+    following = next_of(None, PAGE_SIZE)
+    while following is not None and page < target_page:
+        token, page = following, page + 1
+        if page == target_page or time.monotonic() > deadline:
+            break
+        following = next_of(token, PAGE_SIZE)
+    if token is None:
+        token = next_of(None, 1)
+        if token is None:
+            raise ValueError("the collection holds fewer than 2 rows")
+        return token, 1, f"a single page of {PAGE_SIZE}: the position after its first row"
+    if page == target_page:
+        return token, page, ""
+    if following is not None:
+        return token, page, f"stopped at page {page}: the walk ran out of time"
+    return token, page, f"only {page} pages of {PAGE_SIZE}: the last page"
+
+
+def walk_factdb_cursor(
+    sqlite_path: str, target_page: int = TARGET_PAGE, budget_s: float = 900
+) -> tuple[str, int, str]:
+    """The cursor of page ``target_page`` of /statements (limit 50), found by following
+    next_cursor through the API (test client); on smaller data, of the last page. With a
+    single page, the cursor after the first row (as limit=1 gives it)."""
+    from factdb import create_app
+    from factdb.api import database
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{sqlite_path}"})
+    client = app.test_client()
+
+    def next_of(cursor: str | None, limit: int) -> str | None:
+        path = f"/api/v1/statements?limit={limit}&fields=id"
+        response = client.get(path if cursor is None else f"{path}&cursor={quote(cursor)}")
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+        found = response.get_json()["meta"]["next_cursor"]
+        return None if found is None else str(found)
+
+    try:
+        return walk_pages(next_of, target_page, budget_s)
+    finally:
+        database.dispose(app)
+
+
+def walk_datasette(
+    base_url: str, db: str, target_page: int = TARGET_PAGE, budget_s: float = 600
+) -> tuple[str, int, str]:
+    """Datasette's URL of page ``target_page`` of the statements table (rowid order, 50
+    a page), following its ``next`` tokens; on small data as ``walk_factdb_cursor``."""
+    if not base_url.startswith("http://127.0.0.1:"):
+        raise ValueError("load goes to 127.0.0.1 only")
+    table = f"/{quote(db)}/statements.json?_size={PAGE_SIZE}"
+
+    def next_of(token: str | None, size: int) -> str | None:
+        path = table.replace(f"_size={PAGE_SIZE}", f"_size={size}")
+        path = path if token is None else f"{path}&_next={quote(token)}"
+        with urllib.request.urlopen(base_url + path, timeout=60) as response:
+            found = json.loads(response.read()).get("next")
+        return None if found is None else str(found)
+
+    token, page, note = walk_pages(next_of, target_page, budget_s)
+    return f"{table}&_next={quote(token)}", page, note
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    """The sort values an API cursor holds ([date, id] for the default sort)."""
+    payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    return list(payload["v"])
+
+
+def _month_bounds(month: str) -> tuple[str, str]:
+    year, number = (int(part) for part in month.split("-"))
+    return f"{month}-01", f"{month}-{calendar.monthrange(year, number)[1]:02d}"
+
+
+def build_queries(sqlite_path: str, params: dict[str, Any]) -> list[Query]:
+    """Q1…Q6 for this database; walks the API for Q5's cursor (page 1000 or the last)."""
+    speaker, (a, b), year = params["speaker"], params["pair"], params["pair_year"]
+    word, entity, month = params["word"], params["timeline_entity"], params["timeline_month"]
+    cursor, page, note = walk_factdb_cursor(sqlite_path)
+    cursor_date, cursor_id = decode_cursor(cursor)
+    detail = params["detail_entity"]
+    q2_args = urlencode({"a": a, "b": b, "date_from": f"{year}-01-01", "date_to": f"{year}-12-31"})
+    s_path = f"/api/v1/statements?limit={PAGE_SIZE}"
+    return [
+        Query("Q1", TITLES["Q1"], True, f"{s_path}&speaker={quote(speaker)}", (speaker,),
+              f"/{{db}}/statements_view.json?speaker_slug={quote(speaker)}"
+              f"&_sort=date_start&_size={PAGE_SIZE}", "view filter (statements_view)"),
+        Query("Q2", TITLES["Q2"], True,
+              f"/api/v1/events?participant={quote(a)}&participant={quote(b)}&from={year}&to={year}",
+              (a, b, f"{year}-01-01", f"{year}-12-31"),
+              f"/{{db}}.json?sql={quote(_Q2_SQL)}&{q2_args}",
+              "arbitrary SQL (?sql=): no table URL joins the participants"),
+        Query("Q3", TITLES["Q3"], True, f"/api/v1/search?q={quote(word)}&limit={PAGE_SIZE}",
+              (f'"{word}"',),
+              f"/{{db}}.json?sql={quote(_Q3_SQL)}&q={quote(chr(34) + word + chr(34))}",
+              "arbitrary SQL (?sql=) with MATCH: Datasette does not detect this FTS table"),
+        Query("Q4", TITLES["Q4"], True,
+              f"/api/v1/timeline?entity={quote(entity)}&from={month}&to={month}",
+              (entity, *_month_bounds(month))),
+        # Datasette's URL is found by walking a running Datasette (walk_datasette).
+        Query("Q5", TITLES["Q5"], False, f"{s_path}&cursor={quote(cursor)}",
+              (cursor_date, cursor_id), None, "table keyset (_next), in rowid order",
+              f"page {page} reached" + (f" ({note})" if note else "")),
+        Query("Q6", TITLES["Q6"], True, f"/api/v1/entities/{quote(detail)}", (detail,)),
+    ]  # fmt: skip
+
+
+def _keys(data: Any) -> list[tuple[Any, Any]]:
+    """(type, id) of each row of a page, or of an item: what "the same rows" compares."""
+    return [(row.get("type"), row["id"]) for row in (data if isinstance(data, list) else [data])]
+
+
+def _tagged(kind: str, factdb: list[dict[str, Any]], floor: list[dict[str, Any]]) -> list[str]:
+    """The distinct plan lines of one kind, each prefixed with whose plan it is."""
+    tagged = [("factdb", plan) for plan in factdb] + [("floor", plan) for plan in floor]
+    return list(dict.fromkeys(f"{who}: {line}" for who, plan in tagged for line in plan[kind]))
+
+
+def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str, Any]]:
+    """EXPLAIN QUERY PLAN of every statement factdb runs for each query (captured from one
+    request through the test client) and of the floor's SQL, and whether both return the
+    same rows. ``failures``: whole big tables a filtered query reads, different rows."""
+    from sqlalchemy import event
+
+    from factdb import create_app
+    from factdb.api import database
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{sqlite_path}"})
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _cursor: Any, sql: str, params: Any, _x: Any, _many: bool) -> None:
+        captured.append((sql, params))
+
+    with app.app_context():
+        engine = database.engine()
+    event.listen(engine, "before_cursor_execute", capture)
+    connection = connect(sqlite_path)
+    plans: dict[str, dict[str, Any]] = {}
+    try:
+        client = app.test_client()
+        for query in queries:
+            captured.clear()
+            response = client.get(query.factdb_path)
+            floor_rows = json.loads(fetch(connection, query.qid, query.floor_params))["data"]
+            unique = list(dict.fromkeys((sql, tuple(params or ())) for sql, params in captured))
+            factdb = [explain(connection, sql, params) for sql, params in unique]
+            floor = [explain(connection, query.floor_sql, query.floor_params)]
+            scans = _tagged("table_scans", factdb, floor)
+            status = response.status_code
+            same = status == 200 and _keys(response.get_json()["data"]) == _keys(floor_rows)
+            failures = [f"reads a whole table: {line}" for line in scans if query.filtered]
+            failures += [p["plan"][0] for p in factdb + floor if p["plan"][0].startswith("ERROR")]
+            if status != 200:
+                failures.append(f"factdb answered {status}")
+            elif not same:
+                failures.append("factdb and the floor return different rows")
+            plans[query.qid] = {
+                "factdb_status": status,
+                "same_rows": same,
+                "factdb": factdb,
+                "floor": floor,
+                "table_scans": scans,
+                "index_scans": _tagged("index_scans", factdb, floor),
+                "open_ranges": _tagged("open_ranges", factdb, floor),
+                "failures": failures,
+            }
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+        connection.close()
+        database.dispose(app)
+    return plans
