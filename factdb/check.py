@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
@@ -124,7 +125,12 @@ def _check_every_fact_has_evidence(session: Session) -> Iterator[str]:
 
 def _check_search_documents(session: Session) -> Iterator[str]:
     """Every search document stands for a stored fact (documents hold no foreign key)."""
-    tables = {"entity": Entity, "event": Event, "statement": Statement, "position": Position}
+    tables: dict[str, Any] = {
+        "entity": Entity,
+        "event": Event,
+        "statement": Statement,
+        "position": Position,
+    }
     for fact_type, model in tables.items():
         exists = select(model.id).where(model.id == SearchDocument.fact_id).exists()
         orphans = select(SearchDocument.slug).where(SearchDocument.fact_type == fact_type, ~exists)

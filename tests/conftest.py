@@ -60,15 +60,9 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"FACTDB_TEST_ENGINE must be sqlite or postgresql, not {ENGINE}")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.get_closest_marker("postgres") is not None:
-            item.add_marker(pytest.mark.usefixtures("_postgres_required"))
-
-
-@pytest.fixture(scope="session")
-def _postgres_required() -> None:
-    require_postgres()
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres") is not None:
+        require_postgres()
 
 
 class DatabaseFactory:

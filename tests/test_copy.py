@@ -1,0 +1,174 @@
+"""`factdb copy`: ids kept, --replace, revision checks, failures that leave the target
+recognisably incomplete, and a SQLite -> PostgreSQL -> SQLite round trip."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from factdb import migrate
+from factdb.check import check_database
+from factdb.copy import CopyError, copy_database
+from factdb.db import make_engine
+from factdb.models import Base, Dataset, DateInterval
+from tests.conftest import DatabaseFactory, seed
+
+Rows = dict[str, list[dict[str, Any]]]
+BOTH_ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _rows(url: str) -> Rows:
+    """Every row of every table, ordered by primary key."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                table.name: [
+                    dict(row._mapping)
+                    for row in connection.execute(
+                        select(table).order_by(*table.primary_key.columns)
+                    )
+                ]
+                for table in Base.metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
+
+
+def _execute(url: str, statement: str) -> None:
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def _check(url: str) -> list[str]:
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            return check_database(session)
+    finally:
+        engine.dispose()
+
+
+def _migrated(databases: DatabaseFactory, engine: str, revision: str = "head") -> str:
+    url = databases.new(engine)
+    migrate.upgrade(url, revision)
+    return url
+
+
+@pytest.fixture(scope="module")
+def source(databases: DatabaseFactory) -> str:
+    """A seeded SQLite database, read only by the tests."""
+    url = databases.new("sqlite")
+    seed(url)
+    return url
+
+
+@pytest.fixture(scope="module")
+def source_rows(source: str) -> Rows:
+    rows = _rows(source)
+    assert all(rows.values()), "the seed fills every table"
+    return rows
+
+
+def test_sqlite_to_sqlite_keeps_ids_and_passes_check(
+    databases: DatabaseFactory, source: str, source_rows: Rows
+) -> None:
+    target = _migrated(databases, "sqlite")
+    seen: list[tuple[str, int, int]] = []
+    counts = copy_database(source, target, batch_size=7, progress=lambda *s: seen.append(s))
+    assert counts == {name: len(rows) for name, rows in source_rows.items()}
+    assert _rows(target) == source_rows
+    assert _check(target) == []
+    # One call per batch of 7, the last of each table at its total; the dataset comes last.
+    evidence = [step for step in seen if step[0] == "evidence"]
+    assert len(evidence) == -(-counts["evidence"] // 7)
+    assert evidence[-1] == ("evidence", counts["evidence"], counts["evidence"])
+    assert seen[-1] == ("dataset", 1, 1)
+
+
+@pytest.mark.parametrize("engine", BOTH_ENGINES)
+def test_replace_into_a_non_empty_target(
+    databases: DatabaseFactory, source: str, source_rows: Rows, engine: str
+) -> None:
+    target = _migrated(databases, engine)  # first: skips when PostgreSQL is missing
+    relative = [row for row in source_rows["dates"] if row["basis"] == "relative"]
+    assert relative, "the seed has relative dates, whose anchors made DELETE FROM dates fail"
+    copy_database(source, target)
+    with pytest.raises(CopyError, match=r"not empty .*--replace"):
+        copy_database(source, target)
+    copy_database(source, target, replace=True)
+    assert _rows(target) == source_rows
+    assert _check(target) == []
+
+
+@pytest.mark.parametrize("engine", BOTH_ENGINES)
+def test_a_target_at_another_revision_is_refused(
+    databases: DatabaseFactory, source: str, engine: str
+) -> None:
+    older = _migrated(databases, engine, "0001")
+    with pytest.raises(CopyError, match="target is at revision 0001, the source at "):
+        copy_database(source, older)
+    blank = databases.new(engine)
+    with pytest.raises(CopyError, match="target is at revision none"):
+        copy_database(source, blank)
+    with pytest.raises(CopyError, match="source has no factdb schema"):
+        copy_database(blank, older)
+
+
+@pytest.mark.postgres
+def test_a_failed_copy_names_the_table_and_leaves_no_dataset_row(
+    databases: DatabaseFactory, source_rows: Rows
+) -> None:
+    target = _migrated(databases, "postgresql")
+    bad_source = databases.new("sqlite")
+    seed(bad_source)
+    fifth = source_rows["roles"][4]
+    # SQLite keeps 400 characters in a VARCHAR(300); PostgreSQL refuses them.
+    _execute(bad_source, f"UPDATE roles SET title = printf('%.400c', 'x') WHERE id = {fifth['id']}")
+    with pytest.raises(CopyError, match=r"copying table roles failed.*--replace") as error:
+        copy_database(bad_source, target, batch_size=3)
+    assert "StringDataRightTruncation" in str(error.value)
+    copied = _rows(target)
+    assert copied["dataset"] == [], "no content version: the target is recognisably incomplete"
+    assert copied["entities"] == source_rows["entities"]
+    assert copied["roles"] == source_rows["roles"][:3], "the failing batch is rolled back"
+    assert copied["evidence"] == []
+    # The incomplete target must be replaced, not copied into.
+    with pytest.raises(CopyError, match="not empty"):
+        copy_database(bad_source, target)
+    title = fifth["title"].replace("'", "''")
+    _execute(bad_source, f"UPDATE roles SET title = '{title}' WHERE id = {fifth['id']}")
+    copy_database(bad_source, target, replace=True)
+    assert _rows(target) == source_rows
+
+
+@pytest.mark.postgres
+def test_sqlite_postgresql_sqlite_round_trip_is_identical(
+    databases: DatabaseFactory, source: str, source_rows: Rows
+) -> None:
+    postgres = _migrated(databases, "postgresql")
+    copy_database(source, postgres)
+    assert _rows(postgres) == source_rows
+    back = _migrated(databases, "sqlite")
+    copy_database(postgres, back)
+    assert _rows(back) == source_rows
+    # The PostgreSQL sequences were moved past the copied ids.
+    engine = make_engine(postgres)
+    try:
+        with engine.begin() as connection:
+            for model in (DateInterval, Dataset):
+                table = model.__table__
+                highest = connection.scalar(select(func.max(table.c.id)))
+                following = connection.scalar(
+                    text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id'))")
+                )
+                assert following == highest + 1
+    finally:
+        engine.dispose()
