@@ -41,6 +41,7 @@ def _check_config(app: Flask) -> None:
     numbers = {"QUERY_TIMEOUT_SECONDS": float, "SQLITE_PROGRESS_STEPS": int, "POOL_SIZE": int}
     for name, kind in numbers.items():
         value = app.config[name]
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ValueError(f"FACTDB_{name} must be a non-negative number, not {value!r}")
+        # Zero would mean "no limit" to PostgreSQL and to SQLAlchemy's pool.
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ValueError(f"FACTDB_{name} must be a positive number, not {value!r}")
         app.config[name] = kind(value)

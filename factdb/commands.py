@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from factdb import migrate
@@ -16,6 +16,7 @@ from factdb.check import check_database
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.loader import SeedError, load_folders, source_folders
+from factdb.models import Source
 
 
 def init_app(app: Flask) -> None:
@@ -152,20 +153,19 @@ def diagram_command() -> None:
 
 
 def ensure_database(url: str) -> bool:
-    """Create the schema and load the seed when the database has no tables yet."""
+    """Create the schema when there is none, and load the seed when no source is
+    loaded (so a first run whose seeding failed seeds again). True if it loaded."""
     engine = make_engine(url)
     try:
-        empty = not inspect(engine).has_table("alembic_version")
+        if not inspect(engine).has_table("alembic_version"):
+            migrate.upgrade(url, "head")
+        with Session(engine) as session:
+            if session.scalar(select(Source.id).limit(1)) is not None:
+                return False
+        load_folders(engine, source_folders(SEED_DIR))
+        return True
     finally:
         engine.dispose()
-    if empty:
-        migrate.upgrade(url, "head")
-        engine = make_engine(url)
-        try:
-            load_folders(engine, source_folders(SEED_DIR))
-        finally:
-            engine.dispose()
-    return empty
 
 
 @click.command("serve")

@@ -59,6 +59,9 @@ def make_engine(
         return _sqlite_engine(url, read_only, progress_steps, **kwargs)
     options = []
     if read_only:
+        # One snapshot per request: the count, the page and the embedded rows agree
+        # even while a loader commits.
+        kwargs.setdefault("isolation_level", "REPEATABLE READ")
         options.append("-c default_transaction_read_only=on")
     if statement_timeout_ms is not None:
         options.append(f"-c statement_timeout={int(statement_timeout_ms)}")
@@ -87,5 +90,15 @@ def _sqlite_engine(url: URL, read_only: bool, progress_steps: int, **kwargs: Any
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
         dbapi_connection.set_progress_handler(_past_deadline, progress_steps)
+        if read_only:
+            # pysqlite begins no transaction for a SELECT, so each statement would see
+            # the latest commit; BEGIN below holds one snapshot for the whole session.
+            dbapi_connection.isolation_level = None
+
+    if read_only:
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN")
 
     return engine

@@ -176,7 +176,8 @@ def _not_modified() -> Response | None:
     if not _serves_data():
         return None
     g.etag_version = database.content_version()
-    if not request.if_none_match or not request.if_none_match.contains(_etag()):
+    # Weak comparison (RFC 9110): a proxy that compresses marks the tag weak.
+    if not request.if_none_match or not request.if_none_match.contains_weak(_etag()):
         return None
     response = Response(status=304)
     response.set_etag(_etag())

@@ -25,6 +25,7 @@ from sqlalchemy.sql import Subquery
 from factdb.api import database
 from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
+from factdb.api.schemas import FacetOut
 from factdb.db import query_deadline
 
 CSV_PAGE = 500
@@ -62,16 +63,14 @@ class Collection:
             return self._facets(query, args)
         order = parse_sort(self, args.get("sort", self.default_sort))
         schema = self._schema(args.get("only_fields"))
+        after = decode_cursor(self, args["cursor"], order) if "cursor" in args else None
         if wants_csv(args):
-            return self._csv(query, order, schema)
+            return self._csv(query, order, schema, after)
         limit = args["limit"]
         total = database.session().scalar(
             select(func.count()).select_from(query.order_by(None).subquery())
         )
-        page_query = query
-        if "cursor" in args:
-            after = decode_cursor(self, args["cursor"], order)
-            page_query = page_query.where(keyset_after(after))
+        page_query = query if after is None else query.where(keyset_after(after))
         rows = self._fetch(page_query, order, limit + 1)
         # The cursor holds the sort values of the last row shown.
         last = rows[limit - 1] if len(rows) > limit else None
@@ -110,11 +109,18 @@ class Collection:
             raise BadParameter("fields", f"unknown field(s) {listed}; fields are {choices}")
         return type(self.schema)(only=names)
 
-    def _csv(self, query: AnySelect, order: list[tuple[str, bool]], schema: Schema) -> Response:
+    def _csv(
+        self,
+        query: AnySelect,
+        order: list[tuple[str, bool]],
+        schema: Schema,
+        cursor: list[tuple[Expression, bool, Any]] | None,
+    ) -> Response:
+        """Every row from the cursor on (or from the first), not one page."""
         timeout = current_app.config["QUERY_TIMEOUT_SECONDS"]
 
         def page(after: list[Any] | None) -> list[Any]:
-            page_query = query
+            page_query = query if cursor is None else query.where(keyset_after(cursor))
             if after is not None:
                 page_query = query.where(keyset_after(self._typed(order, after)))
             with query_deadline(timeout):  # each page gets the whole time limit
@@ -150,6 +156,9 @@ class Collection:
 
     def _facets(self, query: AnySelect, args: dict[str, Any]) -> Response:
         key = args["group_by"]
+        for other in ("cursor", "sort", "fields", "limit"):
+            if other in request.args:
+                raise BadParameter(other, "does not go with group_by, which returns every group")
         if not self.group_keys:
             raise BadParameter("group_by", f"{self.name} cannot be grouped")
         if key not in self.group_keys:
@@ -161,7 +170,7 @@ class Collection:
         data = [{"key": row[0], "label": row[1], "count": row[2]} for row in rows]
         data.sort(key=lambda item: (-item["count"], item["key"] is None, str(item["key"])))
         if wants_csv(args):
-            return Response(csv_stream(None, iter(data)), mimetype="text/csv")
+            return Response(csv_stream(FacetOut(), iter(data)), mimetype="text/csv")
         body = {
             "data": data,
             "meta": {"total": len(data), "group_by": key},
@@ -274,11 +283,11 @@ def _typed_value(kind: str, value: Any) -> Any:
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "date" and isinstance(value, str):
         return dt.date.fromisoformat(value)
-    # Integers within what both engines store; floats finite.
-    if kind == "int" and number and isinstance(value, int) and -(2**63) <= value < 2**63:
+    # Integers within the 32-bit ids both engines store; floats finite; no NUL in text.
+    if kind == "int" and number and isinstance(value, int) and -(2**31) <= value < 2**31:
         return value
     if kind == "float" and number and math.isfinite(value):
         return float(value)
-    if kind == "str" and isinstance(value, str):
+    if kind == "str" and isinstance(value, str) and "\x00" not in value:
         return value
     raise ValueError(f"bad {kind} value in cursor")

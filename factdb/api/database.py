@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from factdb.api.problems import ApiProblem
 from factdb.db import is_sqlite, make_engine, query_deadline
 from factdb.models import Dataset
 
@@ -32,10 +33,18 @@ def engine() -> Engine:
         else:
             options["pool_size"] = current_app.config["POOL_SIZE"]
             options["max_overflow"] = 0
-        timeout_ms = int(current_app.config["QUERY_TIMEOUT_SECONDS"] * 1000)
-        state["engine"] = make_engine(
-            url, read_only=True, statement_timeout_ms=timeout_ms, **options
-        )
+        timeout_ms = max(1, int(current_app.config["QUERY_TIMEOUT_SECONDS"] * 1000))
+        try:
+            state["engine"] = make_engine(
+                url, read_only=True, statement_timeout_ms=timeout_ms, **options
+            )
+        except FileNotFoundError as missing:
+            raise ApiProblem(
+                503,
+                "Service Unavailable",
+                f"{missing}: create it with `factdb db upgrade` and `factdb seed`",
+                slug="database-missing",
+            ) from None
         state["sessionmaker"] = sessionmaker(state["engine"], expire_on_commit=False)
     return state["engine"]
 

@@ -2,78 +2,130 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from flask import Response, request
-from marshmallow import fields
+from marshmallow import Schema, fields
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api import database
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import contains_folded
-from factdb.api.items import get_item, grouped, item_response
-from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, text_field
-from factdb.api.schemas import API_PREFIX, EntityOut, EvidenceOut, RoleOut, item_of, page_of
+from factdb.api.items import get_item, grouped
+from factdb.api.output import json_response
+from factdb.api.parsing import Blueprint, CommaSeparated, NoArgs, PageArgs, text_field
+from factdb.api.schemas import (
+    API_PREFIX,
+    DateOut,
+    EntityOut,
+    EntityRef,
+    EvidenceOut,
+    item_of,
+    page_of,
+    url_field,
+)
 from factdb.models import (
     Entity,
     EntityAlias,
     EventParticipant,
+    Evidence,
     Position,
     Role,
     Statement,
     StatementMention,
 )
+from factdb.models.evidence import EVIDENCE_ORDER
 from factdb.vocabulary import ENTITY_KINDS
 
 blp = Blueprint("entities", __name__, description="People, countries, parties, places…")
 
-# What an entity's detail counts, and the collection URL that lists those facts.
-RELATED = {
-    "events": (
-        "participant",
-        lambda e: select(func.count()).where(EventParticipant.entity_id == e),
-    ),
-    "statements": ("speaker", lambda e: select(func.count()).where(Statement.speaker_id == e)),
-    "mentioned_in": (
-        "mentions",
-        lambda e: select(func.count()).where(StatementMention.entity_id == e),
-    ),
-    "positions": ("holder", lambda e: select(func.count()).where(Position.holder_id == e)),
+# Embedded lists stop here; counts and links give the rest (a popular entity has
+# roles and evidence in thousands of sources).
+EMBED_LIMIT = 20
+# What an entity's detail counts, and the collection URL (resource, parameter) that
+# lists those facts.
+RELATED: dict[str, tuple[str, str, Callable[[int], Any]]] = {
+    "roles": ("roles", "holder", lambda e: Role.holder_id == e),
+    "events": ("events", "participant", lambda e: EventParticipant.entity_id == e),
+    "statements": ("statements", "speaker", lambda e: Statement.speaker_id == e),
+    "mentioned_in": ("statements", "mentions", lambda e: StatementMention.entity_id == e),
+    "positions": ("positions", "holder", lambda e: Position.holder_id == e),
+    "evidence": ("evidence", "entity", lambda e: Evidence.entity_id == e),
 }
-RELATED_RESOURCE = {"mentioned_in": "statements"}
+RELATED_TABLES = {
+    "roles": Role,
+    "events": EventParticipant,
+    "statements": Statement,
+    "mentioned_in": StatementMention,
+    "positions": Position,
+    "evidence": Evidence,
+}
+
+
+class HeldRoleOut(Schema):
+    """A role as embedded in its holder's detail."""
+
+    slug = fields.String()
+    title = fields.String()
+    organization = fields.Nested(EntityRef, allow_none=True)
+    date = fields.Nested(DateOut, allow_none=True)
+    url = url_field("roles")
+
+
+held_role_out = HeldRoleOut(many=True)
+evidence_out = EvidenceOut(many=True)
 
 
 class EntityDetailOut(EntityOut):
-    roles = fields.Method("_roles")
-    counts = fields.Method("_counts")
-    links = fields.Method("_links")
+    """The shape of an entity's detail (built in the view, documented here)."""
+
+    roles = fields.List(fields.Nested(HeldRoleOut))
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    links = fields.Dict(keys=fields.String(), values=fields.String())
     evidence = fields.List(fields.Nested(EvidenceOut))
 
-    def _roles(self, entity: Entity) -> list[dict[str, Any]]:
-        held = database.session().scalars(
-            select(Role)
-            .where(Role.holder_id == entity.id)
-            .options(joinedload(Role.organization), joinedload(Role.date))
-            .order_by(Role.id)
+
+def entity_detail(entity: Entity) -> dict[str, Any]:
+    """The entity with its first roles and evidence, and counts of and links to all."""
+    session = database.session()
+    roles = session.scalars(
+        select(Role)
+        .where(Role.holder_id == entity.id)
+        .options(joinedload(Role.organization), joinedload(Role.date), joinedload(Role.source))
+        .order_by(Role.id)
+        .limit(EMBED_LIMIT)
+    )
+    evidence = session.scalars(
+        select(Evidence)
+        .where(Evidence.entity_id == entity.id)
+        .order_by(Evidence.source_id, *EVIDENCE_ORDER)
+        .limit(EMBED_LIMIT)
+    )
+    counts = {
+        name: session.scalar(
+            select(func.count()).select_from(RELATED_TABLES[name]).where(where(entity.id))
         )
-        return RoleOut(only=("slug", "title", "organization", "date", "url")).dump(held, many=True)
-
-    def _counts(self, entity: Entity) -> dict[str, int]:
-        session = database.session()
-        return {name: session.scalar(count(entity.id)) or 0 for name, (_, count) in RELATED.items()}
-
-    def _links(self, entity: Entity) -> dict[str, str]:
-        root = request.host_url.rstrip("/") + API_PREFIX
-        return {
-            name: f"{root}/{RELATED_RESOURCE.get(name, name)}?{parameter}={quote(entity.slug)}"
-            for name, (parameter, _) in RELATED.items()
-        }
+        or 0
+        for name, (_, _, where) in RELATED.items()
+    }
+    root = request.host_url.rstrip("/") + API_PREFIX
+    links = {
+        name: f"{root}/{resource}?{parameter}={quote(entity.slug)}"
+        for name, (resource, parameter, _) in RELATED.items()
+    }
+    return {
+        **entity_out.dump(entity),
+        "roles": held_role_out.dump(roles),
+        "counts": counts,
+        "links": links,
+        "evidence": evidence_out.dump(evidence),
+    }
 
 
 entity_out = EntityOut()
-entity_detail_out = EntityDetailOut()
 OPTIONS = (selectinload(Entity.aliases), joinedload(Entity.located_in))
 
 
@@ -117,8 +169,9 @@ def list_entities(args: dict[str, Any]) -> AnySelect:
 
 
 @blp.route("/entities/<ref>")
+@blp.arguments(NoArgs, location="query")
 @blp.response(200, item_of(EntityDetailOut))
-def get_entity(ref: str) -> Response:
+def get_entity(args: dict[str, Any], ref: str) -> Response:
     """One entity, by id or slug, with aliases, roles, and counts of its facts."""
-    options = (*OPTIONS, selectinload(Entity.evidence))
-    return item_response(entity_detail_out, get_item(Entity, ref, options))
+    entity = get_item(Entity, ref, OPTIONS)
+    return json_response({"data": entity_detail(entity)}, {})

@@ -19,6 +19,7 @@ from factdb.api.parsing import (
     Blueprint,
     CommaSeparated,
     DateRangeArgs,
+    NoArgs,
     PageArgs,
     entity_field,
     text_field,
@@ -116,7 +117,8 @@ def list_events(args: dict[str, Any]) -> AnySelect:
 
 
 @blp.route("/events/<ref>")
+@blp.arguments(NoArgs, location="query")
 @blp.response(200, item_of(EventOut))
-def get_event(ref: str) -> Response:
+def get_event(args: dict[str, Any], ref: str) -> Response:
     """One event, by id or slug, with participants, place, quantities and evidence."""
     return item_response(event_out, get_item(Event, ref, OPTIONS))

@@ -12,8 +12,8 @@ from sqlalchemy.orm import aliased
 
 from factdb.api import database
 from factdb.api.collection import Collection, SortKey
-from factdb.api.filters import resolve_slug
-from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, text_field
+from factdb.api.filters import resolve_entity, resolve_slug
+from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, entity_field, text_field
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import item_url, page_of
 from factdb.models import FACT_COLUMNS, Evidence, Source
@@ -65,6 +65,7 @@ class EvidenceArgs(PageArgs):
         validate=validate.Range(min=1, max=MAX_OFFSET), metadata={"description": "Offset."}
     )
     fact_type = CommaSeparated(FACT_TYPES, data_key="type")
+    entity = entity_field("The evidence of one entity (its mentions).")
 
 
 def sentences_holding(text: str, words: str) -> list[tuple[int, int]]:
@@ -112,6 +113,8 @@ def list_evidence(args: dict[str, Any]) -> Response:
         query = query.where(Evidence.end_offset > args["start"])
     if "end" in args:
         query = query.where(Evidence.start_offset < args["end"])
+    if "entity" in args:
+        query = query.where(Evidence.entity_id == resolve_entity("entity", args["entity"]))
     if "fact_type" in args:
         columns = [Evidence.__table__.c[f"{kind}_id"] for kind in args["fact_type"]]
         query = query.where(or_(*(column.is_not(None) for column in columns)))

@@ -6,7 +6,7 @@ from flask import Response, request
 from marshmallow import Schema, fields
 
 from factdb.api.output import json_response
-from factdb.api.parsing import Blueprint
+from factdb.api.parsing import Blueprint, NoArgs
 from factdb.api.schemas import API_PREFIX
 
 blp = Blueprint("index", __name__, description="The API's table of contents.")
@@ -40,8 +40,9 @@ class IndexOut(Schema):
 
 
 @blp.route("/")
+@blp.arguments(NoArgs, location="query")
 @blp.response(200, IndexOut)
-def api_index() -> Response:
+def api_index(args: dict[str, object]) -> Response:
     """The resources, each with a description and an example URL."""
     root = request.host_url.rstrip("/") + API_PREFIX
     data = {

@@ -32,10 +32,9 @@ def get_item(model: Any, ref: str, options: tuple[Any, ...] = ()) -> Any:
     """The row whose id or slug is ``ref``, or a 404 problem."""
     session = database.session()
     query = select(model).options(*options)
-    if ref.isascii() and ref.isdigit() and int(ref) < 2**31:  # ids are 32-bit integers
+    row = session.scalar(query.where(model.slug == ref))  # a slug may be all digits
+    if row is None and ref.isascii() and ref.isdigit() and int(ref) < 2**31:  # 32-bit ids
         row = session.scalar(query.where(model.id == int(ref)))
-    else:
-        row = session.scalar(query.where(model.slug == ref))
     if row is None:
         name = SINGULAR.get(model.__tablename__, model.__tablename__)
         raise ApiProblem(404, "Not Found", f"no {name} has the id or slug {ref!r}")

@@ -8,7 +8,7 @@ from typing import Any
 
 import flask_smorest
 import marshmallow as ma
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 from webargs.flaskparser import FlaskParser
 
 MAX_LIMIT = 500
@@ -105,7 +105,32 @@ def entity_field(description: str, many: bool = False) -> fields.Field:
     return fields.List(one) if many else one
 
 
-class PageArgs(Schema):
+class StrictArgs(Schema):
+    """Query parameters given at most once, unless the field takes a list."""
+
+    @pre_load
+    def given_once(self, data: Any, **kwargs: Any) -> Any:
+        multidict = getattr(data, "data", None)  # webargs' MultiDictProxy wraps the args
+        if multidict is None or not hasattr(multidict, "getlist"):
+            return data
+        by_name = {field.data_key or name: field for name, field in self.fields.items()}
+        repeated = {
+            name: ["give this parameter once"]
+            for name in multidict
+            if len(multidict.getlist(name)) > 1
+            and name in by_name
+            and not isinstance(by_name[name], fields.List)
+        }
+        if repeated:
+            raise ValidationError(repeated)
+        return data
+
+
+class NoArgs(StrictArgs):
+    """Endpoints that take no query parameters: any parameter is unknown, a 400."""
+
+
+class PageArgs(StrictArgs):
     """Paging, sorting, facets and format: accepted by every collection."""
 
     limit = fields.Integer(
@@ -139,7 +164,7 @@ class PageArgs(Schema):
     )
 
 
-class DateRangeArgs(Schema):
+class DateRangeArgs(StrictArgs):
     """from/to: a fact matches when its date interval overlaps [from, to]."""
 
     date_from = Period(data_key="from")

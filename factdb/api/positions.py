@@ -21,6 +21,7 @@ from factdb.api.parsing import (
     Blueprint,
     CommaSeparated,
     DateRangeArgs,
+    NoArgs,
     PageArgs,
     entity_field,
     text_field,
@@ -131,7 +132,8 @@ def list_positions(args: dict[str, Any]) -> AnySelect:
 
 
 @blp.route("/positions/<ref>")
+@blp.arguments(NoArgs, location="query")
 @blp.response(200, item_of(PositionOut))
-def get_position(ref: str) -> Response:
+def get_position(args: dict[str, Any], ref: str) -> Response:
     """One position, by id or slug."""
     return item_response(position_out, get_item(Position, ref, OPTIONS))

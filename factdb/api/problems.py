@@ -75,6 +75,12 @@ def errors_from_messages(messages: Any) -> list[dict[str, Any]]:
     if not isinstance(messages, dict):
         return [{"parameter": None, "detail": str(messages)}]
     for parameter, details in messages.items():
+        if isinstance(details, dict):  # a list parameter: {index: [messages]}
+            details = [
+                f"value {int(index) + 1}: {message}"
+                for index, inner in details.items()
+                for message in (inner if isinstance(inner, list) else [inner])
+            ]
         for detail in details if isinstance(details, list) else [details]:
             text = detail if isinstance(detail, str) else json.dumps(detail)
             if text == "Unknown field.":

@@ -12,7 +12,7 @@ from factdb.api import database
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import resolve_entity
 from factdb.api.items import get_item, grouped, item_response
-from factdb.api.parsing import Blueprint, PageArgs, text_field
+from factdb.api.parsing import Blueprint, NoArgs, PageArgs, text_field
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import QuantityOut, item_of, page_of
 from factdb.models import Event, Quantity
@@ -79,7 +79,8 @@ def _event_id(slug: str) -> int | None:
 
 
 @blp.route("/quantities/<ref>")
+@blp.arguments(NoArgs, location="query")
 @blp.response(200, item_of(QuantityOut))
-def get_quantity(ref: str) -> Response:
+def get_quantity(args: dict[str, Any], ref: str) -> Response:
     """One quantity, by id or slug."""
     return item_response(quantity_out, get_item(Quantity, ref, OPTIONS))

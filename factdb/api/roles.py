@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import contains_folded, resolve_entity
 from factdb.api.items import get_item, grouped, item_response
-from factdb.api.parsing import Blueprint, PageArgs, entity_field, text_field
+from factdb.api.parsing import Blueprint, NoArgs, PageArgs, entity_field, text_field
 from factdb.api.schemas import RoleOut, item_of, page_of
 from factdb.models import Entity, Role
 
@@ -70,7 +70,8 @@ def list_roles(args: dict[str, Any]) -> AnySelect:
 
 
 @blp.route("/roles/<ref>")
+@blp.arguments(NoArgs, location="query")
 @blp.response(200, item_of(RoleOut))
-def get_role(ref: str) -> Response:
+def get_role(args: dict[str, Any], ref: str) -> Response:
     """One role, by id or slug."""
     return item_response(role_out, get_item(Role, ref, OPTIONS))

@@ -185,7 +185,7 @@ class SourceOut(Schema):
     published_on = fields.Date(allow_none=True)
     sha256 = fields.String()
     year_note = fields.String(allow_none=True)
-    length = fields.Function(lambda source: len(source.text))
+    length = fields.Integer(metadata={"description": "Characters (code points) of the text."})
     url = url_field("sources")
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.items import get_item, item_response
-from factdb.api.parsing import Blueprint, PageArgs
+from factdb.api.parsing import Blueprint, NoArgs, PageArgs
 from factdb.api.schemas import SourceOut, item_of, page_of
 from factdb.models import Source
 
@@ -43,7 +43,8 @@ def list_sources(args: dict[str, Any]) -> AnySelect:
 
 
 @blp.route("/sources/<ref>")
+@blp.arguments(NoArgs, location="query")
 @blp.response(200, item_of(SourceDetailOut))
-def get_source(ref: str) -> Response:
+def get_source(args: dict[str, Any], ref: str) -> Response:
     """One source, by id or slug, with its full text."""
     return item_response(source_detail_out, get_item(Source, ref))

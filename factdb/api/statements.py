@@ -20,6 +20,7 @@ from factdb.api.parsing import (
     Blueprint,
     CommaSeparated,
     DateRangeArgs,
+    NoArgs,
     PageArgs,
     entity_field,
     text_field,
@@ -101,7 +102,8 @@ def list_statements(args: dict[str, Any]) -> AnySelect:
 
 
 @blp.route("/statements/<ref>")
+@blp.arguments(NoArgs, location="query")
 @blp.response(200, item_of(StatementOut))
-def get_statement(ref: str) -> Response:
+def get_statement(args: dict[str, Any], ref: str) -> Response:
     """One statement, by id or slug, with its speaker, event, date and evidence."""
     return item_response(statement_out, get_item(Statement, ref, OPTIONS))

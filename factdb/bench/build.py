@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import resource
 import sqlite3
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from factdb import migrate
 from factdb.bench.corpus import GENERATOR_VERSION, generate_plans
 from factdb.check import check_database
+from factdb.config import PROJECT_ROOT
 from factdb.db import make_engine
 from factdb.loader import load_plans
 from factdb.models import Base
@@ -51,6 +53,14 @@ def count_facts(path: Path) -> int:
         )
 
 
+def schema_version() -> str:
+    """A short hash of the migrations, so a cached corpus is rebuilt when they change."""
+    digest = hashlib.sha256()
+    for path in sorted((PROJECT_ROOT / "migrations" / "versions").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def build_database(
     cache_dir: Path,
     sources: int,
@@ -59,7 +69,7 @@ def build_database(
 ) -> tuple[Path, BuildReport]:
     """The database of ``sources`` synthetic sources, built once and cached."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    name = f"corpus-{sources}-seed{seed}-v{GENERATOR_VERSION}"
+    name = f"corpus-{sources}-seed{seed}-v{GENERATOR_VERSION}-{schema_version()}"
     path, report_path = cache_dir / f"{name}.sqlite3", cache_dir / f"{name}.json"
     if path.is_file() and report_path.is_file():
         return path, BuildReport(**json.loads(report_path.read_text()))

@@ -119,8 +119,9 @@ WHERE (coalesce(d.start_date, '{FAR_FUTURE}'), st.id) > (?, ?)
     # Q6 (entity slug): the entity with its aliases, roles, counts and evidence.
     "Q6": f"""
 SELECT e.id, e.slug, e.name, e.kind, e.description, loc.slug AS located_in,
-       (SELECT json_group_array(json_object('alias', a.alias, 'kind', a.kind))
-          FROM entity_aliases a WHERE a.entity_id = e.id) AS aliases_json,
+       (SELECT json_group_array(json_object('alias', alias, 'kind', kind))
+          FROM (SELECT a.alias, a.kind, min(a.id) AS first FROM entity_aliases a
+                WHERE a.entity_id = e.id GROUP BY a.alias_key ORDER BY first)) AS aliases_json,
        (SELECT json_group_array(json_object('slug', r.slug, 'title', r.title,
                'organization', o.slug, 'start', rd.start_date, 'end', rd.end_date))
           FROM roles r LEFT JOIN entities o ON o.id = r.organization_id

@@ -303,14 +303,25 @@ def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str,
             captured.clear()
             response = client.get(query.factdb_path)
             floor_rows = json.loads(fetch(connection, query.qid, query.floor_params))["data"]
-            unique = list(dict.fromkeys((sql, tuple(params or ())) for sql, params in captured))
+            # Queries only: the read transaction's BEGIN has no plan.
+            unique = list(
+                dict.fromkeys(
+                    (sql, tuple(params or ()))
+                    for sql, params in captured
+                    if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+                )
+            )
             factdb = [explain(connection, sql, params) for sql, params in unique]
             floor = [explain(connection, query.floor_sql, query.floor_params)]
             scans = _tagged("table_scans", factdb, floor)
             status = response.status_code
             same = status == 200 and _keys(response.get_json()["data"]) == _keys(floor_rows)
             failures = [f"reads a whole table: {line}" for line in scans if query.filtered]
-            failures += [p["plan"][0] for p in factdb + floor if p["plan"][0].startswith("ERROR")]
+            failures += [
+                p["plan"][0]
+                for p in factdb + floor
+                if p["plan"] and p["plan"][0].startswith("ERROR")
+            ]
             if status != 200:
                 failures.append(f"factdb answered {status}")
             elif not same:

@@ -13,8 +13,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from factdb.models.base import Base, one_of
 from factdb.models.evidence import EVIDENCE_ORDER, Evidence
@@ -29,7 +30,10 @@ class Source(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     title: Mapped[str] = mapped_column(String(500))
-    text: Mapped[str] = mapped_column(Text)
+    # Deferred: evidence rows name their source, and must not drag its text along.
+    text: Mapped[str] = mapped_column(Text, deferred=True)
+    # Characters (code points) on both engines; read without loading the text.
+    length: Mapped[int] = column_property(func.length(text))
     sha256: Mapped[str] = mapped_column(String(64))
     publisher: Mapped[str | None] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(2000))

@@ -1,0 +1,111 @@
+"""The benchmark harness, end to end on the seeded database: it starts the servers, loads
+them with wrk, collects plans and memory, and writes both reports. The database is tiny,
+so this proves the harness works; it asserts no timings."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from factdb.bench.cli import bench_command
+from factdb.bench.floor import application, explain
+from factdb.bench.runner import BenchError, run_benchmark
+from tests.conftest import DatabaseFactory, seed
+
+QUERIES = ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6")
+Bench = tuple[dict[str, Any], Path]
+
+
+@pytest.fixture(scope="module")
+def bench(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) -> Bench:
+    """(results, output directory) of one short run, without Datasette, on a seeded SQLite
+    file whatever the engine under test (the benchmark compares SQLite servers)."""
+    if shutil.which("wrk") is None:
+        message = "wrk is not installed (apt-get install -y wrk)"
+        if os.environ.get("FACTDB_TEST_REQUIRE_POSTGRES") == "1":  # CI installs it
+            pytest.fail(message)
+        pytest.skip(message)
+    url = databases.new("sqlite")
+    seed(url)
+    path = url.removeprefix("sqlite:///")
+    out = tmp_path_factory.mktemp("bench")
+    return run_benchmark(path, out, duration=1, connections=2, datasette=False), out
+
+
+def test_every_query_is_loaded_on_factdb_and_the_floor(bench: Bench) -> None:
+    results, _ = bench
+    assert tuple(results["queries"]) == QUERIES
+    for qid in QUERIES:
+        query = results["queries"][qid]
+        assert set(query["servers"]) == {"factdb", "floor"}, qid
+        for name, result in query["servers"].items():
+            assert result["preflight"]["status"] == 200, (qid, name)
+            assert result["requests"] > 0 and result["req_per_s"] > 0, (qid, name)
+            assert result["non_2xx"] == 0, (qid, name)  # wrk counts statuses >= 400
+            assert set(result["latency_ms"]) >= {"p50", "p95", "p99"}
+        assert query["floor_in_process"]["median_ms"] > 0
+        assert query["floor_in_process"]["rows"] > 0, qid
+
+
+def test_plans_are_collected_and_no_filtered_query_reads_a_whole_table(bench: Bench) -> None:
+    results, _ = bench
+    for qid in QUERIES:
+        plans = results["queries"][qid]["plans"]
+        assert plans["factdb_status"] == 200 and plans["same_rows"], qid
+        assert plans["factdb"] and all(plan["plan"] for plan in plans["factdb"]), qid
+        assert len(plans["floor"]) == 1 and plans["floor"][0]["plan"]
+    assert results["failures"] == []
+    assert results["ok"] is True
+
+
+def test_memory_parameters_and_reports(bench: Bench) -> None:
+    results, out = bench
+    workers = results["rss_kb"]["factdb"]
+    assert len(workers) == results["settings"]["gunicorn_workers"]
+    assert all(kb > 0 for kb in workers.values())
+    assert results["machine"]["cores"] and results["machine"]["memory_kb"] > 0
+    params = results["parameters"]
+    assert len(set(params["pair"])) == 2 and len(params["word"]) >= 5
+    assert "page 1 reached" in results["queries"]["Q5"]["note"]  # one page of 50 here
+    assert json.loads((out / "bench-results.json").read_text())["ok"] is True
+    table = (out / "bench-results.md").read_text()
+    assert "| query | floor in-process ms |" in table
+    for qid in QUERIES:
+        assert f"| {qid} " in table
+
+
+def test_a_whole_table_scan_is_detected_through_an_alias(tmp_path: Path) -> None:
+    connection = sqlite3.connect(tmp_path / "t.sqlite3")
+    connection.execute("CREATE TABLE statements (id INTEGER PRIMARY KEY, text TEXT)")
+    plan = explain(connection, "SELECT id FROM statements st WHERE st.text LIKE ?", ["%a%"])
+    assert plan["table_scans"] == ["SCAN st"]
+    plan = explain(connection, "SELECT id FROM statements WHERE id = ?", [1])
+    assert plan["table_scans"] == [] and plan["index_scans"] == []
+    connection.execute("CREATE INDEX ix_text ON statements (text)")
+    plan = explain(connection, "SELECT id FROM statements WHERE text < ?", ["m"])
+    assert plan["open_ranges"] == ["SEARCH statements USING COVERING INDEX ix_text (text<?)"]
+
+
+def test_the_floor_answers_404_to_an_unknown_query() -> None:
+    statuses: list[str] = []
+    body = application({"QUERY_STRING": "q=Q9"}, lambda status, _: statuses.append(status))
+    assert statuses == ["404 Not Found"] and b"Q9" in b"".join(body)
+
+
+def test_without_wrk_the_command_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    with pytest.raises(BenchError, match="apt-get install -y wrk"):
+        run_benchmark(tmp_path / "missing.sqlite3", tmp_path)
+    database = tmp_path / "x.sqlite3"
+    database.touch()
+    result = CliRunner().invoke(bench_command, ["--sqlite", str(database), "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "apt-get install -y wrk" in result.output
