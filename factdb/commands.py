@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from factdb import migrate
+from factdb.bench.cli import bench_command
 from factdb.check import check_database
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(serve_command)
     app.cli.add_command(diagram_command)
     app.cli.add_command(copy_command)
+    app.cli.add_command(bench_command)
 
 
 def _url() -> str:

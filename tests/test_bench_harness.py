@@ -109,3 +109,19 @@ def test_without_wrk_the_command_says_how_to_install_it(
     database.touch()
     result = CliRunner().invoke(bench_command, ["--sqlite", str(database), "--out", str(tmp_path)])
     assert result.exit_code == 1 and "apt-get install -y wrk" in result.output
+
+
+def test_a_tiny_synthetic_corpus_passes_check_and_is_cached(tmp_path: Path) -> None:
+    from factdb.bench.build import build_database
+
+    seen: list[int] = []
+    path, report = build_database(tmp_path, 5, progress=seen.append)
+    assert report.sources == 5 and report.check_failures == 0
+    assert 40 * 5 <= report.facts <= 60 * 5  # about 50 facts a source
+    assert report.executemany_seconds > 0 and report.load_seconds > 0
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        sources = connection.execute("SELECT count(*) FROM sources").fetchone()[0]
+    connection.close()
+    assert sources == 5 and seen == [5]
+    again, cached = build_database(tmp_path, 5)
+    assert again == path and cached == report

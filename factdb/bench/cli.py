@@ -4,6 +4,7 @@ with ``app.cli.add_command(bench_command)``)."""
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -133,13 +134,57 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _scales(value: str | None) -> list[int]:
+    if not value:
+        return []
+    try:
+        scales = [int(part) for part in value.split(",")]
+    except ValueError:
+        raise click.BadParameter(
+            "give source counts separated by commas, e.g. 1000,10000"
+        ) from None
+    if any(scale < 1 for scale in scales):
+        raise click.BadParameter("source counts must be positive")
+    return scales
+
+
+def scaling_table(runs: dict[int, dict[str, Any]]) -> str:
+    """p50 of every query, and the build's load figures, for each corpus size."""
+    scales = sorted(runs)
+    head = ["query", *(f"{runs[n]['build']['facts']:,} facts p50 ms" for n in scales)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
+    for qid in QUERY_IDS:
+        cells = []
+        for n in scales:
+            factdb = runs[n]["results"]["queries"][qid]["servers"].get("factdb")
+            cells.append(_ms(factdb["latency_ms"]["p50"]) if factdb else DASH)
+        lines.append(f"| {qid} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for n in scales:
+        build = runs[n]["build"]
+        lines.append(
+            f"- {n:,} sources, {build['facts']:,} facts: loaded in {build['load_seconds']:,.1f} s"
+            f" through the loader against {build['executemany_seconds']:,.1f} s of raw"
+            f" executemany ({build['load_seconds'] / build['executemany_seconds']:.0f}x);"
+            f" loader peak RSS {build['loader_peak_rss_mb']:.0f} MB;"
+            f" `factdb check` failures: {build['check_failures']}."
+        )
+    return "\n".join(lines) + "\n"
+
+
+QUERY_IDS = ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6")
+
+
 @click.command("bench")
+@click.option(
+    "--scales",
+    help="Synthetic corpus sizes in sources, e.g. 1000,10000,20000 (built once, cached).",
+)
 @click.option(
     "--sqlite",
     "sqlite_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
-    help="An already built SQLite database to benchmark.",
+    help="Benchmark an already built SQLite database instead.",
 )
 @click.option(
     "--out",
@@ -147,7 +192,7 @@ def markdown(results: dict[str, Any]) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
-    help="Where bench-results.json, bench-results.md, logs and Datasette's venv go.",
+    help="Where corpora, bench-results.json/.md, logs and Datasette's venv go.",
 )
 @click.option(
     "--duration",
@@ -168,28 +213,54 @@ def markdown(results: dict[str, Any]) -> str:
 )
 @click.option("--no-datasette", is_flag=True, help="Skip Datasette (no venv, no install).")
 def bench_command(
-    sqlite_path: Path,
+    scales: str | None,
+    sqlite_path: Path | None,
     out_dir: Path,
     duration: int,
     connections: int,
     threads: int,
     no_datasette: bool,
 ) -> None:
-    """Benchmark Q1…Q6 against the floor and Datasette; print the table.
+    """Benchmark Q1…Q6 against the floor and Datasette; print the tables.
 
     Exits 1 when a filtered query reads a whole table (the reports are still written).
     """
+    from factdb.bench.build import build_database
     from factdb.bench.runner import BenchError, run_benchmark
 
-    try:
-        results = run_benchmark(
-            sqlite_path, out_dir, duration, connections, threads, datasette=not no_datasette
-        )
-    except BenchError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(markdown(results))
-    click.echo(f"wrote {out_dir / 'bench-results.json'} and bench-results.md", err=True)
-    if not results["ok"]:
+    sizes = _scales(scales)
+    if bool(sizes) == (sqlite_path is not None):
+        raise click.UsageError("give either --scales or --sqlite")
+    targets: list[tuple[Path, Path, dict[str, Any] | None]] = []
+    for size in sizes:
+        click.echo(f"corpus of {size:,} sources: building or reusing the cache", err=True)
+
+        def progress(done: int, size: int = size) -> None:
+            click.echo(f"  {done:,}/{size:,} sources loaded", err=True)
+
+        path, report = build_database(out_dir / "corpora", size, progress=progress)
+        targets.append((path, out_dir / f"scale-{size}", asdict(report)))
+    if sqlite_path is not None:
+        targets.append((sqlite_path, out_dir, None))
+    runs: dict[int, dict[str, Any]] = {}
+    failed = False
+    for path, target_dir, build in targets:
+        try:
+            results = run_benchmark(
+                path, target_dir, duration, connections, threads, datasette=not no_datasette
+            )
+        except BenchError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(markdown(results))
+        click.echo(f"wrote {target_dir / 'bench-results.json'} and bench-results.md", err=True)
         for failure in results["failures"]:
             click.echo(f"FAILED: {failure}", err=True)
+        failed |= not results["ok"]
+        if build is not None:
+            runs[build["sources"]] = {"build": build, "results": results}
+    if runs:
+        table = scaling_table(runs)
+        (out_dir / "bench-scaling.md").write_text(table, encoding="utf-8")
+        click.echo(table)
+    if failed:
         sys.exit(1)
