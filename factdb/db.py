@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 
+from factdb.names import fold
+
 # Deadline (time.monotonic()) of the query being run in this context, or None.
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
 # SQLite virtual-machine steps between two looks at the clock, by default.
@@ -35,6 +37,10 @@ def query_deadline(seconds: float | None) -> Iterator[None]:
 def _past_deadline() -> int:
     deadline = _deadline.get()
     return int(deadline is not None and time.monotonic() > deadline)
+
+
+def _fold(value: str | None) -> str | None:
+    return None if value is None else fold(value)
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -90,6 +96,7 @@ def _sqlite_engine(url: URL, read_only: bool, progress_steps: int, **kwargs: Any
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
         dbapi_connection.set_progress_handler(_past_deadline, progress_steps)
+        dbapi_connection.create_function("factdb_fold", 1, _fold, deterministic=True)
         if read_only:
             # pysqlite begins no transaction for a SELECT, so each statement would see
             # the latest commit; BEGIN below holds one snapshot for the whole session.

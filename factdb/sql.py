@@ -99,3 +99,39 @@ def search_hits(dialect: str, words: list[str]) -> AnySelect:
             func.ts_headline(config, SearchDocument.body, tsquery, options).label("snippet"),
         ).where(document.op("@@")(tsquery))
     raise NotImplementedError(f"no full-text search for the {dialect} dialect")
+
+
+class folded(FunctionElement[str]):
+    """A text column casefolded: Python's casefold on SQLite (whose lower() knows only
+    ASCII; registered on every connection as factdb_fold), lower() on PostgreSQL."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(folded, "sqlite")
+def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"factdb_fold({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "postgresql")
+def _folded_postgresql(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+class code_point_order(FunctionElement[str]):
+    """A text column sorted by code point on both engines: SQLite's BINARY collation is
+    that already; PostgreSQL's default follows the database's locale, so say "C"."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(code_point_order, "sqlite")
+def _code_point_sqlite(element: code_point_order, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(code_point_order, "postgresql")
+def _code_point_postgresql(element: code_point_order, compiler: Any, **kw: Any) -> str:
+    return f'({compiler.process(element.clauses, **kw)} COLLATE "C")'

@@ -27,6 +27,7 @@ from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import FacetOut
 from factdb.db import query_deadline
+from factdb.sql import code_point_order
 
 CSV_PAGE = 500
 # A SELECT of any columns (SQLAlchemy 2.1 types selects by their column tuple).
@@ -40,8 +41,13 @@ Expression = ColumnElement[Any] | QueryableAttribute[Any]
 class SortKey:
     """A sortable expression and the type its cursor values are read back as."""
 
-    expression: Expression
+    column: Expression
     kind: str  # date | int | str | float
+
+    @property
+    def expression(self) -> Expression:
+        """What is sorted and compared: text in code-point order on every engine."""
+        return code_point_order(self.column) if self.kind == "str" else self.column
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
@@ -14,6 +14,7 @@ from factdb.api.items import get_item, grouped, item_response
 from factdb.api.parsing import Blueprint, NoArgs, PageArgs, entity_field, text_field
 from factdb.api.schemas import RoleOut, item_of, page_of
 from factdb.models import Entity, Role
+from factdb.sql import folded
 
 blp = Blueprint("roles", __name__, description="Offices and affiliations.")
 role_out = RoleOut()
@@ -65,7 +66,7 @@ def list_roles(args: dict[str, Any]) -> AnySelect:
         organization = resolve_entity("organization", args["organization"])
         query = query.where(Role.organization_id == organization)
     if "q" in args:
-        query = query.where(contains_folded(func.lower(Role.title), args["q"]))
+        query = query.where(contains_folded(folded(Role.title), args["q"]))
     return query
 
 
