@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
@@ -14,7 +14,7 @@ from factdb.api.filters import (
     resolve_entity,
     source_text_and_dates,
 )
-from factdb.api.items import FAR_FUTURE, get_item, grouped, item_response
+from factdb.api.items import DATE_SORT, by_source, get_item, grouped, item_response
 from factdb.api.parsing import (
     Blueprint,
     CommaSeparated,
@@ -25,7 +25,7 @@ from factdb.api.parsing import (
     text_field,
 )
 from factdb.api.schemas import EventOut, item_of, page_of
-from factdb.models import DateInterval, Entity, Event, EventParticipant, EventTopic, Source
+from factdb.models import DateInterval, Entity, Event, EventParticipant, EventTopic
 from factdb.sql import year_month, year_of
 from factdb.vocabulary import EVENT_KINDS
 
@@ -79,7 +79,7 @@ events = Collection(
     id_column=Event.id,
     schema=event_out,
     sort_keys={
-        "date": SortKey(func.coalesce(DateInterval.start_date, FAR_FUTURE), "date"),
+        "date": DATE_SORT,
         "kind": SortKey(Event.kind, "str"),
         "id": SortKey(Event.id, "int"),
     },
@@ -92,9 +92,7 @@ events = Collection(
             Event, ids, Entity.slug, Entity.name, ((Entity, Entity.id == Event.place_id),)
         ),
         "participant": _by_participant,
-        "source": lambda ids: grouped(
-            Event, ids, Source.slug, Source.title, ((Source, Source.id == Event.source_id),)
-        ),
+        "source": by_source(Event),
     },
     options=OPTIONS,
 )

@@ -11,9 +11,10 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.sql import Subquery
 
 from factdb.api import database
-from factdb.api.collection import AnySelect, Expression
+from factdb.api.collection import AnySelect, Expression, GroupQuery, SortKey
 from factdb.api.output import json_response
 from factdb.api.problems import ApiProblem
+from factdb.models import DateInterval, Source
 
 # Undated facts sort after every dated one (before them in descending order).
 FAR_FUTURE = dt.date(9999, 12, 31)
@@ -62,3 +63,14 @@ def grouped(
         label,
         func.count(distinct(model.id)),
     ).group_by(key, label)
+
+
+# Dated facts sort by the start of their interval, undated ones last.
+DATE_SORT = SortKey(func.coalesce(DateInterval.start_date, FAR_FUTURE), "date")
+
+
+def by_source(model: Any) -> GroupQuery:
+    """The group_by=source facet of a kind of fact."""
+    return lambda ids: grouped(
+        model, ids, Source.slug, Source.title, ((Source, Source.id == model.source_id),)
+    )

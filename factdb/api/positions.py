@@ -16,7 +16,7 @@ from factdb.api.filters import (
     resolve_entity,
     source_text_and_dates,
 )
-from factdb.api.items import FAR_FUTURE, get_item, grouped, item_response
+from factdb.api.items import DATE_SORT, by_source, get_item, grouped, item_response
 from factdb.api.parsing import (
     Blueprint,
     CommaSeparated,
@@ -28,7 +28,7 @@ from factdb.api.parsing import (
 )
 from factdb.api.problems import ApiProblem, BadParameter
 from factdb.api.schemas import PositionOut, item_of, page_of
-from factdb.models import DateInterval, Entity, Position, Source, Topic
+from factdb.models import DateInterval, Entity, Position, Topic
 from factdb.names import fold
 from factdb.vocabulary import STANCES
 
@@ -87,7 +87,7 @@ positions = Collection(
     id_column=Position.id,
     schema=position_out,
     sort_keys={
-        "date": SortKey(func.coalesce(DateInterval.start_date, FAR_FUTURE), "date"),
+        "date": DATE_SORT,
         "stance": SortKey(Position.stance, "str"),
         "id": SortKey(Position.id, "int"),
     },
@@ -107,9 +107,7 @@ positions = Collection(
                 (Topic, Topic.id == Position.target_topic_id),
             ),
         ),
-        "source": lambda ids: grouped(
-            Position, ids, Source.slug, Source.title, ((Source, Source.id == Position.source_id),)
-        ),
+        "source": by_source(Position),
     },
     options=OPTIONS,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
@@ -15,7 +15,7 @@ from factdb.api.filters import (
     resolve_slug,
     source_text_and_dates,
 )
-from factdb.api.items import FAR_FUTURE, get_item, grouped, item_response
+from factdb.api.items import DATE_SORT, by_source, get_item, grouped, item_response
 from factdb.api.parsing import (
     Blueprint,
     CommaSeparated,
@@ -26,7 +26,7 @@ from factdb.api.parsing import (
     text_field,
 )
 from factdb.api.schemas import StatementOut, item_of, page_of
-from factdb.models import DateInterval, Entity, Event, Source, Statement, StatementMention
+from factdb.models import DateInterval, Entity, Event, Statement, StatementMention
 from factdb.sql import year_month
 from factdb.vocabulary import STATEMENT_MODES
 
@@ -57,7 +57,7 @@ statements = Collection(
     id_column=Statement.id,
     schema=statement_out,
     sort_keys={
-        "date": SortKey(func.coalesce(DateInterval.start_date, FAR_FUTURE), "date"),
+        "date": DATE_SORT,
         "id": SortKey(Statement.id, "int"),
     },
     default_sort="date",
@@ -75,9 +75,7 @@ statements = Collection(
             year_month(DateInterval.start_date),
             joins=((DateInterval, DateInterval.id == Statement.date_id),),
         ),
-        "source": lambda ids: grouped(
-            Statement, ids, Source.slug, Source.title, ((Source, Source.id == Statement.source_id),)
-        ),
+        "source": by_source(Statement),
     },
     options=OPTIONS,
 )
