@@ -11,13 +11,13 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from sqlalchemy.orm import Session
 
 from factdb import migrate
 from factdb.bench.corpus import GENERATOR_VERSION, generate_plans
 from factdb.check import check_database
-from factdb.config import PROJECT_ROOT
 from factdb.db import make_engine
 from factdb.loader import load_plans
 from factdb.models import Base
@@ -54,11 +54,16 @@ def count_facts(path: Path) -> int:
 
 
 def schema_version() -> str:
-    """A short hash of the migrations, so a cached corpus is rebuilt when they change."""
-    digest = hashlib.sha256()
-    for path in sorted((PROJECT_ROOT / "migrations" / "versions").glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:8]
+    """A short hash of the schema the migrations make, so that a cached corpus is rebuilt
+    when the schema changes (and not when a migration is merely reformatted)."""
+    with TemporaryDirectory() as scratch:
+        path = Path(scratch) / "schema.sqlite3"
+        migrate.upgrade(f"sqlite:///{path}", "head")
+        with closing(sqlite3.connect(path)) as connection:
+            ddl = connection.execute(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
+            ).fetchall()
+    return hashlib.sha256(repr(ddl).encode()).hexdigest()[:8]
 
 
 def build_database(

@@ -177,9 +177,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("slug", sa.String(length=200), nullable=False),
-        sa.Column(
-            "text", sa.Text(), nullable=False, comment="The expression as written."
-        ),
+        sa.Column("text", sa.Text(), nullable=False, comment="The expression as written."),
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("end_date", sa.Date(), nullable=False),
         sa.Column("precision", sa.String(length=20), nullable=False),
@@ -380,9 +378,7 @@ def upgrade() -> None:
 
     op.create_table(
         "quantities",
-        sa.Column(
-            "text", sa.Text(), nullable=False, comment="The quantity as written."
-        ),
+        sa.Column("text", sa.Text(), nullable=False, comment="The quantity as written."),
         sa.Column("value", sa.Float(), nullable=True),
         sa.Column("min_value", sa.Float(), nullable=True),
         sa.Column("max_value", sa.Float(), nullable=True),
