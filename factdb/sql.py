@@ -58,6 +58,7 @@ def _year_postgresql(element: year_of, compiler: Any, **kw: Any) -> str:
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY')"
 
 
+# A SELECT of any columns (SQLAlchemy 2.1 types selects by their column tuple).
 AnySelect = Select[*tuple[Any, ...]]
 WORD = re.compile(r"[^\W_]+")
 MAX_SEARCH_WORDS = 16

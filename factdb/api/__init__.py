@@ -19,9 +19,7 @@ from factdb.api.problems import (
     errors_from_messages,
     problem_response,
 )
-from factdb.api.schemas import ProblemOut
-
-API_PREFIX = "/api/v1"
+from factdb.api.schemas import API_PREFIX, ProblemOut
 
 
 class FactdbApi(Api):

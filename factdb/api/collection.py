@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Response, current_app, request, stream_with_context
 from marshmallow import Schema, fields
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import Subquery
 
@@ -27,11 +27,9 @@ from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import FacetOut
 from factdb.db import query_deadline
-from factdb.sql import code_point_order
+from factdb.sql import AnySelect, code_point_order
 
 CSV_PAGE = 500
-# A SELECT of any columns (SQLAlchemy 2.1 types selects by their column tuple).
-AnySelect = Select[*tuple[Any, ...]]
 GroupQuery = Callable[[Subquery], AnySelect]
 # A column, an ORM attribute or an SQL expression over them.
 Expression = ColumnElement[Any] | QueryableAttribute[Any]

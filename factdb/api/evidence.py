@@ -15,30 +15,20 @@ from factdb.api.collection import Collection, SortKey
 from factdb.api.filters import resolve_entity, resolve_slug
 from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, entity_field, text_field
 from factdb.api.problems import BadParameter
-from factdb.api.schemas import item_url, page_of
+from factdb.api.schemas import RESOURCES, item_url, page_of
 from factdb.models import FACT_COLUMNS, Evidence, Source
 from factdb.names import fold
 
 blp = Blueprint("evidence", __name__, description="The spans of text that facts rest on.")
 
 FACT_TYPES = tuple(column.removesuffix("_id") for column in FACT_COLUMNS)
-RESOURCES = {
-    "entity": "entities",
-    "topic": None,
-    "date": None,
-    "role": "roles",
-    "event": "events",
-    "statement": "statements",
-    "position": "positions",
-    "quantity": "quantities",
-}
 MAX_OFFSET = 2**31 - 1
 # A sentence ends at . ! or ? (perhaps followed by a closing quote) and white space.
 SENTENCE_END = re.compile("(?<=[.!?])[\u201d\u2019\"']?\\s+")
 
 
 def _fact_url(row: Any) -> str | None:
-    resource = RESOURCES[row["fact_type"]]
+    resource = RESOURCES.get(row["fact_type"])
     return None if resource is None else item_url(resource, row["fact_slug"])
 
 

@@ -14,19 +14,11 @@ from factdb.api import database
 from factdb.api.collection import AnySelect, Expression, GroupQuery, SortKey
 from factdb.api.output import json_response
 from factdb.api.problems import ApiProblem
+from factdb.api.schemas import SINGULAR
 from factdb.models import DateInterval, Source
 
 # Undated facts sort after every dated one (before them in descending order).
 FAR_FUTURE = dt.date(9999, 12, 31)
-SINGULAR = {
-    "sources": "source",
-    "entities": "entity",
-    "events": "event",
-    "statements": "statement",
-    "positions": "position",
-    "roles": "role",
-    "quantities": "quantity",
-}
 
 
 def get_item(model: Any, ref: str, options: tuple[Any, ...] = ()) -> Any:

@@ -8,6 +8,17 @@ from flask import request
 from marshmallow import Schema, fields, post_dump
 
 API_PREFIX = "/api/v1"
+# The collection of each kind of fact that has one (topics and dates have none).
+RESOURCES = {
+    "source": "sources",
+    "entity": "entities",
+    "event": "events",
+    "statement": "statements",
+    "position": "positions",
+    "role": "roles",
+    "quantity": "quantities",
+}
+SINGULAR = {resource: fact_type for fact_type, resource in RESOURCES.items()}
 
 
 def item_url(resource: str, slug: str) -> str:
@@ -89,13 +100,9 @@ class QuantityFields(Schema):
 class SubjectOut(Schema):
     """An entity or an event: what a quantity describes, or what a stance is about."""
 
-    type = fields.Function(lambda thing: _kind_of(thing))
+    type = fields.Function(lambda thing: SINGULAR.get(thing.__tablename__, "topic"))
     slug = fields.String()
     name = fields.Function(lambda thing: getattr(thing, "name", None) or thing.title)
-
-
-def _kind_of(thing: Any) -> str:
-    return {"entities": "entity", "events": "event", "topics": "topic"}[thing.__tablename__]
 
 
 class QuantityOut(FactOut, QuantityFields):

@@ -12,18 +12,11 @@ from factdb.api import database
 from factdb.api.collection import Collection, SortKey
 from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, text_field
 from factdb.api.problems import BadParameter
-from factdb.api.schemas import item_url, page_of
+from factdb.api.schemas import RESOURCES, item_url, page_of
 from factdb.models import SEARCH_TYPES, SearchDocument
 from factdb.sql import MARK_END, MARK_START, search_hits, search_words
 
 blp = Blueprint("search", __name__, description="Ranked full-text search.")
-
-RESOURCES = {
-    "entity": "entities",
-    "event": "events",
-    "statement": "statements",
-    "position": "positions",
-}
 
 
 class HitOut(Schema):

@@ -12,7 +12,7 @@ from sqlalchemy.sql import Subquery
 from factdb.api.collection import Collection, SortKey
 from factdb.api.filters import date_overlaps, resolve_entity
 from factdb.api.parsing import Blueprint, CommaSeparated, DateRangeArgs, PageArgs, entity_field
-from factdb.api.schemas import item_url, page_of
+from factdb.api.schemas import RESOURCES, item_url, page_of
 from factdb.models import (
     DateInterval,
     Event,
@@ -26,7 +26,6 @@ from factdb.models import (
 blp = Blueprint("timeline", __name__, description="Every dated fact in chronological order.")
 
 TYPES = ("event", "statement", "position", "role")
-RESOURCES = {"event": "events", "statement": "statements", "position": "positions", "role": "roles"}
 
 
 class TimelineDateOut(Schema):
