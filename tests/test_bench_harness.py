@@ -125,3 +125,23 @@ def test_a_tiny_synthetic_corpus_passes_check_and_is_cached(tmp_path: Path) -> N
     assert sources == 5 and seen == [5]
     again, cached = build_database(tmp_path, 5)
     assert again == path and cached == report
+
+
+def test_the_scaling_plot_and_table_are_drawn(tmp_path: Path) -> None:
+    from factdb.bench.cli import QUERY_IDS, scaling_table
+    from factdb.bench.plot import plot_p50
+
+    def run(facts: int, p50: float) -> dict[str, Any]:
+        server = {"factdb": {"latency_ms": {"p50": p50, "p95": p50, "p99": p50}}}
+        return {
+            "build": {"sources": facts // 50, "facts": facts, "load_seconds": 2.0,
+                      "executemany_seconds": 1.0, "loader_peak_rss_mb": 80.0,
+                      "check_failures": 0},
+            "results": {"queries": {qid: {"servers": server} for qid in QUERY_IDS}},
+        }  # fmt: skip
+
+    runs = {20: run(1000, 3.0), 200: run(10000, 3.5)}
+    assert plot_p50(runs, tmp_path / "p50.png", QUERY_IDS)
+    assert (tmp_path / "p50.png").read_bytes().startswith(b"\x89PNG")
+    table = scaling_table(runs)
+    assert "| Q1 | 3.00 | 3.50 |" in table and "(2x)" in table

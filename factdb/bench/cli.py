@@ -226,6 +226,7 @@ def bench_command(
     Exits 1 when a filtered query reads a whole table (the reports are still written).
     """
     from factdb.bench.build import build_database
+    from factdb.bench.plot import plot_p50
     from factdb.bench.runner import BenchError, run_benchmark
 
     sizes = _scales(scales)
@@ -262,5 +263,9 @@ def bench_command(
         table = scaling_table(runs)
         (out_dir / "bench-scaling.md").write_text(table, encoding="utf-8")
         click.echo(table)
+        if plot_p50(runs, out_dir / "bench-p50.png", QUERY_IDS):
+            click.echo(f"wrote {out_dir / 'bench-p50.png'}", err=True)
+        else:
+            click.echo("no plot: pip install -e '.[bench]' for matplotlib", err=True)
     if failed:
         sys.exit(1)
