@@ -7,22 +7,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from factdb.loader.entities import EntityWriter
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.plan import FACTS_FILE, Plan
-from factdb.loader.search_documents import forget_search_document, sync_search_documents
-from factdb.loader.sync import is_referenced, sync_evidence, sync_links
+from factdb.loader.search_documents import sync_search_documents
+from factdb.loader.sync import sync_evidence, sync_links
 from factdb.models import (
     Dataset,
     DateInterval,
     Entity,
-    EntityAlias,
     Event,
     EventParticipant,
     EventTopic,
-    Evidence,
     Position,
     Quantity,
     Role,
@@ -31,7 +30,6 @@ from factdb.models import (
     StatementMention,
     Topic,
 )
-from factdb.names import fold
 
 Fact = TypeVar("Fact", DateInterval, Event, Role, Statement, Position, Quantity)
 
@@ -86,7 +84,7 @@ def update_content_version(session: Session) -> str:
     return dataset.content_version
 
 
-class _Writer:
+class _Writer(EntityWriter):
     def __init__(self, session: Session, plan: Plan) -> None:
         self.session = session
         self.plan = plan
@@ -127,7 +125,7 @@ class _Writer:
         self._forget_dropped(Topic, {t.slug for t in self.topics.values()}, "topic_id")
         self.session.flush()
 
-    # -- sources, entities and topics -------------------------------------------------
+    # -- the source ---------------------------------------------------------------------
 
     def _write_source(self) -> Source:
         meta = self.plan.source
@@ -145,88 +143,6 @@ class _Writer:
         source.year_note = meta["year"]["reason"] if meta["year"] else None
         self.session.flush()
         return source
-
-    def entity(self, slug: str) -> Entity:
-        if slug not in self.entities:
-            found = self.session.scalar(select(Entity).where(Entity.slug == slug))
-            if found is None:  # read_plan checked every reference; this is a bug
-                raise LookupError(f"entity {slug!r} vanished during the load")
-            self.entities[slug] = found
-        return self.entities[slug]
-
-    def topic(self, slug: str) -> Topic:
-        if slug not in self.topics:
-            found = self.session.scalar(select(Topic).where(Topic.slug == slug))
-            if found is None:
-                raise LookupError(f"topic {slug!r} vanished during the load")
-            self.topics[slug] = found
-        return self.topics[slug]
-
-    def _match_by_name(self, item: dict[str, Any]) -> Entity | None:
-        """An entity of another source that this one names differently."""
-        keys = {fold(item["name"]), *(fold(alias) for alias in item["aliases"])}
-        alias_owner = select(EntityAlias.entity_id).where(
-            EntityAlias.alias_key.in_(keys), EntityAlias.kind == "alias"
-        )
-        candidates = self.session.scalars(
-            select(Entity).where(
-                Entity.kind == item["kind"],
-                or_(Entity.name_key.in_(keys), Entity.id.in_(alias_owner)),
-            )
-        ).all()
-        return candidates[0] if len(candidates) == 1 else None
-
-    def _write_entity(self, item: dict[str, Any]) -> None:
-        entity = self.session.scalar(select(Entity).where(Entity.slug == item["slug"]))
-        if entity is None:
-            entity = self._match_by_name(item)
-        if entity is None:
-            entity = Entity(slug=item["slug"])
-            self.session.add(entity)
-        if entity.slug == item["slug"]:  # this file defines it (not matched by name)
-            entity.name = item["name"]
-            entity.name_key = fold(item["name"])
-            entity.kind = item["kind"]
-            entity.description = item["description"]
-        self.entities[item["slug"]] = entity
-        self._write_aliases(entity, item)
-        sync_evidence(
-            self.session, entity, self.source.id, self.plan.spans[("entities", item["slug"])]
-        )
-
-    def _write_aliases(self, entity: Entity, item: dict[str, Any]) -> None:
-        """This source's aliases of ``entity``: added, kept, or dropped when dropped."""
-        wanted: dict[str, tuple[str, str]] = {}
-        for name, kind in [
-            *((alias, "alias") for alias in item["aliases"]),
-            (item["name"], "alias"),  # a matched entity is also known by this file's name
-            *((metonym, "metonym") for metonym in item["metonyms"]),
-        ]:
-            if fold(name) != entity.name_key:
-                wanted.setdefault(fold(name), (name, kind))
-        if inspect(entity).has_identity:
-            mine = select(EntityAlias).where(
-                EntityAlias.entity_id == entity.id, EntityAlias.source_id == self.source.id
-            )
-            for alias in self.session.scalars(mine):
-                if wanted.pop(alias.alias_key, None) != (alias.alias, alias.kind):
-                    self.session.delete(alias)
-            self.session.flush()
-        for key, (name, kind) in wanted.items():
-            alias = EntityAlias(alias=name, alias_key=key, kind=kind, source_id=self.source.id)
-            entity.aliases.append(alias)
-
-    def _write_topic(self, item: dict[str, Any]) -> None:
-        topic = self.session.scalar(select(Topic).where(Topic.slug == item["slug"]))
-        if topic is None:
-            topic = Topic(slug=item["slug"])
-            self.session.add(topic)
-        topic.name = item["name"]
-        topic.name_key = fold(item["name"])
-        self.topics[item["slug"]] = topic
-        sync_evidence(
-            self.session, topic, self.source.id, self.plan.spans[("topics", item["slug"])]
-        )
 
     # -- facts of this source ---------------------------------------------------------
 
@@ -279,29 +195,6 @@ class _Writer:
             if row.slug not in self.rows[section]:
                 self.session.delete(row)
         self.session.flush()
-
-    def _forget_dropped(self, model: type[Entity | Topic], kept: set[str], column: str) -> None:
-        """Drop this source's evidence of entities or topics no longer in the file, and
-        the entities or topics that are then unsupported and unreferenced."""
-        stale = self.session.scalars(
-            select(Evidence)
-            .join(model, getattr(Evidence, column) == model.id)
-            .where(Evidence.source_id == self.source.id, model.slug.not_in(kept))
-        ).all()
-        orphans = {getattr(row, column) for row in stale}
-        for row in stale:
-            self.session.delete(row)
-        if model is Entity and orphans:
-            dropped_aliases = select(EntityAlias).where(
-                EntityAlias.entity_id.in_(orphans), EntityAlias.source_id == self.source.id
-            )
-            for alias in self.session.scalars(dropped_aliases):
-                self.session.delete(alias)
-        self.session.flush()
-        for thing_id in orphans:
-            if not is_referenced(self.session, model.__table__, thing_id):
-                self.session.delete(self.session.get(model, thing_id))
-                forget_search_document(self.session, model.__tablename__, thing_id)
 
     def _ref(self, section: str, key: str | None) -> Any:
         return None if key is None else self.rows[section][key]
