@@ -24,38 +24,40 @@ from sqlalchemy.types import String
 from factdb.models import SearchDocument
 
 
-class year_month(FunctionElement[str]):
+class _DateText(FunctionElement[str]):
+    """A date column as text in ``pattern`` (a prefix of YYYY-MM-DD)."""
+
+    type = String()
+    inherit_cache = True
+    pattern = "YYYY-MM-DD"
+
+
+class year_month(_DateText):
     """'YYYY-MM' of a date column."""
 
-    type = String()
     inherit_cache = True
+    pattern = "YYYY-MM"
 
 
-@compiles(year_month, "sqlite")
-def _year_month_sqlite(element: year_month, compiler: Any, **kw: Any) -> str:
-    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
-
-
-@compiles(year_month, "postgresql")
-def _year_month_postgresql(element: year_month, compiler: Any, **kw: Any) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
-
-
-class year_of(FunctionElement[str]):
+class year_of(_DateText):
     """'YYYY' of a date column."""
 
-    type = String()
     inherit_cache = True
+    pattern = "YYYY"
 
 
-@compiles(year_of, "sqlite")
-def _year_sqlite(element: year_of, compiler: Any, **kw: Any) -> str:
-    return f"substr({compiler.process(element.clauses, **kw)}, 1, 4)"
+def _date_text_sqlite(element: _DateText, compiler: Any, **kw: Any) -> str:
+    # SQLite stores dates as ISO text: the pattern is a prefix of it.
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, {len(element.pattern)})"
 
 
-@compiles(year_of, "postgresql")
-def _year_postgresql(element: year_of, compiler: Any, **kw: Any) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY')"
+def _date_text_postgresql(element: _DateText, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, '{element.pattern}')"
+
+
+for _construct in (year_month, year_of):
+    compiles(_construct, "sqlite")(_date_text_sqlite)
+    compiles(_construct, "postgresql")(_date_text_postgresql)
 
 
 # A SELECT of any columns (SQLAlchemy 2.1 types selects by their column tuple).

@@ -36,3 +36,18 @@ def test_search_input_keeps_only_words() -> None:
         "y",
         "DROP",
     ]
+
+
+def test_month_and_year_of_a_date_on_every_engine(seeded_url: str) -> None:
+    import datetime as dt
+
+    from factdb.sql import year_month, year_of
+
+    day = literal(dt.date(2019, 8, 21))
+    engine = make_engine(seeded_url)
+    with engine.connect() as connection:
+        assert connection.execute(select(year_month(day), year_of(day))).one() == (
+            "2019-08",
+            "2019",
+        )
+    engine.dispose()
