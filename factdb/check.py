@@ -19,6 +19,7 @@ from factdb.models import (
     Evidence,
     Position,
     Quantity,
+    Role,
     SearchDocument,
     Source,
     Statement,
@@ -39,6 +40,7 @@ def check_database(session: Session) -> list[str]:
         *_check_spans(session),
         *_check_text_facts(session),
         *_check_relative_dates(session),
+        *_check_copied_dates(session),
         *_check_foreign_keys(session),
         *_check_every_fact_has_evidence(session),
         *_check_search_documents(session),
@@ -90,6 +92,24 @@ def _check_relative_dates(session: Session) -> Iterator[str]:
                 f"dates {date.slug!r}: {date.start_date}..{date.end_date} is not "
                 f"{date.offset_days:+d} days from its anchor {anchor_date.slug!r} "
                 f"({anchor_date.start_date}), which gives {start}..{end}"
+            )
+
+
+def _check_copied_dates(session: Session) -> Iterator[str]:
+    """Each dated fact's date_start and date_end equal its date's bounds."""
+    for model in (Event, Role, Statement, Position):
+        stale = session.execute(
+            select(model.slug, model.date_start, model.date_end, DateInterval)
+            .join(DateInterval, DateInterval.id == model.date_id)
+            .where(
+                (model.date_start != DateInterval.start_date)
+                | (model.date_end != DateInterval.end_date)
+            )
+        )
+        for slug, start, end, date in stale:
+            yield (
+                f"{model.__tablename__} {slug!r}: copied dates {start}..{end} differ from "
+                f"its date {date.slug!r} ({date.start_date}..{date.end_date})"
             )
 
 

@@ -60,6 +60,10 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         # Batch mode rebuilds tables and downgrades drop them with rows in place:
         # SQLite checks foreign keys per statement, so they are checked once, after.
         connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        # Batch mode renames its rebuilt copy to the table's name; SQLite's modern rename
+        # re-parses every view and fails on views over the table it has just dropped.
+        # The legacy rename leaves views alone, which is right: the name comes back.
+        connection.exec_driver_sql("PRAGMA legacy_alter_table = ON")
         connection.commit()  # end SQLAlchemy's autobegun transaction; Alembic opens its own
     context.configure(
         connection=connection,
@@ -72,6 +76,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         context.run_migrations()
     if sqlite:
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
         connection.exec_driver_sql("PRAGMA foreign_keys = ON")
         connection.commit()
         if broken:

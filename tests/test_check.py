@@ -67,9 +67,23 @@ def test_changed_relative_date_is_reported(engine: Engine) -> None:
 
     found = failures(engine)
 
-    assert len(found) == 1
     assert "'moscow-objection-day'" in found[0]
     assert "2019-09-10" in found[0]  # what the anchor gives
+    # The facts dated by it still hold the old bounds in their copies.
+    assert found[1:] and all("copied dates 2019-09-10..2019-09-10 differ" in f for f in found[1:])
+
+
+def test_stale_copied_dates_are_reported(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(Statement)
+            .where(Statement.slug == "putin-hopes-close-ties")
+            .values(date_start=dt.date(2019, 1, 1), sort_date=dt.date(2019, 1, 1))
+        )
+
+    (found,) = failures(engine)
+
+    assert found.startswith("statements 'putin-hopes-close-ties': copied dates 2019-01-01..")
 
 
 def test_statement_without_evidence_is_reported(engine: Engine) -> None:

@@ -60,7 +60,7 @@ def test_upgrade_creates_every_table_and_view(blank_url: str) -> None:
     assert schema(blank_url) == (set(), set())
     migrate.upgrade(blank_url, "head")
     assert schema(blank_url) == (MODEL_TABLES | {"alembic_version"}, VIEWS)
-    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0002"
+    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0003"
 
 
 def test_downgrade_to_base_removes_everything(blank_url: str) -> None:
@@ -116,6 +116,50 @@ def test_round_trip_up_down_up(blank_url: str) -> None:
     else:
         query = "SELECT count(*) FROM search_documents WHERE document @@ 'sochi'::tsquery"
     assert scalar(blank_url, query) > 0
+
+
+DATED = ("events", "roles", "statements", "positions")
+COPIES = "SELECT slug, date_start, date_end, sort_date FROM {table} ORDER BY id"
+
+
+def rows(url: str, query: str) -> list[tuple[Any, ...]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(query))]
+    finally:
+        engine.dispose()
+
+
+def test_0003_copies_the_dates_of_facts_already_stored(empty_url: str) -> None:
+    seeded_url = empty_url
+    engine = make_engine(seeded_url)
+    try:
+        load_folders(engine, source_folders(SEED_DIR))
+    finally:
+        engine.dispose()
+    loaded = {table: rows(seeded_url, COPIES.format(table=table)) for table in DATED}
+
+    migrate.downgrade(seeded_url, "0002")
+    migrate.upgrade(seeded_url, "head")
+
+    for table in DATED:
+        assert rows(seeded_url, COPIES.format(table=table)) == loaded[table], table
+    undated = "SELECT count(*) FROM positions WHERE date_id IS NULL AND sort_date = '9999-12-31'"
+    assert scalar(seeded_url, undated) > 0
+    # The rebuilt tables kept their earlier CHECK constraints and gained the new ones.
+    engine = make_engine(seeded_url)
+    try:
+        for values, constraint in (
+            ("mode = 'shouted'", "mode"),
+            ("sort_date = '2000-01-01'", "sort_date"),
+            ("date_end = NULL", "date_copied"),
+        ):
+            update = f"UPDATE statements SET {values} WHERE id = (SELECT min(id) FROM statements)"
+            with pytest.raises(IntegrityError, match=constraint), engine.begin() as connection:
+                connection.execute(text(update))
+    finally:
+        engine.dispose()
 
 
 def test_models_and_migrations_do_not_drift(empty_url: str) -> None:

@@ -13,8 +13,9 @@ from factdb.api.filters import (
     resolve_entities,
     resolve_entity,
     source_text_and_dates,
+    took_part,
 )
-from factdb.api.items import DATE_SORT, by_source, get_item, grouped, item_response
+from factdb.api.items import by_source, date_sort, get_item, grouped, item_response
 from factdb.api.parsing import (
     Blueprint,
     CommaSeparated,
@@ -25,7 +26,7 @@ from factdb.api.parsing import (
     text_field,
 )
 from factdb.api.schemas import EventOut, item_of, page_of
-from factdb.models import DateInterval, Entity, Event, EventParticipant, EventTopic
+from factdb.models import Entity, Event, EventParticipant, EventTopic
 from factdb.sql import year_month, year_of
 from factdb.vocabulary import EVENT_KINDS
 
@@ -69,8 +70,7 @@ def _by_date(function: Any) -> Any:
     return lambda ids: grouped(
         Event,
         ids,
-        function(DateInterval.start_date),
-        joins=((DateInterval, DateInterval.id == Event.date_id),),
+        function(Event.date_start),
     )
 
 
@@ -79,7 +79,7 @@ events = Collection(
     id_column=Event.id,
     schema=event_out,
     sort_keys={
-        "date": DATE_SORT,
+        "date": date_sort(Event),
         "kind": SortKey(Event.kind, "str"),
         "id": SortKey(Event.id, "int"),
     },
@@ -104,11 +104,11 @@ events = Collection(
 @collection_view(events)
 def list_events(args: dict[str, Any]) -> AnySelect:
     """Events, in date order by default."""
-    query = select(Event).outerjoin(DateInterval, DateInterval.id == Event.date_id)
+    query = select(Event)
     if "kind" in args:
         query = query.where(Event.kind.in_(args["kind"]))
     for entity_id in resolve_entities("participant", args.get("participant", [])):
-        query = query.where(Event.participants.any(EventParticipant.entity_id == entity_id))
+        query = query.where(took_part(entity_id))
     if "place" in args:
         query = query.where(Event.place_id == resolve_entity("place", args["place"]))
     return source_text_and_dates(query, Event, "event", args)

@@ -11,7 +11,16 @@ from sqlalchemy import ColumnElement, and_, select
 from factdb.api import database
 from factdb.api.collection import AnySelect, Expression
 from factdb.api.problems import BadParameter
-from factdb.models import DateInterval, Entity, EntityAlias, SearchDocument, Source
+from factdb.models import (
+    Entity,
+    EntityAlias,
+    Event,
+    EventParticipant,
+    SearchDocument,
+    Source,
+    Statement,
+    StatementMention,
+)
 from factdb.names import fold
 from factdb.sql import search_hits, search_words
 
@@ -73,15 +82,18 @@ def resolve_entities(parameter: str, values: list[str]) -> list[int]:
     return [resolve_entity(parameter, value) for value in values]
 
 
-def date_overlaps(
-    date: type[DateInterval] | Any, args: dict[str, Any]
-) -> ColumnElement[bool] | None:
-    """Facts whose interval overlaps [from, to]; undated facts never match a range."""
+def date_overlaps(model: Any, args: dict[str, Any]) -> ColumnElement[bool] | None:
+    """Dated facts whose interval overlaps [from, to]; undated facts never match.
+
+    The upper bound is tested on sort_date, which the date-order indexes hold (it equals
+    date_start on dated facts); ``date_start IS NOT NULL`` keeps undated facts out.
+    """
     conditions = []
     if "date_from" in args:
-        conditions.append(date.end_date >= args["date_from"][0])
+        conditions.append(model.date_end >= args["date_from"][0])
     if "date_to" in args:
-        conditions.append(date.start_date <= args["date_to"][1])
+        conditions.append(model.sort_date <= args["date_to"][1])
+        conditions.append(model.date_start.is_not(None))
     return and_(*conditions) if conditions else None
 
 
@@ -96,6 +108,22 @@ def text_matches(parameter: str, fact_type: str, query: str) -> AnySelect:
         select(SearchDocument.fact_id)
         .join(hits, hits.c.id == SearchDocument.id)
         .where(SearchDocument.fact_type == fact_type)
+    )
+
+
+# Links are tested with ``id IN (…)`` rather than EXISTS: the planner can then start
+# from the link table's entity index instead of reading every fact.
+def took_part(entity_id: int) -> ColumnElement[bool]:
+    """Events that ``entity_id`` took part in."""
+    return Event.id.in_(
+        select(EventParticipant.event_id).where(EventParticipant.entity_id == entity_id)
+    )
+
+
+def mentioned(entity_id: int) -> ColumnElement[bool]:
+    """Statements that mention ``entity_id``."""
+    return Statement.id.in_(
+        select(StatementMention.statement_id).where(StatementMention.entity_id == entity_id)
     )
 
 
@@ -120,13 +148,10 @@ def resolve_slug(parameter: str, model: Any, value: str) -> int:
 def source_text_and_dates(
     query: AnySelect, model: Any, fact_type: str, args: dict[str, Any]
 ) -> AnySelect:
-    """The filters every dated, searchable fact shares: source, q, from and to.
-
-    ``query`` must already join the fact's date as DateInterval.
-    """
+    """The filters every dated, searchable fact shares: source, q, from and to."""
     if "source" in args:
         query = query.where(model.source_id == resolve_slug("source", Source, args["source"]))
     if "q" in args:
         query = query.where(model.id.in_(text_matches("q", fact_type, args["q"])))
-    overlap = date_overlaps(DateInterval, args)
+    overlap = date_overlaps(model, args)
     return query if overlap is None else query.where(overlap)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Response
@@ -15,10 +14,7 @@ from factdb.api.collection import AnySelect, Expression, GroupQuery, SortKey
 from factdb.api.output import json_response
 from factdb.api.problems import ApiProblem
 from factdb.api.schemas import SINGULAR
-from factdb.models import DateInterval, Source
-
-# Undated facts sort after every dated one (before them in descending order).
-FAR_FUTURE = dt.date(9999, 12, 31)
+from factdb.models import Source
 
 
 def get_item(model: Any, ref: str, options: tuple[Any, ...] = ()) -> Any:
@@ -57,8 +53,9 @@ def grouped(
     ).group_by(key, label)
 
 
-# Dated facts sort by the start of their interval, undated ones last.
-DATE_SORT = SortKey(func.coalesce(DateInterval.start_date, FAR_FUTURE), "date")
+def date_sort(model: Any) -> SortKey:
+    """Dated facts by the start of their interval, undated ones last (sort_date)."""
+    return SortKey(model.sort_date, "date")
 
 
 def by_source(model: Any) -> GroupQuery:

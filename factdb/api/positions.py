@@ -16,7 +16,7 @@ from factdb.api.filters import (
     resolve_entity,
     source_text_and_dates,
 )
-from factdb.api.items import DATE_SORT, by_source, get_item, grouped, item_response
+from factdb.api.items import by_source, date_sort, get_item, grouped, item_response
 from factdb.api.parsing import (
     Blueprint,
     CommaSeparated,
@@ -28,7 +28,7 @@ from factdb.api.parsing import (
 )
 from factdb.api.problems import ApiProblem, BadParameter
 from factdb.api.schemas import PositionOut, item_of, page_of
-from factdb.models import DateInterval, Entity, Position, Topic
+from factdb.models import Entity, Position, Topic
 from factdb.names import fold
 from factdb.vocabulary import STANCES
 
@@ -87,7 +87,7 @@ positions = Collection(
     id_column=Position.id,
     schema=position_out,
     sort_keys={
-        "date": DATE_SORT,
+        "date": date_sort(Position),
         "stance": SortKey(Position.stance, "str"),
         "id": SortKey(Position.id, "int"),
     },
@@ -119,7 +119,7 @@ positions = Collection(
 @collection_view(positions)
 def list_positions(args: dict[str, Any]) -> AnySelect:
     """Positions, in date order by default (undated ones last)."""
-    query = select(Position).outerjoin(DateInterval, DateInterval.id == Position.date_id)
+    query = select(Position)
     if "holder" in args:
         query = query.where(Position.holder_id == resolve_entity("holder", args["holder"]))
     if "stance" in args:

@@ -10,12 +10,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import (
+    mentioned,
     resolve_entities,
     resolve_entity,
     resolve_slug,
     source_text_and_dates,
 )
-from factdb.api.items import DATE_SORT, by_source, get_item, grouped, item_response
+from factdb.api.items import by_source, date_sort, get_item, grouped, item_response
 from factdb.api.parsing import (
     Blueprint,
     CommaSeparated,
@@ -26,7 +27,7 @@ from factdb.api.parsing import (
     text_field,
 )
 from factdb.api.schemas import StatementOut, item_of, page_of
-from factdb.models import DateInterval, Entity, Event, Statement, StatementMention
+from factdb.models import Entity, Event, Statement, StatementMention
 from factdb.sql import year_month
 from factdb.vocabulary import STATEMENT_MODES
 
@@ -57,7 +58,7 @@ statements = Collection(
     id_column=Statement.id,
     schema=statement_out,
     sort_keys={
-        "date": DATE_SORT,
+        "date": date_sort(Statement),
         "id": SortKey(Statement.id, "int"),
     },
     default_sort="date",
@@ -72,8 +73,7 @@ statements = Collection(
         "month": lambda ids: grouped(
             Statement,
             ids,
-            year_month(DateInterval.start_date),
-            joins=((DateInterval, DateInterval.id == Statement.date_id),),
+            year_month(Statement.date_start),
         ),
         "source": by_source(Statement),
     },
@@ -87,11 +87,11 @@ statements = Collection(
 @collection_view(statements)
 def list_statements(args: dict[str, Any]) -> AnySelect:
     """Statements, in date order by default."""
-    query = select(Statement).outerjoin(DateInterval, DateInterval.id == Statement.date_id)
+    query = select(Statement)
     if "speaker" in args:
         query = query.where(Statement.speaker_id == resolve_entity("speaker", args["speaker"]))
     for entity_id in resolve_entities("mentions", args.get("mentions", [])):
-        query = query.where(Statement.mentions.any(StatementMention.entity_id == entity_id))
+        query = query.where(mentioned(entity_id))
     if "event" in args:
         query = query.where(Statement.event_id == resolve_slug("event", Event, args["event"]))
     if "mode" in args:

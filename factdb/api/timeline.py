@@ -10,17 +10,15 @@ from sqlalchemy import literal, or_, select, union_all
 from sqlalchemy.sql import Subquery
 
 from factdb.api.collection import Collection, SortKey
-from factdb.api.filters import date_overlaps, resolve_entity
+from factdb.api.filters import date_overlaps, mentioned, resolve_entity, took_part
 from factdb.api.parsing import Blueprint, CommaSeparated, DateRangeArgs, PageArgs, entity_field
 from factdb.api.schemas import RESOURCES, item_url, page_of
 from factdb.models import (
     DateInterval,
     Event,
-    EventParticipant,
     Position,
     Role,
     Statement,
-    StatementMention,
 )
 
 blp = Blueprint("timeline", __name__, description="Every dated fact in chronological order.")
@@ -51,39 +49,32 @@ class TimelineArgs(PageArgs, DateRangeArgs):
     type = CommaSeparated(TYPES)
 
 
-def _facts(entity_id: int | None, types: list[str]) -> Subquery:
-    """One row per dated fact: (type, id, slug, title, date columns)."""
-    parts: dict[str, tuple[Any, Any, list[Any]]] = {
-        "event": (
-            Event,
-            Event.title,
-            [
-                Event.participants.any(EventParticipant.entity_id == entity_id),
-                Event.place_id == entity_id,
-            ],
-        ),
-        "statement": (
-            Statement,
-            Statement.text,
-            [
-                Statement.speaker_id == entity_id,
-                Statement.mentions.any(StatementMention.entity_id == entity_id),
-            ],
-        ),
-        "position": (
-            Position,
-            Position.description,
-            [Position.holder_id == entity_id, Position.target_entity_id == entity_id],
-        ),
-        "role": (
-            Role,
-            Role.title,
-            [Role.holder_id == entity_id, Role.organization_id == entity_id],
-        ),
+TITLES: dict[str, tuple[Any, Any]] = {
+    "event": (Event, Event.title),
+    "statement": (Statement, Statement.text),
+    "position": (Position, Position.description),
+    "role": (Role, Role.title),
+}
+
+
+def _involvement(entity_id: int) -> dict[str, list[Any]]:
+    """Per kind of fact, the ways an entity can take part in one."""
+    return {
+        "event": [took_part(entity_id), Event.place_id == entity_id],
+        "statement": [Statement.speaker_id == entity_id, mentioned(entity_id)],
+        "position": [Position.holder_id == entity_id, Position.target_entity_id == entity_id],
+        "role": [Role.holder_id == entity_id, Role.organization_id == entity_id],
     }
+
+
+def _facts(entity_id: int | None, types: list[str], args: dict[str, Any]) -> Subquery:
+    """One row per dated fact overlapping the date range of ``args``: (type, id, slug,
+    title, date columns). Each kind is filtered on its own copied bounds, which its
+    indexes cover, before the union."""
+    involvement = None if entity_id is None else _involvement(entity_id)
     selects = []
     for fact_type in types:
-        model, title, involvement = parts[fact_type]
+        model, title = TITLES[fact_type]
         query = select(
             literal(fact_type).label("type"),
             model.id.label("id"),
@@ -98,9 +89,10 @@ def _facts(entity_id: int | None, types: list[str]) -> Subquery:
             DateInterval.basis,
             DateInterval.year_basis,
         ).join(DateInterval, DateInterval.id == model.date_id)
-        if entity_id is not None:
-            query = query.where(or_(*involvement))
-        selects.append(query)
+        if involvement is not None:
+            query = query.where(or_(*involvement[fact_type]))
+        overlap = date_overlaps(model, args)
+        selects.append(query if overlap is None else query.where(overlap))
     return union_all(*selects).subquery("facts")
 
 
@@ -127,9 +119,5 @@ def _collection(facts: Any) -> Collection:
 def timeline(args: dict[str, Any]) -> Response:
     """Dated events, statements, positions and roles, earliest first."""
     entity_id = resolve_entity("entity", args["entity"]) if "entity" in args else None
-    facts = _facts(entity_id, args.get("type", list(TYPES)))
-    query = select(facts)
-    overlap = date_overlaps(facts.c, args)
-    if overlap is not None:
-        query = query.where(overlap)
-    return _collection(facts).respond(query, args)
+    facts = _facts(entity_id, args.get("type", list(TYPES)), args)
+    return _collection(facts).respond(select(facts), args)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import queue
 import resource
 import sqlite3
 import time
@@ -12,6 +14,7 @@ from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -55,7 +58,10 @@ def count_facts(path: Path) -> int:
 
 def schema_version() -> str:
     """A short hash of the schema the migrations make, so that a cached corpus is rebuilt
-    when the schema changes (and not when a migration is merely reformatted)."""
+    when the schema changes (and not when a migration is merely reformatted).
+
+    Each statement's lines are sorted: Alembic's batch mode writes a rebuilt table's
+    constraints in no fixed order."""
     with TemporaryDirectory() as scratch:
         path = Path(scratch) / "schema.sqlite3"
         migrate.upgrade(f"sqlite:///{path}", "head")
@@ -63,7 +69,8 @@ def schema_version() -> str:
             ddl = connection.execute(
                 "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
             ).fetchall()
-    return hashlib.sha256(repr(ddl).encode()).hexdigest()[:8]
+    canonical = [sorted(line.strip().rstrip(",") for line in sql.splitlines()) for (sql,) in ddl]
+    return hashlib.sha256(repr(canonical).encode()).hexdigest()[:8]
 
 
 def build_database(
@@ -83,19 +90,8 @@ def build_database(
         leftover.unlink()
     url = f"sqlite:///{building}"
     migrate.upgrade(url, "head")
+    load_seconds, peak_mb = _load_in_child(url, sources, seed, progress)
     engine = make_engine(url)
-    started = time.perf_counter()
-    done = 0
-
-    def counted(plan: object, counts: dict[str, int]) -> None:
-        nonlocal done
-        done += 1
-        if progress is not None and (done % 100 == 0 or done == sources):
-            progress(done)
-
-    load_plans(engine, generate_plans(sources, seed), batch_size=BATCH, progress=counted)
-    load_seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with Session(engine) as session:
         failures = len(check_database(session))
     engine.dispose()
@@ -112,6 +108,60 @@ def build_database(
     building.rename(path)
     report_path.write_text(json.dumps(asdict(report), indent=2))
     return path, report
+
+
+def _load_in_child(
+    url: str, sources: int, seed: int, progress: Callable[[int], None] | None
+) -> tuple[float, float]:
+    """Load the corpus in a fresh process: (seconds, that process's peak RSS in MB).
+
+    A process's peak RSS only ever grows, so measuring in the caller would count
+    whatever it held before (an earlier scale's rows, say)."""
+    context = multiprocessing.get_context("spawn")
+    messages = context.Queue()
+    child = context.Process(target=_load, args=(url, sources, seed, messages))
+    child.start()
+    try:
+        while True:
+            try:
+                kind, *values = messages.get(timeout=1)
+            except queue.Empty:
+                if not child.is_alive():
+                    raise RuntimeError(f"the loader died (exit {child.exitcode})") from None
+                continue
+            if kind == "progress" and progress is not None:
+                progress(int(values[0]))
+            elif kind == "done":
+                return float(values[0]), float(values[1])
+            elif kind == "failed":
+                raise RuntimeError(f"loading the corpus failed: {values[0]}")
+    finally:
+        child.join()
+
+
+def _load(url: str, sources: int, seed: int, messages: Any) -> None:
+    """The child's work: load, then report the time and the peak RSS."""
+    try:
+        engine = make_engine(url)
+        done = 0
+
+        def counted(plan: object, counts: dict[str, int]) -> None:
+            nonlocal done
+            done += 1
+            if done % 100 == 0 or done == sources:
+                messages.put(("progress", done))
+
+        started = time.perf_counter()
+        load_plans(engine, generate_plans(sources, seed), batch_size=BATCH, progress=counted)
+        seconds = time.perf_counter() - started
+        engine.dispose()
+        # The planner's statistics, as a user would gather them after a large load.
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
+            connection.execute("ANALYZE")
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        messages.put(("done", seconds, peak_mb))
+    except Exception as error:  # reported to the parent, which raises it
+        messages.put(("failed", f"{type(error).__name__}: {error}"))
 
 
 def time_raw_executemany(source: Path, scratch: Path) -> float:

@@ -27,9 +27,10 @@ BIG_TABLES = frozenset(
     {"statements", "events", "evidence", "positions", "dates", "entities"}
     | {"event_participants", "statement_mentions", "search_documents"}
 )
-FAR_FUTURE = "9999-12-31"  # undated facts sort last, as in the API
 Param = str | int
 
+# A fact's copied date bounds overlap [?2, ?3] (undated facts never do).
+_IN_RANGE = "{t}.date_end >= ?2 AND {t}.sort_date <= ?3 AND {t}.date_start IS NOT NULL"
 _EVIDENCE = """(SELECT json_group_array(json_object('start', evi.start_offset,
           'end', evi.end_offset, 'text', evi.text))
         FROM evidence evi WHERE evi.{column} = {owner}.id) AS evidence_json"""
@@ -49,7 +50,7 @@ JOIN entities sp ON sp.id = st.speaker_id
 JOIN sources so ON so.id = st.source_id
 LEFT JOIN events ev ON ev.id = st.event_id
 LEFT JOIN dates d ON d.id = st.date_id"""
-_STATEMENT_ORDER = f"ORDER BY coalesce(d.start_date, '{FAR_FUTURE}'), st.id LIMIT 50"
+_STATEMENT_ORDER = "ORDER BY st.sort_date, st.id LIMIT 50"
 
 FLOOR_SQL: dict[str, str] = {
     # Q1 (speaker slug): a speaker's statements, in date order, first page.
@@ -73,8 +74,8 @@ JOIN sources so ON so.id = e.source_id
 LEFT JOIN entities pl ON pl.id = e.place_id
 WHERE pa.entity_id = (SELECT id FROM entities WHERE slug = ?1)
   AND pb.entity_id = (SELECT id FROM entities WHERE slug = ?2)
-  AND d.end_date >= ?3 AND d.start_date <= ?4
-ORDER BY d.start_date, e.id LIMIT 50""",
+  AND e.date_end >= ?3 AND e.sort_date <= ?4 AND e.date_start IS NOT NULL
+ORDER BY e.sort_date, e.id LIMIT 50""",
     # Q3 (FTS5 query): ranked hits with a snippet, as the API ranks them.
     "Q3": """
 SELECT sd.fact_type AS type, sd.fact_id AS id, sd.slug, sd.title,
@@ -84,37 +85,38 @@ FROM search_fts JOIN search_documents sd ON sd.id = search_fts.rowid
 WHERE search_fts MATCH ?
 ORDER BY score DESC, sd.id LIMIT 50""",
     # Q4 (entity slug, from, to): its dated facts of every kind overlapping [from, to].
-    "Q4": """
+    "Q4": f"""
 WITH who(id) AS (SELECT id FROM entities WHERE slug = ?1),
 facts(type, id, uid, slug, title, date_id) AS (
   SELECT 'event', e.id, e.id * 4, e.slug, e.title, e.date_id
     FROM who JOIN event_participants ep ON ep.entity_id = who.id
-    JOIN events e ON e.id = ep.event_id
+    JOIN events e ON e.id = ep.event_id WHERE {_IN_RANGE.format(t="e")}
   UNION
   SELECT 'event', e.id, e.id * 4, e.slug, e.title, e.date_id
-    FROM who JOIN events e ON e.place_id = who.id
+    FROM who JOIN events e ON e.place_id = who.id WHERE {_IN_RANGE.format(t="e")}
   UNION
   SELECT 'statement', s.id, s.id * 4 + 1, s.slug, s.text, s.date_id
-    FROM who JOIN statements s ON s.speaker_id = who.id
+    FROM who JOIN statements s ON s.speaker_id = who.id WHERE {_IN_RANGE.format(t="s")}
   UNION
   SELECT 'statement', s.id, s.id * 4 + 1, s.slug, s.text, s.date_id
     FROM who JOIN statement_mentions sm ON sm.entity_id = who.id
-    JOIN statements s ON s.id = sm.statement_id
+    JOIN statements s ON s.id = sm.statement_id WHERE {_IN_RANGE.format(t="s")}
   UNION
   SELECT 'position', p.id, p.id * 4 + 2, p.slug, p.description, p.date_id
     FROM who JOIN positions p ON p.holder_id = who.id OR p.target_entity_id = who.id
+   WHERE {_IN_RANGE.format(t="p")}
   UNION
   SELECT 'role', r.id, r.id * 4 + 3, r.slug, r.title, r.date_id
     FROM who JOIN roles r ON r.holder_id = who.id OR r.organization_id = who.id
+   WHERE {_IN_RANGE.format(t="r")}
 )
 SELECT f.type, f.id, f.slug, f.title, d.start_date, d.end_date, d.precision,
        d.text AS date_text, d.basis, d.year_basis
 FROM facts f JOIN dates d ON d.id = f.date_id
-WHERE d.end_date >= ?2 AND d.start_date <= ?3
 ORDER BY d.start_date, f.uid LIMIT 50""",
     # Q5 (date, id of the previous page's last row): the next page, by keyset.
     "Q5": f"""{_STATEMENTS}
-WHERE (coalesce(d.start_date, '{FAR_FUTURE}'), st.id) > (?, ?)
+WHERE (st.sort_date, st.id) > (?, ?)
 {_STATEMENT_ORDER}""",
     # Q6 (entity slug): the entity with its aliases, roles, counts and evidence.
     "Q6": f"""

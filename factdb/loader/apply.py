@@ -211,7 +211,7 @@ class _Writer(EntityWriter):
 
     def _fill_event(self, row: Event, item: dict[str, Any]) -> None:
         row.kind, row.title = item["kind"], item["title"]
-        row.date = self._ref("dates", item["date"])
+        row.set_date(self._ref("dates", item["date"]))
         row.place = self.entity(item["place"]) if item["place"] else None
         # part_of may name an event later in the file: _link_events sets it.
         roles = {self.entity(p["entity"]).id: {"role": p["role"]} for p in item["participants"]}
@@ -223,7 +223,7 @@ class _Writer(EntityWriter):
         row.holder = self.entity(item["holder"])
         row.title = item["title"]
         row.organization = self.entity(item["organization"]) if item["organization"] else None
-        row.date = self._ref("dates", item["date"])
+        row.set_date(self._ref("dates", item["date"]))
 
     def _fill_statement(self, row: Statement, item: dict[str, Any]) -> None:
         row.speaker = self.entity(item["speaker"])
@@ -231,7 +231,7 @@ class _Writer(EntityWriter):
         row.mode = item["mode"]
         row.text = self.plan.text_spans[("statements", item["key"])].text
         row.event = self._ref("events", item["event"])
-        row.date = self._ref("dates", item["date"])
+        row.set_date(self._ref("dates", item["date"]))
         mentions: dict[int, dict[str, Any]] = {self.entity(s).id: {} for s in item["mentions"]}
         sync_links(row.mentions, mentions, "entity_id", StatementMention)
 
@@ -243,7 +243,7 @@ class _Writer(EntityWriter):
         row.target_topic = self.topic(target["topic"]) if target.get("topic") else None
         row.description = item["description"]
         row.statement = self._ref("statements", item["statement"])
-        row.date = self._ref("dates", item["date"])
+        row.set_date(self._ref("dates", item["date"]))
 
     def _fill_quantity(self, row: Quantity, item: dict[str, Any]) -> None:
         subject = item["subject"]

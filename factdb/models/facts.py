@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, String, Text
+import datetime as dt
+
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from factdb.models.base import Base, exactly_one, one_of
@@ -27,19 +29,73 @@ class SourcedFact:
         return relationship(Evidence, cascade="all, delete-orphan", order_by=EVIDENCE_ORDER)
 
 
-class Role(SourcedFact, Base):
+# The sort date of an undated fact: undated facts come after every dated one.
+UNDATED = dt.date(9999, 12, 31)
+
+
+class DatedFact(SourcedFact):
+    """A fact that may have a date, with a copy of the date's bounds on the fact's own row.
+
+    The copy lets one index serve "this speaker's statements in date order" and keyset
+    pages in date order; CHECK constraints (``date_checks``) keep it consistent.
+    """
+
+    date_id: Mapped[int | None] = mapped_column(ForeignKey("dates.id"), index=True)
+    date_start: Mapped[dt.date | None] = mapped_column(
+        Date, comment="A copy of the date's start_date."
+    )
+    date_end: Mapped[dt.date | None] = mapped_column(Date, comment="A copy of the date's end_date.")
+    sort_date: Mapped[dt.date] = mapped_column(
+        Date,
+        server_default=UNDATED.isoformat(),
+        comment="date_start, or 9999-12-31 when undated: the default order.",
+    )
+
+    @declared_attr
+    def date(cls) -> Mapped[DateInterval | None]:
+        return relationship(DateInterval)
+
+    def set_date(self, date: DateInterval | None) -> None:
+        """Point at ``date`` (or none) and copy its bounds."""
+        self.date = date
+        self.date_start = None if date is None else date.start_date
+        self.date_end = None if date is None else date.end_date
+        self.sort_date = UNDATED if date is None else date.start_date
+
+
+def date_checks() -> tuple[CheckConstraint, CheckConstraint]:
+    """The CHECK constraints that keep a DatedFact's copied bounds consistent."""
+    return (
+        CheckConstraint(
+            "(date_id IS NULL AND date_start IS NULL AND date_end IS NULL)"
+            " OR (date_id IS NOT NULL AND date_start IS NOT NULL AND date_end IS NOT NULL"
+            " AND date_start <= date_end)",
+            name="date_copied",
+        ),
+        CheckConstraint(
+            f"sort_date = coalesce(date_start, '{UNDATED.isoformat()}')", name="sort_date"
+        ),
+    )
+
+
+def date_order(table: str, *prefix: str) -> Index:
+    """An index for date order (sort_date, id), after the columns of ``prefix``."""
+    name = "_".join(("ix", table, *prefix, "date_order"))
+    return Index(name, *prefix, "sort_date", "id")
+
+
+class Role(DatedFact, Base):
     """An office or affiliation: its holder, title and organization, when attested."""
 
     __tablename__ = "roles"
+    __table_args__ = (*date_checks(), date_order("roles"), date_order("roles", "holder_id"))
 
-    holder_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
     title: Mapped[str] = mapped_column(String(300))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
-    date_id: Mapped[int | None] = mapped_column(ForeignKey("dates.id"), index=True)
 
     holder: Mapped[Entity] = relationship(foreign_keys=[holder_id])
     organization: Mapped[Entity | None] = relationship(foreign_keys=[organization_id])
-    date: Mapped[DateInterval | None] = relationship()
 
 
 class EventParticipant(Base):
@@ -69,21 +125,19 @@ class EventTopic(Base):
     topic: Mapped[Topic] = relationship()
 
 
-class Event(SourcedFact, Base):
+class Event(DatedFact, Base):
     """Something that happened: a meeting, a visit, an election, a strike…"""
 
     __tablename__ = "events"
-    __table_args__ = (one_of("kind", EVENT_KINDS),)
+    __table_args__ = (one_of("kind", EVENT_KINDS), *date_checks(), date_order("events"))
 
     kind: Mapped[str] = mapped_column(String(30), index=True)
     title: Mapped[str] = mapped_column(String(500))
-    date_id: Mapped[int | None] = mapped_column(ForeignKey("dates.id"), index=True)
     place_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
     part_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
 
-    date: Mapped[DateInterval | None] = relationship()
     place: Mapped[Entity | None] = relationship()
     part_of: Mapped[Event | None] = relationship(remote_side="Event.id")
     participants: Mapped[list[EventParticipant]] = relationship(
@@ -108,13 +162,18 @@ class StatementMention(Base):
     entity: Mapped[Entity] = relationship()
 
 
-class Statement(SourcedFact, Base):
+class Statement(DatedFact, Base):
     """What someone said, quoted directly, reported, or a paraphrase around a quote."""
 
     __tablename__ = "statements"
-    __table_args__ = (one_of("mode", STATEMENT_MODES),)
+    __table_args__ = (
+        one_of("mode", STATEMENT_MODES),
+        *date_checks(),
+        date_order("statements"),
+        date_order("statements", "speaker_id"),
+    )
 
-    speaker_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
     speaker_text: Mapped[str] = mapped_column(
         String(300), comment="The speaker as the text names it, e.g. Moscow for Russia."
     )
@@ -123,17 +182,15 @@ class Statement(SourcedFact, Base):
     event_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
-    date_id: Mapped[int | None] = mapped_column(ForeignKey("dates.id"), index=True)
 
     speaker: Mapped[Entity] = relationship()
     event: Mapped[Event | None] = relationship()
-    date: Mapped[DateInterval | None] = relationship()
     mentions: Mapped[list[StatementMention]] = relationship(
         cascade="all, delete-orphan", order_by=StatementMention.entity_id
     )
 
 
-class Position(SourcedFact, Base):
+class Position(DatedFact, Base):
     """A stance of an entity for or against an entity or a topic."""
 
     __tablename__ = "positions"
@@ -141,9 +198,12 @@ class Position(SourcedFact, Base):
         one_of("stance", STANCES),
         one_of("outcome", POSITION_OUTCOMES),
         exactly_one(("target_entity_id", "target_topic_id"), name="one_target"),
+        *date_checks(),
+        date_order("positions"),
+        date_order("positions", "holder_id"),
     )
 
-    holder_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
     stance: Mapped[str] = mapped_column(String(20), index=True)
     target_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
     target_topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"), index=True)
@@ -152,13 +212,11 @@ class Position(SourcedFact, Base):
     statement_id: Mapped[int | None] = mapped_column(
         ForeignKey("statements.id", ondelete="SET NULL"), index=True
     )
-    date_id: Mapped[int | None] = mapped_column(ForeignKey("dates.id"), index=True)
 
     holder: Mapped[Entity] = relationship(foreign_keys=[holder_id])
     target_entity: Mapped[Entity | None] = relationship(foreign_keys=[target_entity_id])
     target_topic: Mapped[Topic | None] = relationship()
     statement: Mapped[Statement | None] = relationship()
-    date: Mapped[DateInterval | None] = relationship()
 
     @property
     def target(self) -> Entity | Topic:
