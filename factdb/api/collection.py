@@ -13,9 +13,10 @@ import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
+from cachetools import LRUCache
 from flask import Response, current_app, request, stream_with_context
 from marshmallow import Schema, fields
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -23,6 +24,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import Subquery
 
 from factdb.api import database
+from factdb.api.fastdump import Dump, compile_dump, dumper
 from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import FacetOut
@@ -30,6 +32,10 @@ from factdb.db import query_deadline
 from factdb.sql import AnySelect, code_point_order
 
 CSV_PAGE = 500
+# Parameters that choose a page or its shape but not which rows match.
+PAGING = frozenset({"cursor", "limit", "sort", "only_fields", "format"})
+# Totals per (collection, content version, filters), a bounded number per worker.
+TOTALS: LRUCache[tuple[str, str, str], int] = LRUCache(maxsize=4096)
 GroupQuery = Callable[[Subquery], AnySelect]
 # A column, an ORM attribute or an SQL expression over them.
 Expression = ColumnElement[Any] | QueryableAttribute[Any]
@@ -66,20 +72,18 @@ class Collection:
         if "group_by" in args:
             return self._facets(query, args)
         order = parse_sort(self, args.get("sort", self.default_sort))
-        schema = self._schema(args.get("only_fields"))
+        schema, dump = self._schema(args.get("only_fields"))
         after = decode_cursor(self, args["cursor"], order) if "cursor" in args else None
         if wants_csv(args):
-            return self._csv(query, order, schema, after)
+            return self._csv(query, order, schema, dump, after)
         limit = args["limit"]
-        total = database.session().scalar(
-            select(func.count()).select_from(query.order_by(None).subquery())
-        )
+        total = self._total(query, args)
         page_query = query if after is None else query.where(keyset_after(after))
         rows = self._fetch(page_query, order, limit + 1)
         # The cursor holds the sort values of the last row shown.
         last = rows[limit - 1] if len(rows) > limit else None
         next_cursor = None if last is None else encode_cursor(order, last[-len(order) :])
-        data = schema.dump([self.row_object(row) for row in rows[:limit]], many=True)
+        data = [dump(self.row_object(row)) for row in rows[:limit]]
         links = {"self": request.url, "next": url_with(cursor=next_cursor) if next_cursor else None}
         body = {
             "data": data,
@@ -88,6 +92,20 @@ class Collection:
         }
         headers = {"Link": f'<{links["next"]}>; rel="next"'} if next_cursor else {}
         return json_response(body, headers)
+
+    def _total(self, query: AnySelect, args: dict[str, Any]) -> int:
+        """How many rows the filters match, counted once per content version.
+
+        Every page of a walk repeats the first page's count, and the content only
+        changes with a load, so the count is kept per filters and content version.
+        """
+        filters = sorted((name, repr(value)) for name, value in args.items() if name not in PAGING)
+        key = (self.name, database.content_version(), repr(filters))
+        total = TOTALS.get(key)
+        if total is None:
+            count = select(func.count()).select_from(query.order_by(None).subquery())
+            total = TOTALS[key] = int(database.session().scalar(count) or 0)
+        return total
 
     def _fetch(self, query: AnySelect, order: list[tuple[str, bool]], limit: int) -> list[Any]:
         expressions = [self.sort_keys[name].expression for name, _ in order]
@@ -99,10 +117,11 @@ class Collection:
         )
         return list(database.session().execute(ordered.options(*self.options).limit(limit)).all())
 
-    def _schema(self, only: str | None) -> Schema:
-        """The collection's schema, narrowed to ``only`` (the fields parameter)."""
+    def _schema(self, only: str | None) -> tuple[Schema, Dump]:
+        """The collection's schema, narrowed to ``only`` (the fields parameter), and its
+        compiled dump function."""
         if only is None:
-            return self.schema
+            return self.schema, dumper(self.schema)
         names = [name.strip() for name in only.split(",") if name.strip()]
         if not names:
             raise BadParameter("fields", "give at least one field name")
@@ -111,13 +130,14 @@ class Collection:
             choices = ", ".join(self.schema.fields)
             listed = ", ".join(map(repr, unknown))
             raise BadParameter("fields", f"unknown field(s) {listed}; fields are {choices}")
-        return type(self.schema)(only=names)
+        return _narrowed(type(self.schema), tuple(names))
 
     def _csv(
         self,
         query: AnySelect,
         order: list[tuple[str, bool]],
         schema: Schema,
+        dump: Dump,
         cursor: list[tuple[Expression, bool, Any]] | None,
     ) -> Response:
         """Every row from the cursor on (or from the first), not one page."""
@@ -139,7 +159,7 @@ class Collection:
             rows = first
             while True:
                 with query_deadline(timeout):
-                    yield from schema.dump([self.row_object(row) for row in rows], many=True)
+                    yield from (dump(self.row_object(row)) for row in rows)
                 if len(rows) < CSV_PAGE:
                     return
                 rows = page(list(rows[-1][-len(order) :]))
@@ -181,6 +201,13 @@ class Collection:
             "links": {"self": request.url},
         }
         return json_response(body, {})
+
+
+@lru_cache(maxsize=128)
+def _narrowed(schema_type: type[Schema], names: tuple[str, ...]) -> tuple[Schema, Dump]:
+    """A schema limited to ``names`` and its dump function, compiled once per choice."""
+    schema = schema_type(only=names)
+    return schema, compile_dump(schema)
 
 
 def _has_field(schema: Schema, path: list[str]) -> bool:

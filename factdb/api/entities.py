@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api import database
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.fastdump import dump_many, dumper
 from factdb.api.filters import contains_folded
 from factdb.api.items import get_item, grouped
 from factdb.api.output import json_response
@@ -117,11 +118,11 @@ def entity_detail(entity: Entity) -> dict[str, Any]:
         for name, (resource, parameter, _) in RELATED.items()
     }
     return {
-        **entity_out.dump(entity),
-        "roles": held_role_out.dump(roles),
+        **dumper(entity_out)(entity),
+        "roles": dump_many(held_role_out, roles),
         "counts": counts,
         "links": links,
-        "evidence": evidence_out.dump(evidence),
+        "evidence": dump_many(evidence_out, evidence),
     }
 
 

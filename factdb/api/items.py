@@ -11,6 +11,7 @@ from sqlalchemy.sql import Subquery
 
 from factdb.api import database
 from factdb.api.collection import AnySelect, Expression, GroupQuery, SortKey
+from factdb.api.fastdump import dumper
 from factdb.api.output import json_response
 from factdb.api.problems import ApiProblem
 from factdb.api.schemas import SINGULAR
@@ -31,7 +32,7 @@ def get_item(model: Any, ref: str, options: tuple[Any, ...] = ()) -> Any:
 
 
 def item_response(schema: Schema, row: Any) -> Response:
-    return json_response({"data": schema.dump(row)}, {})
+    return json_response({"data": dumper(schema)(row)}, {})
 
 
 def grouped(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from marshmallow import Schema, fields, post_dump
+from marshmallow import Schema, fields
 
 API_PREFIX = "/api/v1"
 # The collection of each kind of fact that has one (topics and dates have none).
@@ -65,29 +65,39 @@ class StatementRef(Schema):
 
 
 class FactOut(Schema):
-    """Fields every fact of a source has."""
+    """Fields every fact of a source has, first its identity; ``fact_schema`` adds the
+    provenance after the fact's own fields."""
 
     id = fields.Integer()
     slug = fields.String()
+
+    resource = ""
+
+
+class Provenance(Schema):
+    """Where a fact comes from: its source, the exact spans, its own URL."""
+
     source = fields.Function(lambda fact: fact.source.slug)
-    url = fields.Method("_url")
     evidence = fields.List(fields.Nested(EvidenceOut))
+    url = fields.Method("_url")
 
     resource = ""
 
     def _url(self, fact: Any) -> str:
         return item_url(self.resource, fact.slug)
 
-    @post_dump
-    def _provenance_last(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        # Subclass fields come after inherited ones; a reader wants the fact first.
-        for name in ("source", "evidence", "url"):
-            if name in data:
-                data[name] = data.pop(name)
-        return data
+
+def fact_schema(fact: type[Schema], resource: str) -> type[Schema]:
+    """The response schema of a kind of fact: its fields, then its provenance.
+
+    Marshmallow orders inherited fields by reversed MRO, so Provenance, listed first
+    among the bases, comes last in the output: a reader sees the fact first.
+    """
+    name = fact.__name__.removesuffix("Fields") + "Out"
+    return type(name, (Provenance, fact), {"resource": resource})
 
 
-class QuantityFields(Schema):
+class QuantityValues(Schema):
     text = fields.String(metadata={"description": "The quantity as written."})
     value = fields.Float(allow_none=True)
     min = fields.Float(attribute="min_value", allow_none=True)
@@ -105,12 +115,14 @@ class SubjectOut(Schema):
     name = fields.Function(lambda thing: getattr(thing, "name", None) or thing.title)
 
 
-class QuantityOut(FactOut, QuantityFields):
-    resource = "quantities"
+class QuantityFields(FactOut, QuantityValues):
     subject = fields.Nested(SubjectOut)
 
 
-class EventQuantityOut(QuantityFields):
+QuantityOut = fact_schema(QuantityFields, "quantities")
+
+
+class EventQuantityOut(QuantityValues):
     """A quantity as embedded in its event."""
 
     slug = fields.String()
@@ -123,8 +135,7 @@ class ParticipantOut(Schema):
     role = fields.String()
 
 
-class EventOut(FactOut):
-    resource = "events"
+class EventFields(FactOut):
     kind = fields.String()
     title = fields.String()
     date = fields.Nested(DateOut, allow_none=True)
@@ -137,19 +148,23 @@ class EventOut(FactOut):
     quantities = fields.List(fields.Nested(EventQuantityOut))
 
 
-class StatementOut(FactOut):
-    resource = "statements"
+EventOut = fact_schema(EventFields, "events")
+
+
+class StatementFields(FactOut):
     speaker = fields.Nested(EntityRef)
     speaker_text = fields.String(metadata={"description": "The speaker as the text names it."})
     mode = fields.String(metadata={"description": "direct, indirect or mixed"})
     text = fields.String()
     event = fields.Nested(EventRef, allow_none=True)
     date = fields.Nested(DateOut, allow_none=True)
-    mentions = fields.Function(lambda s: [EntityRef().dump(m.entity) for m in s.mentions])
+    mentions = fields.List(fields.Nested(EntityRef), attribute="mentioned_entities")
 
 
-class PositionOut(FactOut):
-    resource = "positions"
+StatementOut = fact_schema(StatementFields, "statements")
+
+
+class PositionFields(FactOut):
     holder = fields.Nested(EntityRef)
     stance = fields.String()
     target = fields.Nested(SubjectOut)
@@ -159,12 +174,17 @@ class PositionOut(FactOut):
     date = fields.Nested(DateOut, allow_none=True)
 
 
-class RoleOut(FactOut):
-    resource = "roles"
+PositionOut = fact_schema(PositionFields, "positions")
+
+
+class RoleFields(FactOut):
     holder = fields.Nested(EntityRef)
     title = fields.String()
     organization = fields.Nested(EntityRef, allow_none=True)
     date = fields.Nested(DateOut, allow_none=True)
+
+
+RoleOut = fact_schema(RoleFields, "roles")
 
 
 class AliasOut(Schema):

@@ -44,6 +44,9 @@ class TimelineOut(Schema):
     url = fields.Function(lambda row: item_url(RESOURCES[row["type"]], row["slug"]))
 
 
+timeline_out = TimelineOut()
+
+
 class TimelineArgs(PageArgs, DateRangeArgs):
     entity = entity_field("Facts an entity takes part in, says, holds or is mentioned in.")
     type = CommaSeparated(TYPES)
@@ -101,7 +104,7 @@ def _collection(facts: Any) -> Collection:
     return Collection(
         name="timeline",
         id_column=facts.c.uid,
-        schema=TimelineOut(),
+        schema=timeline_out,
         sort_keys={
             "date": SortKey(facts.c.start_date, "date"),
             "type": SortKey(facts.c.type, "str"),

@@ -189,6 +189,11 @@ class Statement(DatedFact, Base):
         cascade="all, delete-orphan", order_by=StatementMention.entity_id
     )
 
+    @property
+    def mentioned_entities(self) -> list[Entity]:
+        """The entities it mentions, in the order of their ids."""
+        return [mention.entity for mention in self.mentions]
+
 
 class Position(DatedFact, Base):
     """A stance of an entity for or against an entity or a topic."""
