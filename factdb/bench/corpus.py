@@ -349,10 +349,13 @@ def generate_source(
     return SourceBuilder(number, seed, pools, topics).build()
 
 
-def generate_plans(count: int, seed: int = 1, entities: int = 20_000) -> Iterator[PlanMaker]:
-    """Plan makers for the loader's load_plans, one per synthetic source."""
+def generate_plans(
+    count: int, seed: int = 1, entities: int = 20_000, first: int = 1
+) -> Iterator[PlanMaker]:
+    """Plan makers for the loader's load_plans, one per synthetic source, numbered from
+    ``first`` (a corpus of n sources is grown by starting at n + 1)."""
     pools, topics = entity_pools(entities, seed), topic_pool()
-    for number in range(1, count + 1):
+    for number in range(first, first + count):
         slug, facts, text = generate_source(number, seed, pools, topics)
         encoded = json.dumps(facts, sort_keys=True).encode()
 

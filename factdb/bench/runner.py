@@ -60,7 +60,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _get(url: str, timeout: float) -> tuple[int, bytes]:
+def http_get(url: str, timeout: float) -> tuple[int, bytes]:
     """(status, body) of a GET; HTTP errors are answers too."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -72,7 +72,7 @@ def _get(url: str, timeout: float) -> tuple[int, bytes]:
 
 def _answers(url: str) -> bool:
     try:
-        _get(url, 2)
+        http_get(url, 2)
     except OSError:
         return False
     return True
@@ -115,7 +115,7 @@ def serving(
 def preflight(url: str) -> dict[str, Any]:
     """One request before the load: its status, size and time."""
     start = time.perf_counter()
-    status, body = _get(url, 60)
+    status, body = http_get(url, 60)
     return {"status": status, "bytes": len(body), "ms": (time.perf_counter() - start) * 1000}
 
 
@@ -214,7 +214,7 @@ def ensure_datasette(out_dir: Path) -> tuple[Path, str]:
 
 
 def _datasette_db(base_url: str, sqlite_path: str) -> str:
-    databases = json.loads(_get(base_url + "/-/databases.json", 10)[1])
+    databases = json.loads(http_get(base_url + "/-/databases.json", 10)[1])
     for database in databases:
         if database.get("path") and Path(database["path"]).resolve() == Path(sqlite_path):
             return str(database["name"])
