@@ -35,14 +35,14 @@ TITLES = {
     "Q6": "one entity's detail with its roles and counts",
 }
 
-_Q2_SQL = """select e.id, e.slug, e.kind, e.title, d.start_date, d.end_date
-from events e join dates d on d.id = e.date_id
+_Q2_SQL = """select e.id, e.slug, e.kind, e.title, e.date_start, e.date_end
+from events e
 join event_participants pa on pa.event_id = e.id
 join entities a on a.id = pa.entity_id and a.slug = :a
 join event_participants pb on pb.event_id = e.id
 join entities b on b.id = pb.entity_id and b.slug = :b
-where d.end_date >= :date_from and d.start_date <= :date_to
-order by d.start_date, e.id limit 50"""
+where e.date_end >= :date_from and e.sort_date <= :date_to and e.date_start is not null
+order by e.sort_date, e.id limit 50"""
 _Q3_SQL = """select sd.fact_type, sd.fact_id, sd.slug, sd.title,
 snippet(search_fts, 1, '<mark>', '</mark>', '…', 12) as snippet,
 -bm25(search_fts, 2.0, 1.0) as score

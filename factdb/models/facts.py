@@ -102,11 +102,13 @@ class EventParticipant(Base):
     """An entity taking part in an event, in a role (host, visitor, candidate…)."""
 
     __tablename__ = "event_participants"
+    # Entity first, and covering: "the events of this entity" reads the index alone.
+    __table_args__ = (Index("ix_event_participants_entity_id_event_id", "entity_id", "event_id"),)
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
     )
-    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True, index=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(100))
 
     entity: Mapped[Entity] = relationship()
@@ -153,11 +155,14 @@ class StatementMention(Base):
     """An entity that a statement mentions."""
 
     __tablename__ = "statement_mentions"
+    __table_args__ = (
+        Index("ix_statement_mentions_entity_id_statement_id", "entity_id", "statement_id"),
+    )
 
     statement_id: Mapped[int] = mapped_column(
         ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
     )
-    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True, index=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True)
 
     entity: Mapped[Entity] = relationship()
 

@@ -6,7 +6,9 @@ Revises: 0002
 Each dated kind of fact gets a copy of its date's bounds (date_start, date_end) and a
 sort_date (date_start, or 9999-12-31 when undated), so that one index serves "this
 speaker's statements in date order" and keyset pages in date order. The copies are
-filled from `dates` here and kept consistent by CHECK constraints.
+filled from `dates` here and kept consistent by CHECK constraints. The link tables'
+entity indexes become (entity_id, fact id), so "the facts of this entity" reads an
+index alone.
 Create Date: 2026-11-25 13:59:39.037581
 """
 
@@ -24,6 +26,8 @@ UNDATED = "9999-12-31"
 # Table -> the column its entity-first date-order index starts with (it replaces the
 # single-column index on that column).
 DATED = {"events": None, "roles": "holder_id", "statements": "speaker_id", "positions": "holder_id"}
+# Link table -> its fact column: the entity index gains it.
+LINKS = {"event_participants": "event_id", "statement_mentions": "statement_id"}
 DATE_COPIED = (
     "(date_id IS NULL AND date_start IS NULL AND date_end IS NULL)"
     " OR (date_id IS NOT NULL AND date_start IS NOT NULL AND date_end IS NOT NULL"
@@ -75,8 +79,19 @@ def upgrade() -> None:
                     f"ix_{table}_{lead}_date_order", [lead, "sort_date", "id"], unique=False
                 )
 
+    for table, fact_column in LINKS.items():
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f"ix_{table}_entity_id"))
+            batch_op.create_index(
+                f"ix_{table}_entity_id_{fact_column}", ["entity_id", fact_column], unique=False
+            )
+
 
 def downgrade() -> None:
+    for table, fact_column in LINKS.items():
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(f"ix_{table}_entity_id_{fact_column}")
+            batch_op.create_index(batch_op.f(f"ix_{table}_entity_id"), ["entity_id"], unique=False)
     for table, lead in reversed(DATED.items()):
         with op.batch_alter_table(table, schema=None) as batch_op:
             if lead is not None:
