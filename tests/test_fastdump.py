@@ -11,7 +11,9 @@ from marshmallow import Schema, fields, post_dump
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from factdb.api import database
 from factdb.api.fastdump import compile_dump, dump_many, dumper
+from factdb.api.records import event_records, statement_records
 from factdb.api.schemas import EntityOut, SourceOut
 from factdb.db import make_engine
 from factdb.models import Entity, Event, Position, Quantity, Role, Source, Statement
@@ -89,3 +91,18 @@ def test_hooks_and_unknown_field_types_are_refused() -> None:
         compile_dump(Hooked())
     with pytest.raises(TypeError, match="DateTime"):
         compile_dump(Timed())
+
+
+@pytest.mark.parametrize(
+    ("model", "module", "records"),
+    [(Statement, "statements", statement_records), (Event, "events", event_records)],
+)
+def test_core_records_dump_as_the_orm_objects_do(
+    app: Flask, model: Any, module: str, records: Any
+) -> None:
+    schema = schema_of(module)
+    with app.test_request_context("/"):
+        objects = list(database.session().scalars(select(model).order_by(model.id.desc())))
+        ids = [obj.id for obj in objects]
+        assert ids
+        assert dump_many(schema, records(ids)) == dump_many(schema, objects)

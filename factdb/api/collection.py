@@ -67,6 +67,9 @@ class Collection:
     options: tuple[Any, ...] = ()
     # What the schema dumps from a row: the ORM object, or the row's mapping.
     row_object: Callable[[Any], Any] = lambda row: row[0]
+    # Reads a page's rows by id, in order, without the ORM (factdb.api.records); the
+    # page query then selects ids and sort values only.
+    records: Callable[[list[int]], list[Any]] | None = None
 
     def respond(self, query: AnySelect, args: dict[str, Any]) -> Response:
         if "group_by" in args:
@@ -83,7 +86,7 @@ class Collection:
         # The cursor holds the sort values of the last row shown.
         last = rows[limit - 1] if len(rows) > limit else None
         next_cursor = None if last is None else encode_cursor(order, last[-len(order) :])
-        data = [dump(self.row_object(row)) for row in rows[:limit]]
+        data = [dump(obj) for obj in self._objects(rows[:limit])]
         links = {"self": request.url, "next": url_with(cursor=next_cursor) if next_cursor else None}
         body = {
             "data": data,
@@ -109,13 +112,23 @@ class Collection:
 
     def _fetch(self, query: AnySelect, order: list[tuple[str, bool]], limit: int) -> list[Any]:
         expressions = [self.sort_keys[name].expression for name, _ in order]
+        if self.records is not None:
+            query = query.with_only_columns(self.id_column)
         ordered = query.add_columns(*expressions).order_by(
             *(
                 expr.desc() if desc else expr.asc()
                 for expr, (_, desc) in zip(expressions, order, strict=True)
             )
         )
-        return list(database.session().execute(ordered.options(*self.options).limit(limit)).all())
+        if self.records is None:
+            ordered = ordered.options(*self.options)
+        return list(database.session().execute(ordered.limit(limit)).all())
+
+    def _objects(self, rows: list[Any]) -> list[Any]:
+        """What the schema dumps for each fetched row, in order."""
+        if self.records is not None:
+            return self.records([row[0] for row in rows]) if rows else []
+        return [self.row_object(row) for row in rows]
 
     def _schema(self, only: str | None) -> tuple[Schema, Dump]:
         """The collection's schema, narrowed to ``only`` (the fields parameter), and its
@@ -159,7 +172,7 @@ class Collection:
             rows = first
             while True:
                 with query_deadline(timeout):
-                    yield from (dump(self.row_object(row)) for row in rows)
+                    yield from (dump(obj) for obj in self._objects(rows))
                 if len(rows) < CSV_PAGE:
                     return
                 rows = page(list(rows[-1][-len(order) :]))
@@ -262,12 +275,18 @@ def parse_sort(collection: Collection, text: str) -> list[tuple[str, bool]]:
 
 
 def keyset_after(order_values: list[tuple[Expression, bool, Any]]) -> ColumnElement[bool]:
-    """Rows strictly after the given sort values, in the given directions."""
+    """Rows strictly after the given sort values, in the given directions.
+
+    The first key's bound is repeated outside the OR so that an index on the sort keys
+    is entered at the cursor instead of read from its start (SQLite does not derive the
+    range from the OR).
+    """
     clauses = []
     for index, (expression, desc, value) in enumerate(order_values):
         equal = [expr == val for expr, _, val in order_values[:index]]
         clauses.append(and_(*equal, expression < value if desc else expression > value))
-    return or_(*clauses)
+    first, desc, value = order_values[0]
+    return and_(first <= value if desc else first >= value, or_(*clauses))
 
 
 def _sort_string(order: list[tuple[str, bool]]) -> str:

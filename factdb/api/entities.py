@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, request
+from flask import Response
 from marshmallow import Schema, fields
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,11 +19,11 @@ from factdb.api.items import get_item, grouped
 from factdb.api.output import json_response
 from factdb.api.parsing import Blueprint, CommaSeparated, NoArgs, PageArgs, text_field
 from factdb.api.schemas import (
-    API_PREFIX,
     DateOut,
     EntityOut,
     EntityRef,
     EvidenceOut,
+    api_root,
     item_of,
     page_of,
     url_field,
@@ -112,7 +112,7 @@ def entity_detail(entity: Entity) -> dict[str, Any]:
         or 0
         for name, (_, _, where) in RELATED.items()
     }
-    root = request.host_url.rstrip("/") + API_PREFIX
+    root = api_root()
     links = {
         name: f"{root}/{resource}?{parameter}={quote(entity.slug)}"
         for name, (resource, parameter, _) in RELATED.items()

@@ -25,6 +25,7 @@ from factdb.api.parsing import (
     entity_field,
     text_field,
 )
+from factdb.api.records import event_records
 from factdb.api.schemas import EventOut, item_of, page_of
 from factdb.models import Entity, Event, EventParticipant, EventTopic
 from factdb.sql import year_month, year_of
@@ -95,6 +96,7 @@ events = Collection(
         "source": by_source(Event),
     },
     options=OPTIONS,
+    records=event_records,
 )
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response
 from marshmallow import Schema, fields
 
 from factdb.api.output import json_response
 from factdb.api.parsing import Blueprint, NoArgs
-from factdb.api.schemas import API_PREFIX
+from factdb.api.schemas import api_root
 
 blp = Blueprint("index", __name__, description="The API's table of contents.")
 
@@ -44,7 +44,7 @@ class IndexOut(Schema):
 @blp.response(200, IndexOut)
 def api_index(args: dict[str, object]) -> Response:
     """The resources, each with a description and an example URL."""
-    root = request.host_url.rstrip("/") + API_PREFIX
+    root = api_root()
     data = {
         name: {
             "description": description,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import g, request
 from marshmallow import Schema, fields
 
 API_PREFIX = "/api/v1"
@@ -23,7 +23,15 @@ SINGULAR = {resource: fact_type for fact_type, resource in RESOURCES.items()}
 
 def item_url(resource: str, slug: str) -> str:
     """The absolute URL of an item."""
-    return f"{request.host_url.rstrip('/')}{API_PREFIX}/{resource}/{slug}"
+    return f"{api_root()}/{resource}/{slug}"
+
+
+def api_root() -> str:
+    """This request's API root URL, worked out once per request (werkzeug recomputes
+    host_url on every access, and a page of facts holds hundreds of URLs)."""
+    if "api_root" not in g:
+        g.api_root = request.host_url.rstrip("/") + API_PREFIX
+    return str(g.api_root)
 
 
 def url_field(resource: str) -> fields.Function:

@@ -26,6 +26,7 @@ from factdb.api.parsing import (
     entity_field,
     text_field,
 )
+from factdb.api.records import statement_records
 from factdb.api.schemas import StatementOut, item_of, page_of
 from factdb.models import Entity, Event, Statement, StatementMention
 from factdb.sql import year_month
@@ -78,6 +79,7 @@ statements = Collection(
         "source": by_source(Statement),
     },
     options=OPTIONS,
+    records=statement_records,
 )
 
 

@@ -1,0 +1,242 @@
+"""Pages of the busiest collections read with plain SQL into light records.
+
+Loading ORM objects (and their identity map) cost more than the query itself on a page
+of 50 statements with their evidence and mentions. These loaders read the same columns
+with three Core queries and build records that carry the attribute names the response
+schemas read, so the compiled dump functions serve both. Tests dump every seeded fact
+both ways and compare.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import cache
+from types import SimpleNamespace as Record
+from typing import Any
+
+from sqlalchemy import BindParameter, bindparam, select
+from sqlalchemy.orm import aliased
+
+from factdb.api import database
+from factdb.models import (
+    DateInterval,
+    Entity,
+    Event,
+    EventParticipant,
+    EventTopic,
+    Evidence,
+    Quantity,
+    Source,
+    Statement,
+    StatementMention,
+    Topic,
+)
+from factdb.models.evidence import EVIDENCE_ORDER
+from factdb.sql import AnySelect
+
+_DATE = (
+    DateInterval.start_date,
+    DateInterval.end_date,
+    DateInterval.precision,
+    DateInterval.text,
+    DateInterval.basis,
+    DateInterval.year_basis,
+)
+
+
+def _date(values: Sequence[Any]) -> Record | None:
+    if values[0] is None:
+        return None
+    start, end, precision, text, basis, year_basis = values
+    return Record(
+        start_date=start,
+        end_date=end,
+        precision=precision,
+        text=text,
+        basis=basis,
+        year_basis=year_basis,
+    )
+
+
+def _ref(slug: str | None, **more: Any) -> Record | None:
+    return None if slug is None else Record(slug=slug, **more)
+
+
+IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+
+
+def _run(query: AnySelect, ids: list[int]) -> Any:
+    """Rows of a prepared query for the page's ``ids``, without the ORM's layer."""
+    return database.session().connection().execute(query, {"ids": ids})
+
+
+@cache
+def _evidence_query(column: Any) -> AnySelect:
+    return (
+        select(column, Source.slug, Evidence.start_offset, Evidence.end_offset, Evidence.text)
+        .join(Source, Source.id == Evidence.source_id)
+        .where(column.in_(IDS))
+        .order_by(column, *EVIDENCE_ORDER)
+    )
+
+
+def _evidence(column: Any, ids: list[int]) -> dict[int, list[Record]]:
+    """The evidence of each fact, in the order the ORM relationship gives it."""
+    found: dict[int, list[Record]] = defaultdict(list)
+    for owner, source, start, end, text in _run(_evidence_query(column), ids):
+        found[owner].append(
+            Record(source=Record(slug=source), start_offset=start, end_offset=end, text=text)
+        )
+    return found
+
+
+def _grouped(rows: Iterable[Sequence[Any]]) -> dict[int, list[Record]]:
+    """(owner id, record) rows -> records per owner, in row order."""
+    found: dict[int, list[Record]] = defaultdict(list)
+    for owner, record in rows:
+        found[owner].append(record)
+    return found
+
+
+@cache
+def _statement_queries() -> tuple[AnySelect, AnySelect]:
+    speaker = aliased(Entity)
+    rows = (
+        select(
+            Statement.id,
+            Statement.slug,
+            Statement.speaker_text,
+            Statement.mode,
+            Statement.text,
+            speaker.slug,
+            speaker.name,
+            Event.slug,
+            Event.title,
+            Source.slug,
+            *_DATE,
+        )
+        .join(speaker, speaker.id == Statement.speaker_id)
+        .join(Source, Source.id == Statement.source_id)
+        .outerjoin(Event, Event.id == Statement.event_id)
+        .outerjoin(DateInterval, DateInterval.id == Statement.date_id)
+        .where(Statement.id.in_(IDS))
+    )
+    mentions = (
+        select(StatementMention.statement_id, Entity.slug, Entity.name)
+        .join(Entity, Entity.id == StatementMention.entity_id)
+        .where(StatementMention.statement_id.in_(IDS))
+        .order_by(StatementMention.statement_id, StatementMention.entity_id)
+    )
+    return rows, mentions
+
+
+def statement_records(ids: list[int]) -> list[Record]:
+    """The statements ``ids``, in that order, as StatementOut reads them."""
+    rows, mention_rows = _statement_queries()
+    evidence = _evidence(Evidence.statement_id, ids)
+    mentions = _grouped(
+        (owner, Record(slug=slug, name=name)) for owner, slug, name in _run(mention_rows, ids)
+    )
+    records = {}
+    for row in _run(rows, ids):
+        fact_id, slug, speaker_text, mode, text, speaker_slug, speaker_name = row[:7]
+        records[fact_id] = Record(
+            id=fact_id,
+            slug=slug,
+            speaker=Record(slug=speaker_slug, name=speaker_name),
+            speaker_text=speaker_text,
+            mode=mode,
+            text=text,
+            event=_ref(row[7], title=row[8]),
+            source=Record(slug=row[9]),
+            date=_date(row[10:]),
+            mentioned_entities=mentions.get(fact_id, []),
+            evidence=evidence.get(fact_id, []),
+        )
+    return [records[fact_id] for fact_id in ids]
+
+
+@cache
+def _event_queries() -> tuple[AnySelect, ...]:
+    place, part_of = aliased(Entity), aliased(Event)
+    rows = (
+        select(
+            Event.id,
+            Event.slug,
+            Event.kind,
+            Event.title,
+            place.slug,
+            place.name,
+            part_of.slug,
+            part_of.title,
+            Source.slug,
+            *_DATE,
+        )
+        .join(Source, Source.id == Event.source_id)
+        .outerjoin(place, place.id == Event.place_id)
+        .outerjoin(part_of, part_of.id == Event.part_of_id)
+        .outerjoin(DateInterval, DateInterval.id == Event.date_id)
+        .where(Event.id.in_(IDS))
+    )
+    participants = (
+        select(EventParticipant.event_id, Entity.slug, Entity.name, EventParticipant.role)
+        .join(Entity, Entity.id == EventParticipant.entity_id)
+        .where(EventParticipant.event_id.in_(IDS))
+        .order_by(EventParticipant.event_id, EventParticipant.entity_id)
+    )
+    topics = (
+        select(EventTopic.event_id, Topic.slug, Topic.name)
+        .join(Topic, Topic.id == EventTopic.topic_id)
+        .where(EventTopic.event_id.in_(IDS))
+        .order_by(EventTopic.event_id, EventTopic.topic_id)
+    )
+    quantities = (
+        select(
+            Quantity.subject_event_id,
+            Quantity.slug,
+            Quantity.text,
+            Quantity.value,
+            Quantity.min_value,
+            Quantity.max_value,
+            Quantity.unit,
+            Quantity.approximate,
+            Quantity.description,
+        )
+        .where(Quantity.subject_event_id.in_(IDS))
+        .order_by(Quantity.subject_event_id, Quantity.id)
+    )
+    return rows, participants, topics, quantities
+
+
+def event_records(ids: list[int]) -> list[Record]:
+    """The events ``ids``, in that order, as EventOut reads them."""
+    rows, participant_rows, topic_rows, quantity_rows = _event_queries()
+    participants = _grouped(
+        (owner, Record(entity=Record(slug=slug, name=name), role=role))
+        for owner, slug, name, role in _run(participant_rows, ids)
+    )
+    topics = _grouped(
+        (owner, Record(topic=Record(slug=slug, name=name)))
+        for owner, slug, name in _run(topic_rows, ids)
+    )
+    quantities = _grouped((row[0], Record(**row._mapping)) for row in _run(quantity_rows, ids))
+    evidence = _evidence(Evidence.event_id, ids)
+    records = {}
+    for row in _run(rows, ids):
+        fact_id = row[0]
+        records[fact_id] = Record(
+            id=fact_id,
+            slug=row[1],
+            kind=row[2],
+            title=row[3],
+            place=_ref(row[4], name=row[5]),
+            part_of=_ref(row[6], title=row[7]),
+            source=Record(slug=row[8]),
+            date=_date(row[9:]),
+            participants=participants.get(fact_id, []),
+            topics=topics.get(fact_id, []),
+            quantities=quantities.get(fact_id, []),
+            evidence=evidence.get(fact_id, []),
+        )
+    return [records[fact_id] for fact_id in ids]
