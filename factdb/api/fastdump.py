@@ -20,6 +20,7 @@ from marshmallow import Schema, fields
 Dump = Callable[[Any], dict[str, Any]]
 Convert = Callable[[Any], Any]
 _MISSING = object()
+_MAPPING_TYPES: dict[type, bool] = {}
 
 # Plain fields: how each turns a stored value (not None) into JSON, as marshmallow does.
 _PLAIN: dict[type[fields.Field], Convert] = {
@@ -42,7 +43,9 @@ def compile_dump(schema: Schema) -> Dump:
     ]
 
     def dump(obj: Any) -> dict[str, Any]:
-        is_mapping = isinstance(obj, Mapping)
+        is_mapping = _MAPPING_TYPES.get(type(obj))
+        if is_mapping is None:  # an ABC check is slow: once per type
+            is_mapping = _MAPPING_TYPES[type(obj)] = isinstance(obj, Mapping)
         out: dict[str, Any] = {}
         for key, read, convert in steps:
             value = read(obj, is_mapping)

@@ -31,6 +31,11 @@ class Blueprint(flask_smorest.Blueprint):
 
     ARGUMENTS_PARSER = StrictParser()
 
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
+        """As flask-smorest's, with a schema class instantiated once here rather than by
+        webargs on every request (a deep copy of its fields each time)."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
 
 class CommaSeparated(fields.Field):
     """``kind=meeting,visit``: values from a vocabulary, OR-ed together."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
-from flask import g, request
+from flask import request
 from marshmallow import Schema, fields
 
 API_PREFIX = "/api/v1"
@@ -21,17 +22,24 @@ RESOURCES = {
 SINGULAR = {resource: fact_type for fact_type, resource in RESOURCES.items()}
 
 
+# This request's API root URL. A page of facts holds hundreds of URLs, and werkzeug
+# works host_url out anew on every access through its context proxies.
+_API_ROOT: ContextVar[tuple[object, str]] = ContextVar("api_root")
+
+
 def item_url(resource: str, slug: str) -> str:
     """The absolute URL of an item."""
     return f"{api_root()}/{resource}/{slug}"
 
 
 def api_root() -> str:
-    """This request's API root URL, worked out once per request (werkzeug recomputes
-    host_url on every access, and a page of facts holds hundreds of URLs)."""
-    if "api_root" not in g:
-        g.api_root = request.host_url.rstrip("/") + API_PREFIX
-    return str(g.api_root)
+    """This request's API root URL, worked out once per request."""
+    current = request._get_current_object()  # type: ignore[attr-defined]
+    found = _API_ROOT.get(None)
+    if found is None or found[0] is not current:
+        found = (current, request.host_url.rstrip("/") + API_PREFIX)
+        _API_ROOT.set(found)
+    return found[1]
 
 
 def url_field(resource: str) -> fields.Function:
