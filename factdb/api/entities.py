@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from cachetools import LRUCache
 from flask import Response
 from marshmallow import Schema, fields
 from sqlalchemy import func, or_, select
@@ -105,13 +106,7 @@ def entity_detail(entity: Entity) -> dict[str, Any]:
         .order_by(Evidence.source_id, *EVIDENCE_ORDER)
         .limit(EMBED_LIMIT)
     )
-    counts = {
-        name: session.scalar(
-            select(func.count()).select_from(RELATED_TABLES[name]).where(where(entity.id))
-        )
-        or 0
-        for name, (_, _, where) in RELATED.items()
-    }
+    counts = _counts(entity.id)
     root = api_root()
     links = {
         name: f"{root}/{resource}?{parameter}={quote(entity.slug)}"
@@ -124,6 +119,26 @@ def entity_detail(entity: Entity) -> dict[str, Any]:
         "links": links,
         "evidence": dump_many(evidence_out, evidence),
     }
+
+
+# An entity's counts per (content version, entity id): like a collection's total, they
+# only change with a load, and a popular entity's take longest to count.
+COUNTS: LRUCache[tuple[str, int], dict[str, int]] = LRUCache(maxsize=4096)
+
+
+def _counts(entity_id: int) -> dict[str, int]:
+    key = (database.content_version(), entity_id)
+    counts = COUNTS.get(key)
+    if counts is None:
+        session = database.session()
+        counts = COUNTS[key] = {
+            name: session.scalar(
+                select(func.count()).select_from(RELATED_TABLES[name]).where(where(entity_id))
+            )
+            or 0
+            for name, (_, _, where) in RELATED.items()
+        }
+    return dict(counts)
 
 
 entity_out = EntityOut()
