@@ -111,6 +111,17 @@ def test_without_wrk_the_command_says_how_to_install_it(
     assert result.exit_code == 1 and "apt-get install -y wrk" in result.output
 
 
+def test_q1_is_profiled_into_parts_that_add_up(bench: Bench) -> None:
+    results, out = bench
+    profile = results["profile"]
+    assert profile["path"] == results["queries"]["Q1"]["factdb_path"]
+    assert profile["ms_per_request"] > 0 and profile["calls"] > 0
+    shares = {part["part"]: part["share"] for part in profile["parts"]}
+    assert abs(sum(shares.values()) - 1) < 0.01
+    assert any(part.startswith("SQL") for part in shares)
+    assert "Where a request's time goes" in (out / "bench-results.md").read_text()
+
+
 def test_a_tiny_synthetic_corpus_passes_check_and_is_cached(tmp_path: Path) -> None:
     from factdb.bench.build import build_database
 

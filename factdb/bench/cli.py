@@ -128,6 +128,10 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for qid, query in results["queries"].items():
         lines.append("| " + " | ".join(_row(qid, query)) + " |")
+    if "profile" in results:
+        from factdb.bench.profile import markdown as profile_markdown
+
+        lines += ["", *profile_markdown(results["profile"])]
     lines += ["", *(f"- {note}" for note in _notes(results))]
     params = ", ".join(f"{key}={value}" for key, value in results["parameters"].items())
     lines += ["", f"Parameters: {params}.", ""]

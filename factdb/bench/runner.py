@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from factdb.bench.cli import markdown
 from factdb.bench.floor import connect, time_floor
+from factdb.bench.profile import profile_request
 from factdb.bench.queries import (
     Query,
     build_queries,
@@ -253,6 +254,18 @@ def _run_datasette(
             results["rss_kb"][name] = {str(process.pid): peak_rss_kb(process.pid)}
 
 
+def profile_q1(path: str, factdb_path: str) -> dict[str, Any]:
+    """The Q1 request's time, apportioned by the profiler (factdb.bench.profile)."""
+    from factdb import create_app
+    from factdb.api import database
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}"})
+    try:
+        return profile_request(app, factdb_path)
+    finally:
+        database.dispose(app)
+
+
 def run_benchmark(
     sqlite_path: str | Path,
     out_dir: str | Path,
@@ -284,6 +297,7 @@ def run_benchmark(
         "failures": [],
     }
     plans = collect_plans(path, queries)
+    results["profile"] = profile_q1(path, queries[0].factdb_path)
     connection = connect(path)
     try:
         floor_ms = {q.qid: time_floor(connection, q.qid, q.floor_params) for q in queries}
