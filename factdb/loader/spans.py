@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from factdb.loader.schemas import Excerpt
 
@@ -21,41 +21,71 @@ class ExcerptError(ValueError):
     """An excerpt that is not in the text, or is in it more than once."""
 
 
-def _pattern(words: str) -> str:
-    # Any run of white space matches any run: the article has no-break spaces that an
-    # editor shows as ordinary spaces. Everything else is matched literally.
-    return r"\s+".join(re.escape(part) for part in words.split())
+@dataclass(frozen=True)
+class _Collapsed:
+    """A text with each run of white space replaced by one space, and for each of its
+    characters the index of the character it came from."""
+
+    text: str
+    origin: list[int]
 
 
-def _all_matches(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    # finditer skips overlapping matches, which would hide an ambiguity.
-    found: list[re.Match[str]] = []
-    match = regex.search(text)
-    while match is not None:
-        found.append(match)
-        match = regex.search(text, match.start() + 1)
-    return found
+@lru_cache(maxsize=8)
+def _collapse(text: str) -> _Collapsed:
+    # One source's excerpts are located one after another: its collapsed text is reused.
+    chars: list[str] = []
+    origin: list[int] = []
+    in_space = False
+    for index, char in enumerate(text):
+        if char.isspace():
+            if not in_space:
+                chars.append(" ")
+                origin.append(index)
+            in_space = True
+        else:
+            chars.append(char)
+            origin.append(index)
+            in_space = False
+    return _Collapsed("".join(chars), origin)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 def locate(text: str, excerpt: Excerpt) -> Span:
-    """Return the one span of ``text`` that ``excerpt`` names, or raise ExcerptError."""
-    words = _pattern(excerpt.text)
+    """Return the one span of ``text`` that ``excerpt`` names, or raise ExcerptError.
+
+    Any run of white space in the excerpt matches any run in the text: the article has
+    no-break spaces that an editor shows as ordinary spaces. Everything else is matched
+    literally. The search runs on the text with its white space collapsed, which is the
+    same as matching each gap with ``\\s+`` and much cheaper than compiling a pattern per
+    excerpt.
+    """
+    collapsed = _collapse(text)
+    words = _words(excerpt.text)
+    prefix = ""
     if excerpt.before.strip():
         # The prefix stands right before the words; white space between them is optional
         # only when the prefix itself ends without any.
-        gap = r"\s+" if excerpt.before[-1:].isspace() else ""
-        regex = re.compile(f"{_pattern(excerpt.before)}{gap}({words})")
-    else:
-        regex = re.compile(f"({words})")
-    matches = _all_matches(regex, text)
+        prefix = _words(excerpt.before) + (" " if excerpt.before[-1:].isspace() else "")
+    needle = prefix + words
+    # Every occurrence, overlapping ones included, which would otherwise hide an ambiguity.
+    starts: list[int] = []
+    found = collapsed.text.find(needle)
+    while found != -1:
+        starts.append(found)
+        found = collapsed.text.find(needle, found + 1)
     shown = f"{excerpt.before}[{excerpt.text}]" if excerpt.before else excerpt.text
-    if not matches:
+    if not starts:
         raise ExcerptError(f"excerpt not found in the text: {shown!r}")
-    if len(matches) > 1:
-        offsets = ", ".join(str(m.start(1)) for m in matches[:5])
+    first = [collapsed.origin[found + len(prefix)] for found in starts]
+    if len(starts) > 1:
+        offsets = ", ".join(str(offset) for offset in first[:5])
         raise ExcerptError(
-            f"excerpt occurs {len(matches)} times (at {offsets}); "
+            f"excerpt occurs {len(starts)} times (at {offsets}); "
             f"add a 'before' prefix to pick one: {shown!r}"
         )
-    start, end = matches[0].span(1)
+    start = first[0]
+    end = collapsed.origin[starts[0] + len(needle) - 1] + 1
     return Span(start, end, text[start:end])
