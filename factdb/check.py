@@ -96,7 +96,8 @@ def _check_relative_dates(session: Session) -> Iterator[str]:
 
 
 def _check_copied_dates(session: Session) -> Iterator[str]:
-    """Each dated fact's date_start and date_end equal its date's bounds."""
+    """Each dated fact's date_start and date_end equal its date's bounds (a CHECK
+    constraint ties sort_date to date_start)."""
     for model in (Event, Role, Statement, Position):
         stale = session.execute(
             select(model.slug, model.date_start, model.date_end, DateInterval)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -76,6 +78,32 @@ def test_mappings_skip_absent_keys_like_marshmallow() -> None:
     assert dump_many(Row(), rows) == Row().dump(rows, many=True) == [{"a": 3, "b": None}, {"a": 4}]
 
 
+def test_missing_attributes_are_left_out_like_marshmallow() -> None:
+    class Row(Schema):
+        a = fields.Integer()
+        b = fields.String()
+
+    class Thing:
+        a = 1
+
+    assert dumper(Row())(Thing()) == Row().dump(Thing()) == {"a": 1}
+
+
+def test_a_compiled_schema_with_a_method_field_can_be_freed() -> None:
+    class WithMethod(Schema):
+        url = fields.Method("_url")
+
+        def _url(self, obj: Any) -> str:
+            return "u"
+
+    schema = WithMethod()
+    assert dumper(schema)({}) == {"url": "u"}
+    alive = weakref.ref(schema)
+    del schema
+    gc.collect()
+    assert alive() is None
+
+
 def test_hooks_and_unknown_field_types_are_refused() -> None:
     class Hooked(Schema):
         a = fields.Integer()
@@ -87,10 +115,20 @@ def test_hooks_and_unknown_field_types_are_refused() -> None:
     class Timed(Schema):
         at = fields.DateTime()
 
+    class Plucked(Schema):
+        speaker = fields.Pluck(EntityOut, "slug")
+
+    class Textual(Schema):
+        n = fields.Integer(as_string=True)
+
     with pytest.raises(TypeError, match="hooks"):
         compile_dump(Hooked())
     with pytest.raises(TypeError, match="DateTime"):
         compile_dump(Timed())
+    with pytest.raises(TypeError, match="Pluck"):
+        compile_dump(Plucked())
+    with pytest.raises(TypeError, match="as_string"):
+        compile_dump(Textual())
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 from typing import Any
 
-from cachetools import LRUCache
 from flask import Response, current_app, request, stream_with_context
 from marshmallow import Schema, fields
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -24,6 +23,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import Subquery
 
 from factdb.api import database
+from factdb.api.counts import counted
 from factdb.api.fastdump import Dump, compile_dump, dumper
 from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
@@ -34,8 +34,6 @@ from factdb.sql import AnySelect, code_point_order
 CSV_PAGE = 500
 # Parameters that choose a page or its shape but not which rows match.
 PAGING = frozenset({"cursor", "limit", "sort", "only_fields", "format"})
-# Totals per (collection, content version, filters), a bounded number per worker.
-TOTALS: LRUCache[tuple[str, str, str], int] = LRUCache(maxsize=4096)
 GroupQuery = Callable[[Subquery], AnySelect]
 # A column, an ORM attribute or an SQL expression over them.
 Expression = ColumnElement[Any] | QueryableAttribute[Any]
@@ -97,18 +95,13 @@ class Collection:
         return json_response(body, headers)
 
     def _total(self, query: AnySelect, args: dict[str, Any]) -> int:
-        """How many rows the filters match, counted once per content version.
-
-        Every page of a walk repeats the first page's count, and the content only
-        changes with a load, so the count is kept per filters and content version.
-        """
+        """How many rows the filters match, counted once per content version."""
         filters = sorted((name, repr(value)) for name, value in args.items() if name not in PAGING)
-        key = (self.name, database.content_version(), repr(filters))
-        total = TOTALS.get(key)
-        if total is None:
-            count = select(func.count()).select_from(query.order_by(None).subquery())
-            total = TOTALS[key] = int(database.session().scalar(count) or 0)
-        return total
+        count = select(func.count()).select_from(query.order_by(None).subquery())
+        return counted(
+            ("total", self.name, repr(filters)),
+            lambda: int(database.session().scalar(count) or 0),
+        )
 
     def _fetch(self, query: AnySelect, order: list[tuple[str, bool]], limit: int) -> list[Any]:
         expressions = [self.sort_keys[name].expression for name, _ in order]

@@ -57,11 +57,15 @@ def session() -> Session:
     return g.db_session
 
 
+# The content version of a database without a dataset row (empty, or being copied).
+NO_CONTENT = "empty"
+
+
 def content_version() -> str:
     """The dataset's content version, which changes with every load that changes data."""
     if "content_version" not in g:
-        g.content_version = session().scalar(select(Dataset.content_version)) or "empty"
-    return g.content_version
+        g.content_version = session().scalar(select(Dataset.content_version)) or NO_CONTENT
+    return str(g.content_version)
 
 
 def _start_deadline() -> None:

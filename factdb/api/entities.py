@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from cachetools import LRUCache
 from flask import Response
 from marshmallow import Schema, fields
 from sqlalchemy import func, or_, select
@@ -14,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api import database
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.counts import counted
 from factdb.api.fastdump import dump_many, dumper
 from factdb.api.filters import contains_folded
 from factdb.api.items import get_item, grouped
@@ -121,24 +121,20 @@ def entity_detail(entity: Entity) -> dict[str, Any]:
     }
 
 
-# An entity's counts per (content version, entity id): like a collection's total, they
-# only change with a load, and a popular entity's take longest to count.
-COUNTS: LRUCache[tuple[str, int], dict[str, int]] = LRUCache(maxsize=4096)
-
-
 def _counts(entity_id: int) -> dict[str, int]:
-    key = (database.content_version(), entity_id)
-    counts = COUNTS.get(key)
-    if counts is None:
+    """How many facts of each kind the entity has (kept per content version)."""
+
+    def count() -> dict[str, int]:
         session = database.session()
-        counts = COUNTS[key] = {
+        return {
             name: session.scalar(
                 select(func.count()).select_from(RELATED_TABLES[name]).where(where(entity_id))
             )
             or 0
             for name, (_, _, where) in RELATED.items()
         }
-    return dict(counts)
+
+    return dict(counted(("entity counts", entity_id), count))
 
 
 entity_out = EntityOut()

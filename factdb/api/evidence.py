@@ -42,6 +42,9 @@ class EvidenceRowOut(Schema):
     fact_url = fields.Function(_fact_url)
 
 
+evidence_row_out = EvidenceRowOut()
+
+
 class EvidenceArgs(PageArgs):
     source = text_field("The slug of the source.")
     sentence = text_field(
@@ -113,7 +116,7 @@ def list_evidence(args: dict[str, Any]) -> Response:
     collection = Collection(
         name="evidence",
         id_column=Evidence.id,
-        schema=EvidenceRowOut(),
+        schema=evidence_row_out,
         sort_keys={
             "start": SortKey(Evidence.start_offset, "int"),
             "source": SortKey(source.slug, "str"),

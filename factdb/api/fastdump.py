@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from operator import attrgetter
 from typing import Any
 
 from marshmallow import Schema, fields
@@ -78,10 +77,11 @@ def _compile_field(
     schema: Schema, field: fields.Field
 ) -> tuple[Callable[[Any, bool], Any], Convert]:
     """(read the value from the object, convert a non-None value) for one field."""
-    if isinstance(field, fields.Method):
-        method = getattr(schema, str(field.serialize_method_name))
-        return (lambda obj, _m: method(obj)), _identity
-    if isinstance(field, fields.Function):
+    if type(field) is fields.Method:
+        # A weak reference: the compiled function must not keep its schema alive.
+        method = weakref.WeakMethod(getattr(schema, str(field.serialize_method_name)))
+        return (lambda obj, _m: method()(obj)), _identity  # type: ignore[misc]
+    if type(field) is fields.Function:
         function = field.serialize_func
         assert function is not None, "a dump-only Function field has a function"
         return (lambda obj, _m: function(obj)), _identity
@@ -89,15 +89,17 @@ def _compile_field(
 
 
 def _converter(field: fields.Field) -> Convert:
-    if isinstance(field, fields.Nested):
+    if getattr(field, "as_string", False):
+        raise TypeError(f"field {field.name!r} with as_string is not compiled")
+    if type(field) is fields.Nested:
         inner = compile_dump(field.schema)
         if field.many:
             return lambda values: [inner(value) for value in values]
         return inner
-    if isinstance(field, fields.List):
+    if type(field) is fields.List:
         item = _converter(field.inner)
         return lambda values: [None if value is None else item(value) for value in values]
-    if isinstance(field, fields.Date):
+    if type(field) is fields.Date:
         if field.format not in (None, "iso"):
             raise TypeError(f"date format {field.format!r} is not compiled")
         return dt.date.isoformat
@@ -108,12 +110,14 @@ def _converter(field: fields.Field) -> Convert:
 
 
 def _reader(attribute: str) -> Callable[[Any, bool], Any]:
-    getter = attrgetter(attribute)
+    """Read ``attribute``; a missing one leaves its key out, as marshmallow does."""
+    if "." in attribute:
+        raise TypeError(f"dotted attribute {attribute!r} is not compiled")
 
     def read(obj: Any, is_mapping: bool) -> Any:
         if is_mapping:
             return obj.get(attribute, _MISSING)
-        return getter(obj)
+        return getattr(obj, attribute, _MISSING)
 
     return read
 

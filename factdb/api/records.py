@@ -2,7 +2,7 @@
 
 Loading ORM objects (and their identity map) cost more than the query itself on a page
 of 50 statements with their evidence and mentions. These loaders read the same columns
-with three Core queries and build records that carry the attribute names the response
+with three to five Core queries and build records that carry the attribute names the response
 schemas read, so the compiled dump functions serve both. Tests dump every seeded fact
 both ways and compare.
 """
@@ -57,6 +57,12 @@ def _date(values: Sequence[Any]) -> Record | None:
         basis=basis,
         year_basis=year_basis,
     )
+
+
+def _order_of(relationship: Any) -> tuple[Any, ...]:
+    """The order a relationship of the models lists its rows in, so that records list
+    them in the same order."""
+    return tuple(relationship.property.order_by or ())
 
 
 def _ref(slug: str | None, **more: Any) -> Record | None:
@@ -126,7 +132,7 @@ def _statement_queries() -> tuple[AnySelect, AnySelect]:
         select(StatementMention.statement_id, Entity.slug, Entity.name)
         .join(Entity, Entity.id == StatementMention.entity_id)
         .where(StatementMention.statement_id.in_(IDS))
-        .order_by(StatementMention.statement_id, StatementMention.entity_id)
+        .order_by(StatementMention.statement_id, *_order_of(Statement.mentions))
     )
     return rows, mentions
 
@@ -183,13 +189,13 @@ def _event_queries() -> tuple[AnySelect, ...]:
         select(EventParticipant.event_id, Entity.slug, Entity.name, EventParticipant.role)
         .join(Entity, Entity.id == EventParticipant.entity_id)
         .where(EventParticipant.event_id.in_(IDS))
-        .order_by(EventParticipant.event_id, EventParticipant.entity_id)
+        .order_by(EventParticipant.event_id, *_order_of(Event.participants))
     )
     topics = (
         select(EventTopic.event_id, Topic.slug, Topic.name)
         .join(Topic, Topic.id == EventTopic.topic_id)
         .where(EventTopic.event_id.in_(IDS))
-        .order_by(EventTopic.event_id, EventTopic.topic_id)
+        .order_by(EventTopic.event_id, *_order_of(Event.topics))
     )
     quantities = (
         select(
@@ -204,7 +210,7 @@ def _event_queries() -> tuple[AnySelect, ...]:
             Quantity.description,
         )
         .where(Quantity.subject_event_id.in_(IDS))
-        .order_by(Quantity.subject_event_id, Quantity.id)
+        .order_by(Quantity.subject_event_id, *_order_of(Event.quantities))
     )
     return rows, participants, topics, quantities
 

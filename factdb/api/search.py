@@ -31,6 +31,9 @@ class HitOut(Schema):
     url = fields.Function(lambda hit: item_url(RESOURCES[hit["fact_type"]], hit["slug"]))
 
 
+hit_out = HitOut()
+
+
 class SearchArgs(PageArgs):
     q = text_field(
         "Words to find; all must occur. Operators and quotes are ignored.", required=True
@@ -60,7 +63,7 @@ def search(args: dict[str, Any]) -> Response:
     collection = Collection(
         name="search",
         id_column=SearchDocument.id,
-        schema=HitOut(),
+        schema=hit_out,
         sort_keys={
             "score": SortKey(hits.c.score, "float"),
             "id": SortKey(SearchDocument.id, "int"),

@@ -72,8 +72,8 @@ def _involvement(entity_id: int) -> dict[str, list[Any]]:
 
 def _facts(entity_id: int | None, types: list[str], args: dict[str, Any]) -> Subquery:
     """One row per dated fact overlapping the date range of ``args``: (type, id, slug,
-    title, date columns). Each kind is filtered on its own copied bounds, which its
-    indexes cover, before the union."""
+    title, date columns). Each kind is filtered on its own copied bounds before the
+    union; its date-order index serves the upper bound."""
     involvement = None if entity_id is None else _involvement(entity_id)
     selects = []
     for fact_type in types:

@@ -135,6 +135,9 @@ def _load_in_child(
                 return float(values[0]), float(values[1])
             elif kind == "failed":
                 raise RuntimeError(f"loading the corpus failed: {values[0]}")
+    except BaseException:  # an interrupt or an error here: do not wait for the whole load
+        child.terminate()
+        raise
     finally:
         child.join()
 

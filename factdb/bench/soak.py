@@ -129,7 +129,11 @@ class Watcher(threading.Thread):
             expected = dict(self.loader.loaded)
             for slug in self.loader.slugs():
                 url = f"{self.base_url}/api/v1/statements?source={slug}&limit=1"
-                status, body = http_get(url, 30)
+                try:
+                    status, body = http_get(url, 30)
+                except OSError as error:  # a refused or timed-out request is a failure too
+                    self.errors.append(f"{url}: {type(error).__name__}: {error}")
+                    continue
                 self.checks += 1
                 if status == 400:
                     continue  # not loaded yet
@@ -175,6 +179,7 @@ def soak(
         wrk_command += ["--timeout", "10s", "-s", str(SOAK_SCRIPT), base_url, "--", str(paths_file)]
         done = subprocess.run(wrk_command, capture_output=True, text=True, timeout=duration + 60)
         loader.join(timeout=120)
+        watcher_ran = watcher.is_alive()  # it only stops when told to
         watcher.stop.set()
         watcher.join(timeout=60)
     lines = [line for line in done.stdout.splitlines() if line.startswith('{"wrk_soak"')]
@@ -195,6 +200,7 @@ def soak(
         "sources_planned": sources,
         "loader_error": loader.error,
         "watcher_checks": watcher.checks,
+        "watcher_ran_to_the_end": watcher_ran,
         "half_loaded": watcher.half_loaded,
         "watcher_errors": watcher.errors[:20],
         "database_locked_in_log": log.count("database is locked"),
@@ -207,6 +213,8 @@ def soak(
         and not loader.error
         and not watcher.half_loaded
         and not watcher.errors
+        and watcher_ran
+        and not loader.is_alive()
         and results["database_locked_in_log"] == 0
         and not unexpected
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,14 +28,14 @@ class _Collapsed:
     characters the index of the character it came from."""
 
     text: str
-    origin: list[int]
+    origin: array[int]
 
 
 @lru_cache(maxsize=8)
 def _collapse(text: str) -> _Collapsed:
     # One source's excerpts are located one after another: its collapsed text is reused.
     chars: list[str] = []
-    origin: list[int] = []
+    origin = array("l")  # 8 bytes a character where a list of ints takes about 36
     in_space = False
     for index, char in enumerate(text):
         if char.isspace():
