@@ -1,16 +1,8 @@
-"""Collections: filters in, then sorting, keyset paging, facets, CSV and the envelope.
-
-Keyset paging is written here rather than taken from flask-smorest, whose pagination
-is OFFSET-based; cursors must stay cheap on page 1000.
-"""
+"""Collections: filters in, then sorting, keyset paging (keyset.py), facets, CSV and
+the envelope."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
-import json
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
@@ -18,38 +10,30 @@ from typing import Any
 
 from flask import Response, current_app, request, stream_with_context
 from marshmallow import Schema, fields
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy import func, select
 from sqlalchemy.sql import Subquery
 
 from factdb.api import database
 from factdb.api.counts import counted
 from factdb.api.fastdump import Dump, compile_dump, dumper
+from factdb.api.keyset import (
+    Expression,
+    SortKey,
+    decode_cursor,
+    encode_cursor,
+    keyset_after,
+    parse_sort,
+)
 from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import FacetOut
 from factdb.db import query_deadline
-from factdb.sql import AnySelect, code_point_order
+from factdb.sql import AnySelect
 
 CSV_PAGE = 500
 # Parameters that choose a page or its shape but not which rows match.
 PAGING = frozenset({"cursor", "limit", "sort", "only_fields", "format"})
 GroupQuery = Callable[[Subquery], AnySelect]
-# A column, an ORM attribute or an SQL expression over them.
-Expression = ColumnElement[Any] | QueryableAttribute[Any]
-
-
-@dataclass(frozen=True)
-class SortKey:
-    """A sortable expression and the type its cursor values are read back as."""
-
-    column: Expression
-    kind: str  # date | int | str | float
-
-    @property
-    def expression(self) -> Expression:
-        """What is sorted and compared: text in code-point order on every engine."""
-        return code_point_order(self.column) if self.kind == "str" else self.column
 
 
 @dataclass
@@ -72,9 +56,9 @@ class Collection:
     def respond(self, query: AnySelect, args: dict[str, Any]) -> Response:
         if "group_by" in args:
             return self._facets(query, args)
-        order = parse_sort(self, args.get("sort", self.default_sort))
+        order = parse_sort(self.sort_keys, args.get("sort", self.default_sort))
         schema, dump = self._schema(args.get("only_fields"))
-        after = decode_cursor(self, args["cursor"], order) if "cursor" in args else None
+        after = decode_cursor(self.sort_keys, args["cursor"], order) if "cursor" in args else None
         if wants_csv(args):
             return self._csv(query, order, schema, dump, after)
         limit = args["limit"]
@@ -247,90 +231,3 @@ def wants_csv(args: dict[str, Any]) -> bool:
         return bool(args["format"] == "csv")
     best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
     return best == "text/csv"
-
-
-def parse_sort(collection: Collection, text: str) -> list[tuple[str, bool]]:
-    """``-date,id`` -> [("date", True), ("id", False)], always ending with id."""
-    order: list[tuple[str, bool]] = []
-    for part in text.split(","):
-        name = part.strip()
-        desc = name.startswith("-")
-        name = name.lstrip("-+")
-        if name not in collection.sort_keys:
-            choices = ", ".join(collection.sort_keys)
-            raise BadParameter("sort", f"unknown sort key {name!r}; choose from {choices}")
-        if any(existing == name for existing, _ in order):
-            raise BadParameter("sort", f"sort key {name!r} is given twice")
-        order.append((name, desc))
-    if not any(name == "id" for name, _ in order):
-        order.append(("id", False))
-    return order
-
-
-def keyset_after(order_values: list[tuple[Expression, bool, Any]]) -> ColumnElement[bool]:
-    """Rows strictly after the given sort values, in the given directions.
-
-    The first key's bound is repeated outside the OR so that an index on the sort keys
-    is entered at the cursor instead of read from its start (SQLite does not derive the
-    range from the OR).
-    """
-    clauses = []
-    for index, (expression, desc, value) in enumerate(order_values):
-        equal = [expr == val for expr, _, val in order_values[:index]]
-        clauses.append(and_(*equal, expression < value if desc else expression > value))
-    first, desc, value = order_values[0]
-    return and_(first <= value if desc else first >= value, or_(*clauses))
-
-
-def _sort_string(order: list[tuple[str, bool]]) -> str:
-    return ",".join(("-" if desc else "") + name for name, desc in order)
-
-
-def encode_cursor(order: list[tuple[str, bool]], values: Any) -> str:
-    plain = [value.isoformat() if isinstance(value, dt.date) else value for value in values]
-    payload = json.dumps({"s": _sort_string(order), "v": plain}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
-
-
-def decode_cursor(
-    collection: Collection, cursor: str, order: list[tuple[str, bool]]
-) -> list[tuple[Expression, bool, Any]]:
-    """The sort values a cursor holds; BadParameter when it is not one of ours."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        if not isinstance(payload, dict) or set(payload) != {"s", "v"}:
-            raise ValueError("not a cursor")
-        if payload["s"] != _sort_string(order):
-            raise BadParameter(
-                "cursor", "the cursor was made for another sort order; drop it or restore that sort"
-            )
-        values = payload["v"]
-        if not isinstance(values, list) or len(values) != len(order):
-            raise ValueError("wrong number of values")
-        typed = [
-            _typed_value(collection.sort_keys[name].kind, value)
-            for (name, _), value in zip(order, values, strict=True)
-        ]
-    except (ValueError, TypeError, binascii.Error, UnicodeError):
-        raise BadParameter(
-            "cursor", "malformed cursor; use the next_cursor of a previous page"
-        ) from None
-    return [
-        (collection.sort_keys[name].expression, desc, value)
-        for (name, desc), value in zip(order, typed, strict=True)
-    ]
-
-
-def _typed_value(kind: str, value: Any) -> Any:
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "date" and isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    # Integers within the 32-bit ids both engines store; floats finite; no NUL in text.
-    if kind == "int" and number and isinstance(value, int) and -(2**31) <= value < 2**31:
-        return value
-    if kind == "float" and number and math.isfinite(value):
-        return float(value)
-    if kind == "str" and isinstance(value, str) and "\x00" not in value:
-        return value
-    raise ValueError(f"bad {kind} value in cursor")
