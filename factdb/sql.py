@@ -73,33 +73,36 @@ def search_words(query: str) -> list[str]:
     return WORD.findall(query)[:MAX_SEARCH_WORDS]
 
 
-def search_hits(dialect: str, words: list[str]) -> AnySelect:
-    """(document id, score, snippet) of documents holding every word; higher scores first.
+def search_hits(dialect: str, words: list[str], snippets: bool = False) -> AnySelect:
+    """(document id, score[, snippet]) of documents holding every word.
 
     SQLite matches the words as FTS5 phrases; PostgreSQL through plainto_tsquery. Both
-    AND the words; scores and snippet boundaries differ between the engines.
+    AND the words; scores and snippet boundaries differ between the engines. Snippets
+    cost more than scores: ask for them only for the rows of a page.
     """
     if dialect == "sqlite":
         match = " ".join(f'"{word}"' for word in words)  # words hold no quote characters
+        snippet = f", snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', '…', 12) AS snippet"
         fts = text(
-            "SELECT rowid AS id, -bm25(search_fts, 2.0, 1.0) AS score, "
-            f"snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', '…', 12) AS snippet "
-            "FROM search_fts WHERE search_fts MATCH :match"
+            "SELECT rowid AS id, -bm25(search_fts, 2.0, 1.0) AS score"
+            f"{snippet if snippets else ''} FROM search_fts WHERE search_fts MATCH :match"
         ).bindparams(bindparam("match", match))
-        hits = fts.columns(
-            literal_column("id"), literal_column("score", Float), literal_column("snippet")
-        ).subquery("hits")
-        return select(hits.c.id, hits.c.score, hits.c.snippet)
+        columns = [literal_column("id"), literal_column("score", Float)]
+        hits = fts.columns(*columns, *([literal_column("snippet")] if snippets else [])).subquery(
+            "hits"
+        )
+        return select(*hits.c)
     if dialect == "postgresql":
         config: ColumnElement[Any] = literal_column("'simple'::regconfig")
         tsquery = func.plainto_tsquery(config, " ".join(words))
         document: ColumnElement[Any] = literal_column("search_documents.document")
         options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8"
+        headline = func.ts_headline(config, SearchDocument.body, tsquery, options)
         return select(
             SearchDocument.id.label("id"),
             # ts_rank is float4: as float8 a score survives the round trip through a cursor.
             cast(func.ts_rank(document, tsquery), Double).label("score"),
-            func.ts_headline(config, SearchDocument.body, tsquery, options).label("snippet"),
+            *([headline.label("snippet")] if snippets else []),
         ).where(document.op("@@")(tsquery))
     raise NotImplementedError(f"no full-text search for the {dialect} dialect")
 

@@ -28,6 +28,7 @@ COLLECTIONS: dict[str, list[str]] = {
     "timeline": ["", "-date,id", "type,-date"],
     "search?q=Netanyahu": ["", "id"],
     "search?q=Putin+Sochi": ["-score,id"],
+    "search?q=Netanyahu&type=statement,event": ["", "-id"],
     "evidence": ["", "-start"],
 }
 WALKS = [(path, sort) for path, sorts in COLLECTIONS.items() for sort in sorts]

@@ -49,27 +49,45 @@ def search(args: dict[str, Any]) -> Response:
     words = search_words(args["q"])
     if not words:
         raise BadParameter("q", "give at least one word (letters or digits) to search for")
-    hits = search_hits(database.engine().dialect.name, words).subquery("hits")
-    query = select(
-        SearchDocument.fact_type,
-        SearchDocument.fact_id,
-        SearchDocument.slug,
-        SearchDocument.title,
-        hits.c.snippet,
-        hits.c.score,
-    ).join(hits, hits.c.id == SearchDocument.id)
+    dialect = database.engine().dialect.name
+    hits = search_hits(dialect, words).subquery("hits")
+    # Ranked on the index alone; the documents are read for the page's rows only, and
+    # for every hit only when their type is asked for.
+    query = select(hits.c.id)
     if "type" in args:
-        query = query.where(SearchDocument.fact_type.in_(args["type"]))
+        query = query.join(SearchDocument, SearchDocument.id == hits.c.id).where(
+            SearchDocument.fact_type.in_(args["type"])
+        )
+
+    def page(ids: list[int]) -> list[Any]:
+        """The page's hits with their snippets, made for these rows only."""
+        found = search_hits(dialect, words, snippets=True).subquery("found")
+        rows = database.session().execute(
+            select(
+                SearchDocument.id,
+                SearchDocument.fact_type,
+                SearchDocument.fact_id,
+                SearchDocument.slug,
+                SearchDocument.title,
+                found.c.snippet,
+                found.c.score,
+            )
+            .join(found, found.c.id == SearchDocument.id)
+            .where(SearchDocument.id.in_(ids))
+        )
+        by_id = {row.id: row._mapping for row in rows}
+        return [by_id[document_id] for document_id in ids]
+
     collection = Collection(
         name="search",
-        id_column=SearchDocument.id,
+        id_column=hits.c.id,
         schema=hit_out,
         sort_keys={
             "score": SortKey(hits.c.score, "float"),
-            "id": SortKey(SearchDocument.id, "int"),
+            "id": SortKey(hits.c.id, "int"),
         },
         default_sort="-score",
         group_keys={},
-        row_object=lambda row: row._mapping,
+        records=page,
     )
     return collection.respond(query, args)
