@@ -76,14 +76,18 @@ WHERE pa.entity_id = (SELECT id FROM entities WHERE slug = ?1)
   AND pb.entity_id = (SELECT id FROM entities WHERE slug = ?2)
   AND e.date_end >= ?3 AND e.sort_date <= ?4 AND e.date_start IS NOT NULL
 ORDER BY e.sort_date, e.id LIMIT 50""",
-    # Q3 (FTS5 query): ranked hits with a snippet, as the API ranks them.
+    # Q3 (FTS5 query): ranked hits with a snippet, as the API ranks them: ranked on the
+    # index alone, documents and snippets read for the 50 best only.
     "Q3": """
+WITH top(id, score) AS (
+  SELECT rowid, -bm25(search_fts, 2.0, 1.0) FROM search_fts WHERE search_fts MATCH ?1
+  ORDER BY 2 DESC, rowid LIMIT 50)
 SELECT sd.fact_type AS type, sd.fact_id AS id, sd.slug, sd.title,
-       snippet(search_fts, 1, '<mark>', '</mark>', '…', 12) AS snippet,
-       -bm25(search_fts, 2.0, 1.0) AS score
-FROM search_fts JOIN search_documents sd ON sd.id = search_fts.rowid
-WHERE search_fts MATCH ?
-ORDER BY score DESC, sd.id LIMIT 50""",
+       (SELECT snippet(search_fts, 1, '<mark>', '</mark>', '…', 12) FROM search_fts
+         WHERE search_fts MATCH ?1 AND search_fts.rowid = top.id) AS snippet,
+       top.score
+FROM top JOIN search_documents sd ON sd.id = top.id
+ORDER BY top.score DESC, sd.id""",
     # Q4 (entity slug, from, to): its dated facts of every kind overlapping [from, to].
     "Q4": f"""
 WITH who(id) AS (SELECT id FROM entities WHERE slug = ?1),
