@@ -43,11 +43,13 @@ join event_participants pb on pb.event_id = e.id
 join entities b on b.id = pb.entity_id and b.slug = :b
 where e.date_end >= :date_from and e.sort_date <= :date_to and e.date_start is not null
 order by e.sort_date, e.id limit 50"""
-_Q3_SQL = """select sd.fact_type, sd.fact_id, sd.slug, sd.title,
-snippet(search_fts, 1, '<mark>', '</mark>', '…', 12) as snippet,
--bm25(search_fts, 2.0, 1.0) as score
-from search_fts join search_documents sd on sd.id = search_fts.rowid
-where search_fts match :q order by score desc, sd.id limit 50"""
+_Q3_SQL = """with top(id, score) as (
+select rowid, -bm25(search_fts, 2.0, 1.0) from search_fts where search_fts match :q
+order by 2 desc, rowid limit 50)
+select sd.fact_type, sd.fact_id, sd.slug, sd.title,
+(select snippet(search_fts, 1, '<mark>', '</mark>', '…', 12) from search_fts
+where search_fts match :q and search_fts.rowid = top.id) as snippet, top.score
+from top join search_documents sd on sd.id = top.id order by top.score desc, sd.id"""
 
 
 @dataclass(frozen=True)
