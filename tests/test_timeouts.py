@@ -52,3 +52,19 @@ def test_the_worker_answers_again_after_a_timeout(slow_app: Flask) -> None:
     response = client.get("/api/v1/statements?speaker=Putin")
     assert response.status_code == 200
     assert response.get_json()["meta"]["total"] == 5
+
+
+def test_a_database_error_is_a_503_and_is_logged(
+    blank_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from factdb import migrate
+
+    migrate.upgrade(blank_url, "0001")  # tables, but not the search documents of 0002
+    app = create_app({"TESTING": True, "DATABASE_URL": blank_url})
+    try:
+        response = app.test_client().get("/api/v1/search?q=Putin")
+    finally:
+        database.dispose(app)
+    assert response.status_code == 503
+    assert response.get_json()["type"].endswith("/database-unavailable")
+    assert "database error on /api/v1/search?q=Putin" in caplog.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_smorest import Api
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -130,6 +130,8 @@ def _database_error(error: DBAPIError) -> Response:
         detail = "the query ran past its time limit and was stopped; narrow the filters"
         slug = "query-timeout"
     else:
+        # Not the client's doing: logged in full for whoever runs the server.
+        current_app.logger.error("database error on %s: %s", request.full_path, error.orig)
         detail = "the database could not answer this request; try again later"
         slug = "database-unavailable"
     return problem_response(
