@@ -8,7 +8,8 @@ sort_date (date_start, or 9999-12-31 when undated), so that one index serves "th
 speaker's statements in date order" and keyset pages in date order. The copies are
 filled from `dates` here and kept consistent by CHECK constraints. The link tables'
 entity indexes become (entity_id, fact id), so "the facts of this entity" reads an
-index alone.
+index alone; evidence's entity index becomes (entity_id, source_id, start_offset,
+end_offset, id), the order in which an entity's detail embeds its first spans.
 Create Date: 2026-11-25 13:59:39.037581
 """
 
@@ -28,6 +29,7 @@ UNDATED = "9999-12-31"
 DATED = {"events": None, "roles": "holder_id", "statements": "speaker_id", "positions": "holder_id"}
 # Link table -> its fact column: the entity index gains it.
 LINKS = {"event_participants": "event_id", "statement_mentions": "statement_id"}
+ENTITY_EVIDENCE_INDEX = ["entity_id", "source_id", "start_offset", "end_offset", "id"]
 DATE_COPIED = (
     "(date_id IS NULL AND date_start IS NULL AND date_end IS NULL)"
     " OR (date_id IS NOT NULL AND date_start IS NOT NULL AND date_end IS NOT NULL"
@@ -86,8 +88,15 @@ def upgrade() -> None:
                 f"ix_{table}_entity_id_{fact_column}", ["entity_id", fact_column], unique=False
             )
 
+    with op.batch_alter_table("evidence", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evidence_entity_id"))
+        batch_op.create_index("ix_evidence_entity_id_order", ENTITY_EVIDENCE_INDEX, unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("evidence", schema=None) as batch_op:
+        batch_op.drop_index("ix_evidence_entity_id_order")
+        batch_op.create_index(batch_op.f("ix_evidence_entity_id"), ["entity_id"], unique=False)
     for table, fact_column in LINKS.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(f"ix_{table}_entity_id_{fact_column}")
