@@ -11,6 +11,7 @@ FACTDB_TEST_REQUIRE_POSTGRES=1 (CI), where a missing server is an error.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -108,6 +109,20 @@ def seed(url: str) -> None:
     engine = make_engine(url)
     load_folders(engine, source_folders(SEED_DIR))
     engine.dispose()
+
+
+def seeded_sqlite_for_wrk(databases: DatabaseFactory) -> str:
+    """The path of a new seeded SQLite file, for the benchmark and soak harnesses, which
+    load SQLite servers with wrk whatever the engine under test. Without wrk: a skip, or
+    a failure where CI installs it."""
+    if shutil.which("wrk") is None:
+        message = "wrk is not installed (apt-get install -y wrk)"
+        if REQUIRE_POSTGRES:  # set by CI, which installs wrk
+            pytest.fail(message)
+        pytest.skip(message)
+    url = databases.new("sqlite")
+    seed(url)
+    return url.removeprefix("sqlite:///")
 
 
 @pytest.fixture(scope="session")

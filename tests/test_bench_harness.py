@@ -5,7 +5,6 @@ so this proves the harness works; it asserts no timings."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -17,7 +16,7 @@ from click.testing import CliRunner
 from factdb.bench.cli import bench_command
 from factdb.bench.floor import application, explain
 from factdb.bench.runner import BenchError, run_benchmark
-from tests.conftest import DatabaseFactory, seed
+from tests.conftest import DatabaseFactory, seeded_sqlite_for_wrk
 
 QUERIES = ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6")
 Bench = tuple[dict[str, Any], Path]
@@ -27,14 +26,7 @@ Bench = tuple[dict[str, Any], Path]
 def bench(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) -> Bench:
     """(results, output directory) of one short run, without Datasette, on a seeded SQLite
     file whatever the engine under test (the benchmark compares SQLite servers)."""
-    if shutil.which("wrk") is None:
-        message = "wrk is not installed (apt-get install -y wrk)"
-        if os.environ.get("FACTDB_TEST_REQUIRE_POSTGRES") == "1":  # CI installs it
-            pytest.fail(message)
-        pytest.skip(message)
-    url = databases.new("sqlite")
-    seed(url)
-    path = url.removeprefix("sqlite:///")
+    path = seeded_sqlite_for_wrk(databases)
     out = tmp_path_factory.mktemp("bench")
     return run_benchmark(path, out, duration=1, connections=2, datasette=False), out
 

@@ -5,29 +5,19 @@ half-loaded source, no locked database), never timings."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from factdb.bench.soak import HOSTILE, INVALID, soak_command
-from tests.conftest import DatabaseFactory, seed
+from tests.conftest import DatabaseFactory, seeded_sqlite_for_wrk
 
 
 def test_a_short_soak_with_a_concurrent_loader_passes(
     databases: DatabaseFactory, tmp_path: Path
 ) -> None:
-    if shutil.which("wrk") is None:
-        message = "wrk is not installed (apt-get install -y wrk)"
-        if os.environ.get("FACTDB_TEST_REQUIRE_POSTGRES") == "1":  # CI installs it
-            pytest.fail(message)
-        pytest.skip(message)
-    url = databases.new("sqlite")
-    seed(url)
     out = tmp_path / "soak"
-    arguments = ["--sqlite", url.removeprefix("sqlite:///"), "--out", str(out)]
+    arguments = ["--sqlite", seeded_sqlite_for_wrk(databases), "--out", str(out)]
     arguments += ["--duration", "3", "--connections", "4", "--sources", "2"]
 
     outcome = CliRunner().invoke(soak_command, arguments)
