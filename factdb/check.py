@@ -16,6 +16,7 @@ from factdb.models import (
     DateInterval,
     Entity,
     Event,
+    EventParticipant,
     Evidence,
     Position,
     Quantity,
@@ -23,7 +24,9 @@ from factdb.models import (
     SearchDocument,
     Source,
     Statement,
+    StatementMention,
 )
+from factdb.sql import days_between
 
 # Facts whose `text` column must be one of their own evidence spans.
 TEXT_FACTS = (
@@ -41,6 +44,7 @@ def check_database(session: Session) -> list[str]:
         *_check_text_facts(session),
         *_check_relative_dates(session),
         *_check_copied_dates(session),
+        *_check_link_dates(session),
         *_check_foreign_keys(session),
         *_check_every_fact_has_evidence(session),
         *_check_search_documents(session),
@@ -111,6 +115,37 @@ def _check_copied_dates(session: Session) -> Iterator[str]:
             yield (
                 f"{model.__tablename__} {slug!r}: copied dates {start}..{end} differ from "
                 f"its date {date.slug!r} ({date.start_date}..{date.end_date})"
+            )
+        wrong_length = session.execute(
+            select(model.slug, model.date_days, days_between(model.date_start, model.date_end))
+            .where(model.date_days.is_distinct_from(days_between(model.date_start, model.date_end)))
+            .order_by(model.slug)
+        )
+        for slug, stored, actual in wrong_length:
+            yield (
+                f"{model.__tablename__} {slug!r}: date_days is {stored}, but its copied "
+                f"dates are {actual} days apart"
+            )
+
+
+def _check_link_dates(session: Session) -> Iterator[str]:
+    """Each participant and mention row's sort_date equals its fact's."""
+    links: tuple[tuple[Any, Any, Any], ...] = (
+        (EventParticipant, Event, EventParticipant.event_id),
+        (StatementMention, Statement, StatementMention.statement_id),
+    )
+    for link, model, fact_id in links:
+        stale = session.execute(
+            select(model.slug, Entity.slug, link.sort_date, model.sort_date)
+            .join(model, model.id == fact_id)
+            .join(Entity, Entity.id == link.entity_id)
+            .where(link.sort_date != model.sort_date)
+            .order_by(model.slug, Entity.slug)
+        )
+        for fact_slug, entity_slug, copied, actual in stale:
+            yield (
+                f"{link.__tablename__} of {model.__tablename__} {fact_slug!r} and entity "
+                f"{entity_slug!r}: copied sort_date {copied} differs from the fact's {actual}"
             )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import String
+from sqlalchemy.types import Integer, String
 
 from factdb.models import SearchDocument
 
@@ -58,6 +58,25 @@ def _date_text_postgresql(element: _DateText, compiler: Any, **kw: Any) -> str:
 for _construct in (year_month, year_of):
     compiles(_construct, "sqlite")(_date_text_sqlite)
     compiles(_construct, "postgresql")(_date_text_postgresql)
+
+
+class days_between(FunctionElement[int]):
+    """Whole days from the first date column to the second."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+
+
+@compiles(days_between, "postgresql")
+def _days_between_postgresql(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({end} - {start})"
 
 
 # A SELECT of any columns (SQLAlchemy 2.1 types selects by their column tuple).

@@ -14,7 +14,7 @@ from factdb.check import check_database
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.loader import load_folders, source_folders
-from factdb.models import DateInterval, Evidence, Statement
+from factdb.models import DateInterval, Event, EventParticipant, Evidence, Statement
 
 
 def failures(engine: Engine) -> list[str]:
@@ -81,9 +81,46 @@ def test_stale_copied_dates_are_reported(engine: Engine) -> None:
             .values(date_start=dt.date(2019, 1, 1), sort_date=dt.date(2019, 1, 1))
         )
 
-    (found,) = failures(engine)
+    found = failures(engine)
 
-    assert found.startswith("statements 'putin-hopes-close-ties': copied dates 2019-01-01..")
+    assert found[0].startswith("statements 'putin-hopes-close-ties': copied dates 2019-01-01..")
+    assert found[1] == (
+        "statements 'putin-hopes-close-ties': date_days is 0, but its copied dates are "
+        "254 days apart"
+    )
+    # Its mentions still hold the old sort_date, which now differs from the statement's.
+    assert found[2:] and all(
+        line.startswith("statement_mentions of statements 'putin-hopes-close-ties' and entity ")
+        and line.endswith("differs from the fact's 2019-01-01")
+        for line in found[2:]
+    )
+
+
+def test_a_wrong_date_length_is_reported(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        session.execute(update(Event).where(Event.slug == "sochi-visit").values(date_days=40))
+
+    assert failures(engine) == [
+        "events 'sochi-visit': date_days is 40, but its copied dates are 0 days apart"
+    ]
+
+
+def test_stale_link_sort_date_is_reported(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        event_id = session.scalars(select(Event.id).where(Event.slug == "sochi-visit")).one()
+        session.execute(
+            update(EventParticipant)
+            .where(EventParticipant.event_id == event_id)
+            .values(sort_date=dt.date(2001, 2, 3))
+        )
+
+    found = failures(engine)
+
+    assert found and all(
+        line.startswith("event_participants of events 'sochi-visit' and entity ")
+        and "copied sort_date 2001-02-03 differs" in line
+        for line in found
+    )
 
 
 def test_statement_without_evidence_is_reported(engine: Engine) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from sqlalchemy.orm import Session
 from factdb.check import check_database
 from factdb.db import make_engine
 from factdb.loader import SeedError, load_folders
-from factdb.models import Entity, EntityAlias, SearchDocument
+from factdb.models import Entity, EntityAlias, Event, SearchDocument, Statement
+from factdb.models.fact_base import UNDATED
 from tests.test_loader import SEED_FOLDER, Facts, copy_seed, item
 
 SOURCE = "netanyahu-fails-to-impress-putin"
@@ -132,3 +134,22 @@ def test_a_matched_entity_is_referenced_by_its_stored_slug(engine: Engine, tmp_p
         folders.append(folder)
     message = load_error(engine, folders)
     assert "b-source" in message and "speaker" in message and "unknown entity 'putin'" in message
+
+
+def test_a_fact_moved_to_another_date_moves_its_links(engine: Engine, tmp_path: Path) -> None:
+    def move(data: Facts) -> None:
+        item(data, "events", "sochi-visit")["date"] = "knesset-election-day"
+        item(data, "statements", "putin-hopes-close-ties")["date"] = None
+
+    reload(engine, tmp_path, move)
+    with Session(engine) as session:
+        assert check_database(session) == []
+        event = session.scalars(select(Event).where(Event.slug == "sochi-visit")).one()
+        assert event.participants
+        assert {link.sort_date for link in event.participants} == {event.sort_date}
+        assert event.sort_date == dt.date(2019, 9, 17)
+        statement = session.scalars(
+            select(Statement).where(Statement.slug == "putin-hopes-close-ties")
+        ).one()
+        assert statement.mentions
+        assert {link.sort_date for link in statement.mentions} == {UNDATED}

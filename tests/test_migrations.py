@@ -10,8 +10,10 @@ from alembic import command
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from factdb import migrate
+from factdb.check import check_database
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.loader import load_folders, source_folders
@@ -60,7 +62,7 @@ def test_upgrade_creates_every_table_and_view(blank_url: str) -> None:
     assert schema(blank_url) == (set(), set())
     migrate.upgrade(blank_url, "head")
     assert schema(blank_url) == (MODEL_TABLES | {"alembic_version"}, VIEWS)
-    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0003"
+    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0004"
 
 
 def test_downgrade_to_base_removes_everything(blank_url: str) -> None:
@@ -158,6 +160,38 @@ def test_0003_copies_the_dates_of_facts_already_stored(empty_url: str) -> None:
             update = f"UPDATE statements SET {values} WHERE id = (SELECT min(id) FROM statements)"
             with pytest.raises(IntegrityError, match=constraint), engine.begin() as connection:
                 connection.execute(text(update))
+    finally:
+        engine.dispose()
+
+
+LINK_COPIES = {
+    "event_participants": "SELECT event_id, entity_id, sort_date FROM event_participants"
+    " ORDER BY event_id, entity_id",
+    "statement_mentions": "SELECT statement_id, entity_id, sort_date FROM statement_mentions"
+    " ORDER BY statement_id, entity_id",
+}
+
+
+def test_0004_copies_the_sort_dates_of_links_already_stored(empty_url: str) -> None:
+    engine = make_engine(empty_url)
+    try:
+        load_folders(engine, source_folders(SEED_DIR))
+    finally:
+        engine.dispose()
+    loaded = {table: rows(empty_url, query) for table, query in LINK_COPIES.items()}
+    assert all(loaded.values())
+    dated = "SELECT count(*) FROM event_participants WHERE sort_date < '9999-12-31'"
+    assert scalar(empty_url, dated) > 0
+
+    migrate.downgrade(empty_url, "0003")
+    migrate.upgrade(empty_url, "head")
+
+    for table, query in LINK_COPIES.items():
+        assert rows(empty_url, query) == loaded[table], table
+    engine = make_engine(empty_url)
+    try:
+        with Session(engine) as session:
+            assert check_database(session) == []
     finally:
         engine.dispose()
 

@@ -12,6 +12,7 @@ from factdb.api.collection import AnySelect, Collection, SortKey, collection_vie
 from factdb.api.filters import (
     resolve_entities,
     resolve_entity,
+    sort_date_window,
     source_text_and_dates,
     took_part,
 )
@@ -109,8 +110,9 @@ def list_events(args: dict[str, Any]) -> AnySelect:
     query = select(Event)
     if "kind" in args:
         query = query.where(Event.kind.in_(args["kind"]))
+    window = sort_date_window(Event, args)
     for entity_id in resolve_entities("participant", args.get("participant", [])):
-        query = query.where(took_part(entity_id))
+        query = query.where(took_part(entity_id, window))
     if "place" in args:
         query = query.where(Event.place_id == resolve_entity("place", args["place"]))
     return source_text_and_dates(query, Event, "event", args)

@@ -3,13 +3,15 @@ and text search restricted to one kind of fact."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, func, select
 
 from factdb.api import database
 from factdb.api.collection import AnySelect, Expression
+from factdb.api.counts import counted
 from factdb.api.problems import BadParameter
 from factdb.models import (
     Entity,
@@ -82,17 +84,55 @@ def resolve_entities(parameter: str, values: list[str]) -> list[int]:
     return [resolve_entity(parameter, value) for value in values]
 
 
+Window = tuple[dt.date | None, dt.date | None]
+
+
+def longest_interval(model: Any) -> int:
+    """Days from start to end of the longest date interval of a kind of fact (an index
+    holds date_days; kept per content version)."""
+    query = select(func.max(model.date_days))
+    return counted(
+        ("longest interval", model.__tablename__),
+        lambda: int(database.session().scalar(query) or 0),
+    )
+
+
+def sort_date_window(model: Any, args: dict[str, Any]) -> Window:
+    """Bounds on the sort_date of any ``model`` fact overlapping [from, to].
+
+    "Ends on or after ``from``" is no range of a date-order index, but such a fact
+    starts at most the longest interval before ``from``: with that lower bound a month
+    reads about a month of an entity's facts, not every earlier year of them.
+    """
+    lowest = highest = None
+    if "date_from" in args:
+        start: dt.date = args["date_from"][0]
+        days = min(longest_interval(model), (start - dt.date.min).days)
+        lowest = start - dt.timedelta(days=days)
+    if "date_to" in args:
+        highest = args["date_to"][1]
+    return lowest, highest
+
+
+def within(column: Any, window: Window) -> list[ColumnElement[bool]]:
+    """Conditions keeping a sort_date ``column`` inside ``window``."""
+    lowest, highest = window
+    return [
+        *([] if lowest is None else [column >= lowest]),
+        *([] if highest is None else [column <= highest]),
+    ]
+
+
 def date_overlaps(model: Any, args: dict[str, Any]) -> ColumnElement[bool] | None:
     """Dated facts whose interval overlaps [from, to]; undated facts never match.
 
-    The upper bound is tested on sort_date, which the date-order indexes hold (it equals
-    date_start on dated facts); ``date_start IS NOT NULL`` keeps undated facts out.
+    Both bounds are also given on sort_date, which the date-order indexes hold (it
+    equals date_start on dated facts); ``date_start IS NOT NULL`` keeps undated facts out.
     """
-    conditions = []
+    conditions = within(model.sort_date, sort_date_window(model, args))
     if "date_from" in args:
         conditions.append(model.date_end >= args["date_from"][0])
     if "date_to" in args:
-        conditions.append(model.sort_date <= args["date_to"][1])
         conditions.append(model.date_start.is_not(None))
     return and_(*conditions) if conditions else None
 
@@ -112,18 +152,28 @@ def text_matches(parameter: str, fact_type: str, query: str) -> AnySelect:
 
 
 # Links are tested with ``id IN (…)`` rather than EXISTS: the planner can then start
-# from the link table's entity index instead of reading every fact.
-def took_part(entity_id: int) -> ColumnElement[bool]:
-    """Events that ``entity_id`` took part in."""
-    return Event.id.in_(
-        select(EventParticipant.event_id).where(EventParticipant.entity_id == entity_id)
-    )
+# from the link table's (entity_id, sort_date) index instead of reading every fact.
+def took_part(entity_id: int, window: Window = (None, None)) -> ColumnElement[bool]:
+    """Events that ``entity_id`` took part in, their sort_date within ``window``."""
+    return Event.id.in_(participations(entity_id, window))
 
 
-def mentioned(entity_id: int) -> ColumnElement[bool]:
-    """Statements that mention ``entity_id``."""
-    return Statement.id.in_(
-        select(StatementMention.statement_id).where(StatementMention.entity_id == entity_id)
+def participations(entity_id: int, window: Window) -> AnySelect:
+    """Ids of the events ``entity_id`` took part in, their sort_date within ``window``."""
+    link = EventParticipant
+    return select(link.event_id).where(link.entity_id == entity_id, *within(link.sort_date, window))
+
+
+def mentioned(entity_id: int, window: Window = (None, None)) -> ColumnElement[bool]:
+    """Statements that mention ``entity_id``, their sort_date within ``window``."""
+    return Statement.id.in_(mentions(entity_id, window))
+
+
+def mentions(entity_id: int, window: Window) -> AnySelect:
+    """Ids of the statements mentioning ``entity_id``, their sort_date within ``window``."""
+    link = StatementMention
+    return select(link.statement_id).where(
+        link.entity_id == entity_id, *within(link.sort_date, window)
     )
 
 

@@ -14,6 +14,7 @@ from factdb.api.filters import (
     resolve_entities,
     resolve_entity,
     resolve_slug,
+    sort_date_window,
     source_text_and_dates,
 )
 from factdb.api.items import by_source, date_sort, get_item, grouped, item_response
@@ -92,8 +93,9 @@ def list_statements(args: dict[str, Any]) -> AnySelect:
     query = select(Statement)
     if "speaker" in args:
         query = query.where(Statement.speaker_id == resolve_entity("speaker", args["speaker"]))
+    window = sort_date_window(Statement, args)
     for entity_id in resolve_entities("mentions", args.get("mentions", [])):
-        query = query.where(mentioned(entity_id))
+        query = query.where(mentioned(entity_id, window))
     if "event" in args:
         query = query.where(Statement.event_id == resolve_slug("event", Event, args["event"]))
     if "mode" in args:

@@ -6,11 +6,19 @@ from typing import Any
 
 from flask import Response
 from marshmallow import Schema, fields
-from sqlalchemy import literal, or_, select, union_all
-from sqlalchemy.sql import Subquery
+from sqlalchemy import ColumnElement, literal, select, union, union_all
+from sqlalchemy.sql import CompoundSelect, Subquery
 
-from factdb.api.collection import Collection, SortKey
-from factdb.api.filters import date_overlaps, mentioned, resolve_entity, took_part
+from factdb.api.collection import AnySelect, Collection, SortKey
+from factdb.api.filters import (
+    Window,
+    date_overlaps,
+    mentions,
+    participations,
+    resolve_entity,
+    sort_date_window,
+    within,
+)
 from factdb.api.parsing import Blueprint, CommaSeparated, DateRangeArgs, PageArgs, entity_field
 from factdb.api.schemas import RESOURCES, item_url, page_of
 from factdb.models import (
@@ -60,21 +68,41 @@ TITLES: dict[str, tuple[Any, Any]] = {
 }
 
 
-def _involvement(entity_id: int) -> dict[str, list[Any]]:
-    """Per kind of fact, the ways an entity can take part in one."""
-    return {
-        "event": [took_part(entity_id), Event.place_id == entity_id],
-        "statement": [Statement.speaker_id == entity_id, mentioned(entity_id)],
-        "position": [Position.holder_id == entity_id, Position.target_entity_id == entity_id],
-        "role": [Role.holder_id == entity_id, Role.organization_id == entity_id],
+def _involved(fact_type: str, entity_id: int, window: Window) -> CompoundSelect[Any]:
+    """Ids of the facts of ``fact_type`` an entity takes part in, within ``window``.
+
+    One SELECT per way of taking part, joined by UNION: each reads its own index,
+    where an OR of them would make the planner pick one index or none.
+    """
+    ways: dict[str, list[AnySelect]] = {
+        "event": [
+            participations(entity_id, window),
+            _dated(Event, Event.place_id == entity_id, window),
+        ],
+        "statement": [
+            _dated(Statement, Statement.speaker_id == entity_id, window),
+            mentions(entity_id, window),
+        ],
+        "position": [
+            _dated(Position, Position.holder_id == entity_id, window),
+            _dated(Position, Position.target_entity_id == entity_id, window),
+        ],
+        "role": [
+            _dated(Role, Role.holder_id == entity_id, window),
+            _dated(Role, Role.organization_id == entity_id, window),
+        ],
     }
+    return union(*ways[fact_type])
+
+
+def _dated(model: Any, condition: ColumnElement[bool], window: Window) -> AnySelect:
+    return select(model.id).where(condition, *within(model.sort_date, window))
 
 
 def _facts(entity_id: int | None, types: list[str], args: dict[str, Any]) -> Subquery:
     """One row per dated fact overlapping the date range of ``args``: (type, id, slug,
     title, date columns). Each kind is filtered on its own copied bounds before the
     union; its date-order index serves the upper bound."""
-    involvement = None if entity_id is None else _involvement(entity_id)
     selects = []
     for fact_type in types:
         model, title = TITLES[fact_type]
@@ -92,8 +120,9 @@ def _facts(entity_id: int | None, types: list[str], args: dict[str, Any]) -> Sub
             DateInterval.basis,
             DateInterval.year_basis,
         ).join(DateInterval, DateInterval.id == model.date_id)
-        if involvement is not None:
-            query = query.where(or_(*involvement[fact_type]))
+        if entity_id is not None:
+            window = sort_date_window(model, args)
+            query = query.where(model.id.in_(_involved(fact_type, entity_id, window)))
         overlap = date_overlaps(model, args)
         selects.append(query if overlap is None else query.where(overlap))
     return union_all(*selects).subquery("facts")

@@ -29,8 +29,20 @@ BIG_TABLES = frozenset(
 )
 Param = str | int
 
-# A fact's copied date bounds overlap [?2, ?3] (undated facts never do).
-_IN_RANGE = "{t}.date_end >= ?2 AND {t}.sort_date <= ?3 AND {t}.date_start IS NOT NULL"
+
+def _window(column: str, table: str, start: str, end: str) -> str:
+    """``column`` (a sort_date) within [start - the longest interval of ``table``, end]:
+    where a fact overlapping [start, end] can start, as one range of an index."""
+    longest = f"(SELECT coalesce(max(date_days), 0) FROM {table})"
+    return f"{column} BETWEEN date({start}, '-' || {longest} || ' days') AND {end}"
+
+
+def _in_range(alias: str, table: str) -> str:
+    """A fact's copied date bounds overlap [?2, ?3] (undated facts never do)."""
+    window = _window(f"{alias}.sort_date", table, "?2", "?3")
+    return f"{window} AND {alias}.date_end >= ?2 AND {alias}.date_start IS NOT NULL"
+
+
 _EVIDENCE = """(SELECT json_group_array(json_object('start', evi.start_offset,
           'end', evi.end_offset, 'text', evi.text))
         FROM evidence evi WHERE evi.{column} = {owner}.id) AS evidence_json"""
@@ -74,7 +86,9 @@ JOIN sources so ON so.id = e.source_id
 LEFT JOIN entities pl ON pl.id = e.place_id
 WHERE pa.entity_id = (SELECT id FROM entities WHERE slug = ?1)
   AND pb.entity_id = (SELECT id FROM entities WHERE slug = ?2)
-  AND e.date_end >= ?3 AND e.sort_date <= ?4 AND e.date_start IS NOT NULL
+  AND {_window("pa.sort_date", "events", "?3", "?4")}
+  AND {_window("pb.sort_date", "events", "?3", "?4")}
+  AND e.date_end >= ?3 AND e.date_start IS NOT NULL
 ORDER BY e.sort_date, e.id LIMIT 50""",
     # Q3 (FTS5 query): ranked hits with a snippet, as the API ranks them: ranked on the
     # index alone, documents and snippets read for the 50 best only.
@@ -94,25 +108,33 @@ WITH who(id) AS (SELECT id FROM entities WHERE slug = ?1),
 facts(type, id, uid, slug, title, date_id) AS (
   SELECT 'event', e.id, e.id * 4, e.slug, e.title, e.date_id
     FROM who JOIN event_participants ep ON ep.entity_id = who.id
-    JOIN events e ON e.id = ep.event_id WHERE {_IN_RANGE.format(t="e")}
+    JOIN events e ON e.id = ep.event_id
+   WHERE {_window("ep.sort_date", "events", "?2", "?3")} AND {_in_range("e", "events")}
   UNION
   SELECT 'event', e.id, e.id * 4, e.slug, e.title, e.date_id
-    FROM who JOIN events e ON e.place_id = who.id WHERE {_IN_RANGE.format(t="e")}
+    FROM who JOIN events e ON e.place_id = who.id WHERE {_in_range("e", "events")}
   UNION
   SELECT 'statement', s.id, s.id * 4 + 1, s.slug, s.text, s.date_id
-    FROM who JOIN statements s ON s.speaker_id = who.id WHERE {_IN_RANGE.format(t="s")}
+    FROM who JOIN statements s ON s.speaker_id = who.id WHERE {_in_range("s", "statements")}
   UNION
   SELECT 'statement', s.id, s.id * 4 + 1, s.slug, s.text, s.date_id
     FROM who JOIN statement_mentions sm ON sm.entity_id = who.id
-    JOIN statements s ON s.id = sm.statement_id WHERE {_IN_RANGE.format(t="s")}
+    JOIN statements s ON s.id = sm.statement_id
+   WHERE {_window("sm.sort_date", "statements", "?2", "?3")}
+     AND {_in_range("s", "statements")}
   UNION
   SELECT 'position', p.id, p.id * 4 + 2, p.slug, p.description, p.date_id
-    FROM who JOIN positions p ON p.holder_id = who.id OR p.target_entity_id = who.id
-   WHERE {_IN_RANGE.format(t="p")}
+    FROM who JOIN positions p ON p.holder_id = who.id WHERE {_in_range("p", "positions")}
+  UNION
+  SELECT 'position', p.id, p.id * 4 + 2, p.slug, p.description, p.date_id
+    FROM who JOIN positions p ON p.target_entity_id = who.id
+   WHERE {_in_range("p", "positions")}
   UNION
   SELECT 'role', r.id, r.id * 4 + 3, r.slug, r.title, r.date_id
-    FROM who JOIN roles r ON r.holder_id = who.id OR r.organization_id = who.id
-   WHERE {_IN_RANGE.format(t="r")}
+    FROM who JOIN roles r ON r.holder_id = who.id WHERE {_in_range("r", "roles")}
+  UNION
+  SELECT 'role', r.id, r.id * 4 + 3, r.slug, r.title, r.date_id
+    FROM who JOIN roles r ON r.organization_id = who.id WHERE {_in_range("r", "roles")}
 )
 SELECT f.type, f.id, f.slug, f.title, d.start_date, d.end_date, d.precision,
        d.text AS date_text, d.basis, d.year_basis

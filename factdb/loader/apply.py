@@ -214,7 +214,10 @@ class _Writer(EntityWriter):
         row.set_date(self._ref("dates", item["date"]))
         row.place = self.entity(item["place"]) if item["place"] else None
         # part_of may name an event later in the file: _link_events sets it.
-        roles = {self.entity(p["entity"]).id: {"role": p["role"]} for p in item["participants"]}
+        roles = {
+            self.entity(p["entity"]).id: {"role": p["role"], "sort_date": row.sort_date}
+            for p in item["participants"]
+        }
         sync_links(row.participants, roles, "entity_id", EventParticipant)
         topics: dict[int, dict[str, Any]] = {self.topic(slug).id: {} for slug in item["topics"]}
         sync_links(row.topics, topics, "topic_id", EventTopic)
@@ -232,7 +235,9 @@ class _Writer(EntityWriter):
         row.text = self.plan.text_spans[("statements", item["key"])].text
         row.event = self._ref("events", item["event"])
         row.set_date(self._ref("dates", item["date"]))
-        mentions: dict[int, dict[str, Any]] = {self.entity(s).id: {} for s in item["mentions"]}
+        mentions: dict[int, dict[str, Any]] = {
+            self.entity(s).id: {"sort_date": row.sort_date} for s in item["mentions"]
+        }
         sync_links(row.mentions, mentions, "entity_id", StatementMention)
 
     def _fill_position(self, row: Position, item: dict[str, Any]) -> None:

@@ -4,95 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factdb.models.base import Base, exactly_one, one_of
-from factdb.models.core import DateInterval, Entity, Source, Topic
-from factdb.models.evidence import EVIDENCE_ORDER, Evidence
+from factdb.models.core import Entity, Topic
+from factdb.models.fact_base import (
+    DatedFact,
+    SourcedFact,
+    date_checks,
+    date_length,
+    date_order,
+    link_date_order,
+    link_sort_date,
+)
 from factdb.vocabulary import EVENT_KINDS, POSITION_OUTCOMES, STANCES, STATEMENT_MODES
-
-
-class SourcedFact:
-    """Columns every fact of a source has: its source and a slug unique per kind of fact."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
-
-    @declared_attr
-    def source(cls) -> Mapped[Source]:
-        return relationship(Source)
-
-    @declared_attr
-    def evidence(cls) -> Mapped[list[Evidence]]:
-        return relationship(Evidence, cascade="all, delete-orphan", order_by=EVIDENCE_ORDER)
-
-
-# The sort date of an undated fact: undated facts come after every dated one.
-UNDATED = dt.date(9999, 12, 31)
-
-
-class DatedFact(SourcedFact):
-    """A fact that may have a date, with a copy of the date's bounds on the fact's own row.
-
-    The copy lets one index serve "this speaker's statements in date order" and keyset
-    pages in date order; CHECK constraints (``date_checks``) keep it consistent.
-    """
-
-    date_id: Mapped[int | None] = mapped_column(ForeignKey("dates.id"), index=True)
-    date_start: Mapped[dt.date | None] = mapped_column(
-        Date, comment="A copy of the date's start_date."
-    )
-    date_end: Mapped[dt.date | None] = mapped_column(Date, comment="A copy of the date's end_date.")
-    sort_date: Mapped[dt.date] = mapped_column(
-        Date,
-        server_default=UNDATED.isoformat(),
-        comment="date_start, or 9999-12-31 when undated: the default order.",
-    )
-
-    @declared_attr
-    def date(cls) -> Mapped[DateInterval | None]:
-        return relationship(DateInterval)
-
-    def set_date(self, date: DateInterval | None) -> None:
-        """Point at ``date`` (or none) and copy its bounds."""
-        self.date = date
-        self.date_start = None if date is None else date.start_date
-        self.date_end = None if date is None else date.end_date
-        self.sort_date = UNDATED if date is None else date.start_date
-
-
-def date_checks() -> tuple[CheckConstraint, CheckConstraint]:
-    """The CHECK constraints that keep a DatedFact's copied bounds consistent."""
-    return (
-        CheckConstraint(
-            "(date_id IS NULL AND date_start IS NULL AND date_end IS NULL)"
-            " OR (date_id IS NOT NULL AND date_start IS NOT NULL AND date_end IS NOT NULL"
-            " AND date_start <= date_end)",
-            name="date_copied",
-        ),
-        CheckConstraint(
-            f"sort_date = coalesce(date_start, '{UNDATED.isoformat()}')", name="sort_date"
-        ),
-    )
-
-
-def date_order(table: str, *prefix: str) -> Index:
-    """An index for date order (sort_date, id), after the columns of ``prefix``."""
-    name = "_".join(("ix", table, *prefix, "date_order"))
-    return Index(name, *prefix, "sort_date", "id")
 
 
 class Role(DatedFact, Base):
     """An office or affiliation: its holder, title and organization, when attested."""
 
     __tablename__ = "roles"
-    __table_args__ = (*date_checks(), date_order("roles"), date_order("roles", "holder_id"))
+    __table_args__ = (
+        *date_checks(),
+        date_order("roles"),
+        date_length("roles"),
+        date_order("roles", "holder_id"),
+        date_order("roles", "organization_id"),
+        # A holder's roles in id order: the detail's embedded roles and /roles?holder=.
+        Index("ix_roles_holder_id_id", "holder_id", "id"),
+    )
 
     holder_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
     title: Mapped[str] = mapped_column(String(300))
-    organization_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"))
 
     holder: Mapped[Entity] = relationship(foreign_keys=[holder_id])
     organization: Mapped[Entity | None] = relationship(foreign_keys=[organization_id])
@@ -102,14 +47,15 @@ class EventParticipant(Base):
     """An entity taking part in an event, in a role (host, visitor, candidate…)."""
 
     __tablename__ = "event_participants"
-    # Entity first, and covering: "the events of this entity" reads the index alone.
-    __table_args__ = (Index("ix_event_participants_entity_id_event_id", "entity_id", "event_id"),)
+    # Entity first, and covering: "this entity's events in these months" reads one range.
+    __table_args__ = (link_date_order("event_participants", "event_id"),)
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
     )
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(100))
+    sort_date: Mapped[dt.date] = link_sort_date("event")
 
     entity: Mapped[Entity] = relationship()
 
@@ -131,11 +77,17 @@ class Event(DatedFact, Base):
     """Something that happened: a meeting, a visit, an election, a strike…"""
 
     __tablename__ = "events"
-    __table_args__ = (one_of("kind", EVENT_KINDS), *date_checks(), date_order("events"))
+    __table_args__ = (
+        one_of("kind", EVENT_KINDS),
+        *date_checks(),
+        date_order("events"),
+        date_order("events", "place_id"),
+        date_length("events"),
+    )
 
     kind: Mapped[str] = mapped_column(String(30), index=True)
     title: Mapped[str] = mapped_column(String(500))
-    place_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"))
     part_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
@@ -155,14 +107,13 @@ class StatementMention(Base):
     """An entity that a statement mentions."""
 
     __tablename__ = "statement_mentions"
-    __table_args__ = (
-        Index("ix_statement_mentions_entity_id_statement_id", "entity_id", "statement_id"),
-    )
+    __table_args__ = (link_date_order("statement_mentions", "statement_id"),)
 
     statement_id: Mapped[int] = mapped_column(
         ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
     )
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True)
+    sort_date: Mapped[dt.date] = link_sort_date("statement")
 
     entity: Mapped[Entity] = relationship()
 
@@ -175,6 +126,7 @@ class Statement(DatedFact, Base):
         one_of("mode", STATEMENT_MODES),
         *date_checks(),
         date_order("statements"),
+        date_length("statements"),
         date_order("statements", "speaker_id"),
     )
 
@@ -210,12 +162,14 @@ class Position(DatedFact, Base):
         exactly_one(("target_entity_id", "target_topic_id"), name="one_target"),
         *date_checks(),
         date_order("positions"),
+        date_length("positions"),
         date_order("positions", "holder_id"),
+        date_order("positions", "target_entity_id"),
     )
 
     holder_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
     stance: Mapped[str] = mapped_column(String(20), index=True)
-    target_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    target_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"))
     target_topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"), index=True)
     outcome: Mapped[str | None] = mapped_column(String(10))
     description: Mapped[str] = mapped_column(Text)

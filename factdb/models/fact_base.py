@@ -1,0 +1,109 @@
+"""What every fact shares: its source and slug, and for dated facts a copy of the date's
+bounds with the indexes that serve date order and date ranges."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from factdb.models.core import DateInterval, Source
+from factdb.models.evidence import EVIDENCE_ORDER, Evidence
+
+
+class SourcedFact:
+    """Columns every fact of a source has: its source and a slug unique per kind of fact."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+
+    @declared_attr
+    def source(cls) -> Mapped[Source]:
+        return relationship(Source)
+
+    @declared_attr
+    def evidence(cls) -> Mapped[list[Evidence]]:
+        return relationship(Evidence, cascade="all, delete-orphan", order_by=EVIDENCE_ORDER)
+
+
+# The sort date of an undated fact: undated facts come after every dated one.
+UNDATED = dt.date(9999, 12, 31)
+
+
+class DatedFact(SourcedFact):
+    """A fact that may have a date, with a copy of the date's bounds on the fact's own row.
+
+    The copy lets one index serve "this speaker's statements in date order" and keyset
+    pages in date order; CHECK constraints (``date_checks``) keep it consistent.
+    """
+
+    date_id: Mapped[int | None] = mapped_column(ForeignKey("dates.id"), index=True)
+    date_start: Mapped[dt.date | None] = mapped_column(
+        Date, comment="A copy of the date's start_date."
+    )
+    date_end: Mapped[dt.date | None] = mapped_column(Date, comment="A copy of the date's end_date.")
+    date_days: Mapped[int | None] = mapped_column(
+        Integer, comment="Days from date_start to date_end: 0 for a single day."
+    )
+    sort_date: Mapped[dt.date] = mapped_column(
+        Date,
+        server_default=UNDATED.isoformat(),
+        comment="date_start, or 9999-12-31 when undated: the default order.",
+    )
+
+    @declared_attr
+    def date(cls) -> Mapped[DateInterval | None]:
+        return relationship(DateInterval)
+
+    def set_date(self, date: DateInterval | None) -> None:
+        """Point at ``date`` (or none) and copy its bounds."""
+        self.date = date
+        self.date_start = None if date is None else date.start_date
+        self.date_end = None if date is None else date.end_date
+        self.sort_date = UNDATED if date is None else date.start_date
+        self.date_days = None if date is None else (date.end_date - date.start_date).days
+
+
+def date_checks() -> tuple[CheckConstraint, CheckConstraint]:
+    """The CHECK constraints that keep a DatedFact's copied bounds consistent."""
+    return (
+        CheckConstraint(
+            "(date_id IS NULL AND date_start IS NULL AND date_end IS NULL)"
+            " OR (date_id IS NOT NULL AND date_start IS NOT NULL AND date_end IS NOT NULL"
+            " AND date_start <= date_end)",
+            name="date_copied",
+        ),
+        CheckConstraint(
+            f"sort_date = coalesce(date_start, '{UNDATED.isoformat()}')", name="sort_date"
+        ),
+    )
+
+
+def date_order(table: str, *prefix: str) -> Index:
+    """An index for date order (sort_date, id), after the columns of ``prefix``."""
+    name = "_".join(("ix", table, *prefix, "date_order"))
+    return Index(name, *prefix, "sort_date", "id")
+
+
+def date_length(table: str) -> Index:
+    """An index on date_days, so the longest interval of a kind of fact is read at once:
+    it bounds how long before a date range a fact overlapping it can start."""
+    return Index(f"ix_{table}_date_days", "date_days")
+
+
+def link_sort_date(fact: str) -> Mapped[dt.date]:
+    """A link row's copy of its fact's sort_date, written by the loader with the link
+    (``factdb check`` compares the two)."""
+    return mapped_column(
+        Date,
+        server_default=UNDATED.isoformat(),
+        comment=f"A copy of the {fact}'s sort_date.",
+    )
+
+
+def link_date_order(table: str, fact_column: str) -> Index:
+    """Entity first, then date order: one entity's facts within some months are one
+    range of the index, which also holds the fact's id."""
+    return Index(f"ix_{table}_entity_id_date_order", "entity_id", "sort_date", fact_column)
