@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from factdb.bench.cli import bench_command
-from factdb.bench.floor import application, explain
+from factdb.bench.floor import application
+from factdb.bench.plans import explain
 from factdb.bench.runner import BenchError, run_benchmark
 from tests.conftest import DatabaseFactory, seeded_sqlite_for_wrk
 

@@ -10,10 +10,8 @@ detection of whole-table scans.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import re
 import sqlite3
 import statistics
 import time
@@ -22,11 +20,6 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 
 SQLITE_VARIABLE = "FACTDB_BENCH_SQLITE"
-# Tables big enough that reading all of them is a bug for a filtered query.
-BIG_TABLES = frozenset(
-    {"statements", "events", "evidence", "positions", "dates", "entities"}
-    | {"event_participants", "statement_mentions", "search_documents"}
-)
 Param = str | int
 
 
@@ -253,60 +246,4 @@ def time_floor(
         "runs": len(times),
         "bytes": len(body),
         "rows": len(json.loads(body)["data"]),
-    }
-
-
-_TABLE_REF = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_]\w*)(?:\s+(?:AS\s+)?([A-Za-z_]\w*))?", re.I)
-_NOT_ALIAS = {"where", "on", "join", "left", "inner", "outer", "cross", "natural", "order"}
-_NOT_ALIAS |= {"group", "limit", "union", "using", "having", "window", "as", "full"}
-_SCAN = re.compile(r"^SCAN (\S+)(.*)$")
-# An index searched on one bound only, e.g. (start_date<?): it may read most of the table.
-_OPEN_RANGE = re.compile(r"^SEARCH (\S+) USING (?:COVERING )?INDEX \S+ \(\w+[<>]=?\?\)$")
-
-
-def _aliases(sql: str) -> dict[str, str]:
-    """alias -> table for ``FROM t a`` / ``JOIN t AS a`` (plans name aliases)."""
-    found = {}
-    for table, alias in _TABLE_REF.findall(sql):
-        found[table] = table
-        if alias and alias.lower() not in _NOT_ALIAS:
-            found[alias] = table
-    return found
-
-
-def explain(connection: sqlite3.Connection, sql: str, params: Sequence[Any]) -> dict[str, Any]:
-    """EXPLAIN QUERY PLAN of ``sql``, as indented lines, with the lines that read a whole
-    big table (``SCAN t`` without an index), read one through an index, or search one on
-    a single open-ended range."""
-    values = [v.isoformat() if isinstance(v, dt.date) else v for v in params]
-    try:
-        rows = connection.execute("EXPLAIN QUERY PLAN " + sql, values).fetchall()
-    except sqlite3.Error as error:  # reported as a plan of its own, not raised
-        rows = [(1, 0, 0, f"ERROR {type(error).__name__}: {error}")]
-    depth: dict[int, int] = {0: -1}
-    lines: list[str] = []
-    table_scans: list[str] = []
-    index_scans: list[str] = []
-    open_ranges: list[str] = []
-    aliases = _aliases(sql)
-    for node, parent, _, detail in rows:
-        depth[node] = depth.get(parent, -1) + 1
-        lines.append("  " * depth[node] + detail)
-        ranged = _OPEN_RANGE.match(detail)
-        if ranged is not None and aliases.get(ranged[1], ranged[1]) in BIG_TABLES:
-            open_ranges.append(detail)
-        match = _SCAN.match(detail)
-        if match is None or aliases.get(match[1], match[1]) not in BIG_TABLES:
-            continue
-        if "VIRTUAL TABLE" in match[2]:
-            continue
-        indexed = "USING INDEX" in match[2] or "USING COVERING INDEX" in match[2]
-        (index_scans if indexed else table_scans).append(detail)
-    return {
-        "sql": " ".join(sql.split()),
-        "params": [v if isinstance(v, int | float | str) or v is None else str(v) for v in values],
-        "plan": lines,
-        "table_scans": table_scans,
-        "index_scans": index_scans,
-        "open_ranges": open_ranges,
     }

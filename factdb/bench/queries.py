@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from factdb.bench.floor import FLOOR_SQL, Param, connect, explain, fetch, floor_path
+from factdb.bench.floor import FLOOR_SQL, Param, connect, floor_path
 
 PAGE_SIZE = 50
 TARGET_PAGE = 1000
@@ -41,7 +41,11 @@ join event_participants pa on pa.event_id = e.id
 join entities a on a.id = pa.entity_id and a.slug = :a
 join event_participants pb on pb.event_id = e.id
 join entities b on b.id = pb.entity_id and b.slug = :b
-where e.date_end >= :date_from and e.sort_date <= :date_to and e.date_start is not null
+where pa.sort_date between date(:date_from, '-' || (select coalesce(max(date_days), 0)
+  from events) || ' days') and :date_to
+and pb.sort_date between date(:date_from, '-' || (select coalesce(max(date_days), 0)
+  from events) || ' days') and :date_to
+and e.date_end >= :date_from and e.date_start is not null
 order by e.sort_date, e.id limit 50"""
 _Q3_SQL = """with top(id, score) as (
 select rowid, -bm25(search_fts, 2.0, 1.0) from search_fts where search_fts match :q
@@ -272,80 +276,3 @@ def build_queries(sqlite_path: str, params: dict[str, Any]) -> list[Query]:
               f"page {page} reached" + (f" ({note})" if note else "")),
         Query("Q6", TITLES["Q6"], True, f"/api/v1/entities/{quote(detail)}", (detail,)),
     ]  # fmt: skip
-
-
-def _keys(data: Any) -> list[tuple[Any, Any]]:
-    """(type, id) of each row of a page, or of an item: what "the same rows" compares."""
-    return [(row.get("type"), row["id"]) for row in (data if isinstance(data, list) else [data])]
-
-
-def _tagged(kind: str, factdb: list[dict[str, Any]], floor: list[dict[str, Any]]) -> list[str]:
-    """The distinct plan lines of one kind, each prefixed with whose plan it is."""
-    tagged = [("factdb", plan) for plan in factdb] + [("floor", plan) for plan in floor]
-    return list(dict.fromkeys(f"{who}: {line}" for who, plan in tagged for line in plan[kind]))
-
-
-def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str, Any]]:
-    """EXPLAIN QUERY PLAN of every statement factdb runs for each query (captured from one
-    request through the test client) and of the floor's SQL, and whether both return the
-    same rows. ``failures``: whole big tables a filtered query reads, different rows."""
-    from sqlalchemy import event
-
-    from factdb import create_app
-    from factdb.api import database
-
-    app = create_app({"DATABASE_URL": f"sqlite:///{sqlite_path}"})
-    captured: list[tuple[str, Any]] = []
-
-    def capture(_c: Any, _cursor: Any, sql: str, params: Any, _x: Any, _many: bool) -> None:
-        captured.append((sql, params))
-
-    with app.app_context():
-        engine = database.engine()
-    event.listen(engine, "before_cursor_execute", capture)
-    connection = connect(sqlite_path)
-    plans: dict[str, dict[str, Any]] = {}
-    try:
-        client = app.test_client()
-        for query in queries:
-            captured.clear()
-            response = client.get(query.factdb_path)
-            floor_rows = json.loads(fetch(connection, query.qid, query.floor_params))["data"]
-            # Queries only: the read transaction's BEGIN has no plan.
-            unique = list(
-                dict.fromkeys(
-                    (sql, tuple(params or ()))
-                    for sql, params in captured
-                    if sql.lstrip().upper().startswith(("SELECT", "WITH"))
-                )
-            )
-            factdb = [explain(connection, sql, params) for sql, params in unique]
-            floor = [explain(connection, query.floor_sql, query.floor_params)]
-            scans = _tagged("table_scans", factdb, floor)
-            status = response.status_code
-            same = status == 200 and _keys(response.get_json()["data"]) == _keys(floor_rows)
-            failures = [f"reads a whole table: {line}" for line in scans if query.filtered]
-            failures += [
-                p["plan"][0]
-                for p in factdb + floor
-                if p["plan"] and p["plan"][0].startswith("ERROR")
-            ]
-            if status != 200:
-                failures.append(f"factdb answered {status}")
-            elif not same:
-                failures.append("factdb and the floor return different rows")
-            plans[query.qid] = {
-                "factdb_status": status,
-                "same_rows": same,
-                "factdb": factdb,
-                "floor": floor,
-                "table_scans": scans,
-                "index_scans": _tagged("index_scans", factdb, floor),
-                "open_ranges": _tagged("open_ranges", factdb, floor),
-                "failures": failures,
-            }
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-        connection.close()
-        database.dispose(app)
-    return plans

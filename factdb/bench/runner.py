@@ -25,14 +25,9 @@ from urllib.parse import quote
 
 from factdb.bench.cli import markdown
 from factdb.bench.floor import connect, time_floor
+from factdb.bench.plans import collect_plans
 from factdb.bench.profile import profile_request
-from factdb.bench.queries import (
-    Query,
-    build_queries,
-    collect_plans,
-    pick_parameters,
-    walk_datasette,
-)
+from factdb.bench.queries import Query, build_queries, pick_parameters, walk_datasette
 from factdb.config import PROJECT_ROOT
 
 WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
