@@ -75,9 +75,13 @@ def documents_for(
         wanted[("entity", entity.id)] = entity_document(
             entity.slug, entity.name, entity.description, aliases
         )
-    for event in session.scalars(select(Event).where(Event.source_id == source.id)):
+    # In id order: without an order, PostgreSQL returns updated rows (an event's part_of
+    # is set after it is inserted) last, and documents would take ids in no fixed order.
+    events = select(Event).where(Event.source_id == source.id).order_by(Event.id)
+    for event in session.scalars(events):
         wanted[("event", event.id)] = _event_document(event)
-    for statement in session.scalars(select(Statement).where(Statement.source_id == source.id)):
+    statements = select(Statement).where(Statement.source_id == source.id)
+    for statement in session.scalars(statements.order_by(Statement.id)):
         wanted[("statement", statement.id)] = statement_document(
             source.id,
             statement.slug,
@@ -85,7 +89,8 @@ def documents_for(
             statement.speaker_text,
             statement.text,
         )
-    for position in session.scalars(select(Position).where(Position.source_id == source.id)):
+    positions = select(Position).where(Position.source_id == source.id)
+    for position in session.scalars(positions.order_by(Position.id)):
         wanted[("position", position.id)] = _position_document(position)
     return wanted
 
