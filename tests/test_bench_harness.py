@@ -123,6 +123,7 @@ def test_a_tiny_synthetic_corpus_passes_check_and_is_cached(tmp_path: Path) -> N
     assert report.sources == 5 and report.check_failures == 0
     assert 40 * 5 <= report.facts <= 60 * 5  # about 50 facts a source
     assert report.executemany_seconds > 0 and report.load_seconds > 0
+    assert report.plan_seconds > 0
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
         sources = connection.execute("SELECT count(*) FROM sources").fetchone()[0]
     connection.close()
@@ -139,7 +140,7 @@ def test_the_scaling_plot_and_table_are_drawn(tmp_path: Path) -> None:
         server = {"factdb": {"latency_ms": {"p50": p50, "p95": p50, "p99": p50}}}
         return {
             "build": {"sources": facts // 50, "facts": facts, "load_seconds": 2.0,
-                      "executemany_seconds": 1.0, "loader_peak_rss_mb": 80.0,
+                      "plan_seconds": 3.0, "executemany_seconds": 1.0, "loader_peak_rss_mb": 80.0,
                       "check_failures": 0},
             "results": {"queries": {qid: {"servers": server} for qid in QUERY_IDS}},
         }  # fmt: skip
@@ -148,4 +149,5 @@ def test_the_scaling_plot_and_table_are_drawn(tmp_path: Path) -> None:
     assert plot_p50(runs, tmp_path / "p50.png", QUERY_IDS)
     assert (tmp_path / "p50.png").read_bytes().startswith(b"\x89PNG")
     table = scaling_table(runs)
-    assert "| Q1 | 3.00 | 3.50 |" in table and "(2x)" in table
+    assert "| Q1 | 3.00 | 3.50 |" in table and "(2.0x)" in table
+    assert "(plus 3.0 s generating and planning)" in table

@@ -13,20 +13,56 @@ DocumentKey = tuple[str, int]
 DocumentText = tuple[int | None, str, str, str]  # source_id, slug, title, body
 
 
-def _event_text(event: Event) -> tuple[str, str]:
+def entity_document(slug: str, name: str, description: str, aliases: Iterable[str]) -> DocumentText:
+    """An entity's document: its description and each of its aliases once, in id order."""
+    return (None, slug, name, f"{description} {' '.join(dict.fromkeys(aliases))}")
+
+
+def event_document(
+    source_id: int,
+    slug: str,
+    kind: str,
+    title: str,
+    names: Iterable[str],
+    topics: Iterable[str],
+) -> DocumentText:
+    """An event's document: ``names`` are its participants' by entity id, then its
+    place's; ``topics`` its topics' by topic id."""
+    return (source_id, slug, title, " ".join([kind.replace("_", " "), *names, *topics]))
+
+
+def statement_document(
+    source_id: int, slug: str, speaker: str, speaker_text: str, text: str
+) -> DocumentText:
+    return (source_id, slug, f"{speaker} ({speaker_text})", text)
+
+
+def position_document(
+    source_id: int, slug: str, holder: str, stance: str, target: str, description: str
+) -> DocumentText:
+    return (source_id, slug, f"{holder} {stance.replace('_', ' ')} {target}", description)
+
+
+def _event_document(event: Event) -> DocumentText:
     # Sorted by id, not list order: the in-memory order of a first load differs.
     names = [p.entity.name for p in sorted(event.participants, key=lambda p: p.entity_id)]
     if event.place is not None:
         names.append(event.place.name)
     topics = [link.topic.name for link in sorted(event.topics, key=lambda link: link.topic_id)]
-    return event.title, " ".join([event.kind.replace("_", " "), *names, *topics])
+    return event_document(event.source_id, event.slug, event.kind, event.title, names, topics)
 
 
-def _position_text(position: Position) -> tuple[str, str]:
+def _position_document(position: Position) -> DocumentText:
     target = position.target_entity or position.target_topic
     assert target is not None
-    title = f"{position.holder.name} {position.stance.replace('_', ' ')} {target.name}"
-    return title, position.description
+    return position_document(
+        position.source_id,
+        position.slug,
+        position.holder.name,
+        position.stance,
+        target.name,
+        position.description,
+    )
 
 
 def documents_for(
@@ -35,16 +71,27 @@ def documents_for(
     """The search documents that the facts of ``source`` and ``entities`` should have."""
     wanted: dict[DocumentKey, DocumentText] = {}
     for entity in entities:
-        aliases = " ".join(dict.fromkeys(alias.alias for alias in entity.aliases))
-        body = f"{entity.description} {aliases}"
-        wanted[("entity", entity.id)] = (None, entity.slug, entity.name, body)
-    for event in session.scalars(select(Event).where(Event.source_id == source.id)):
-        wanted[("event", event.id)] = (source.id, event.slug, *_event_text(event))
-    for statement in session.scalars(select(Statement).where(Statement.source_id == source.id)):
-        title = f"{statement.speaker.name} ({statement.speaker_text})"
-        wanted[("statement", statement.id)] = (source.id, statement.slug, title, statement.text)
-    for position in session.scalars(select(Position).where(Position.source_id == source.id)):
-        wanted[("position", position.id)] = (source.id, position.slug, *_position_text(position))
+        aliases = (alias.alias for alias in entity.aliases)
+        wanted[("entity", entity.id)] = entity_document(
+            entity.slug, entity.name, entity.description, aliases
+        )
+    # In id order: without an order, PostgreSQL returns updated rows (an event's part_of
+    # is set after it is inserted) last, and documents would take ids in no fixed order.
+    events = select(Event).where(Event.source_id == source.id).order_by(Event.id)
+    for event in session.scalars(events):
+        wanted[("event", event.id)] = _event_document(event)
+    statements = select(Statement).where(Statement.source_id == source.id)
+    for statement in session.scalars(statements.order_by(Statement.id)):
+        wanted[("statement", statement.id)] = statement_document(
+            source.id,
+            statement.slug,
+            statement.speaker.name,
+            statement.speaker_text,
+            statement.text,
+        )
+    positions = select(Position).where(Position.source_id == source.id)
+    for position in session.scalars(positions.order_by(Position.id)):
+        wanted[("position", position.id)] = _position_document(position)
     return wanted
 
 

@@ -60,10 +60,20 @@ class DatedFact(SourcedFact):
     def set_date(self, date: DateInterval | None) -> None:
         """Point at ``date`` (or none) and copy its bounds."""
         self.date = date
-        self.date_start = None if date is None else date.start_date
-        self.date_end = None if date is None else date.end_date
-        self.sort_date = UNDATED if date is None else date.start_date
-        self.date_days = None if date is None else (date.end_date - date.start_date).days
+        bounds = (None, None) if date is None else (date.start_date, date.end_date)
+        for column, value in date_copies(*bounds).items():
+            setattr(self, column, value)
+
+
+def date_copies(start: dt.date | None, end: dt.date | None) -> dict[str, dt.date | int | None]:
+    """The columns a dated fact copies from its date (bounds ``start``, ``end``, or none):
+    the one definition of them, for the ORM writer and the bulk path."""
+    return {
+        "date_start": start,
+        "date_end": end,
+        "sort_date": start or UNDATED,
+        "date_days": None if start is None or end is None else (end - start).days,
+    }
 
 
 def date_checks() -> tuple[CheckConstraint, CheckConstraint]:

@@ -1,0 +1,149 @@
+"""The bulk load path writes exactly the rows the loader writes, on both engines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from factdb import migrate
+from factdb.bench.corpus import generate_plans
+from factdb.check import check_database
+from factdb.config import SEED_DIR
+from factdb.db import make_engine
+from factdb.loader import PlanMaker, SeedError, load_plans, source_folders
+from factdb.loader.bulk import bulk_load_plans
+from factdb.loader.plan import read_plan
+from factdb.models import Base, Dataset, Source
+from tests.conftest import DatabaseFactory
+
+SEED = 7
+BATCH = 7  # small, so that batch boundaries fall inside the corpus
+
+
+def seed_makers() -> list[PlanMaker]:
+    return [
+        lambda entities, topics, folder=folder: read_plan(folder, entities, topics)
+        for folder in source_folders(SEED_DIR)
+    ]
+
+
+def new_database(databases: DatabaseFactory) -> str:
+    url = databases.new()
+    migrate.upgrade(url, "head")
+    return url
+
+
+def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, by primary key, and the content version."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        tables = {
+            table.name: [
+                tuple(row)
+                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
+            ]
+            for table in Base.metadata.sorted_tables
+        }
+    engine.dispose()
+    return tables
+
+
+def load_both(
+    databases: DatabaseFactory, *loads: tuple[str, Iterable[PlanMaker]] | tuple[str, int]
+) -> tuple[str, str]:
+    """Two new databases: one loaded by load_plans, one by bulk_load_plans."""
+    urls = new_database(databases), new_database(databases)
+    for url, loader in zip(urls, (load_plans, bulk_load_plans), strict=True):
+        engine = make_engine(url)
+        for kind, first in loads:
+            makers = seed_makers() if kind == "seed" else generate_plans(40, SEED, 300, first)
+            loader(engine, makers, batch_size=BATCH)
+        engine.dispose()
+    return urls
+
+
+def assert_same_rows(orm_url: str, bulk_url: str) -> None:
+    orm, bulk = dump(orm_url), dump(bulk_url)
+    assert orm["sources"], "nothing was loaded"
+    for name in orm:
+        assert len(orm[name]) == len(bulk[name]), name
+        for expected, got in zip(orm[name], bulk[name], strict=True):
+            assert expected == got, name
+    assert orm["dataset"][0][1] == bulk["dataset"][0][1]
+
+
+def test_synthetic_sources_give_the_loaders_rows(databases: DatabaseFactory) -> None:
+    assert_same_rows(*load_both(databases, ("synthetic", 1)))
+
+
+def test_the_seed_then_synthetic_sources_give_the_loaders_rows(
+    databases: DatabaseFactory,
+) -> None:
+    orm_url, bulk_url = load_both(databases, ("seed", 0), ("synthetic", 1), ("synthetic", 41))
+    assert_same_rows(orm_url, bulk_url)
+    engine = make_engine(bulk_url)
+    with Session(engine) as session:
+        assert check_database(session) == []
+    engine.dispose()
+
+
+def test_a_stored_source_is_refused_and_its_batch_writes_nothing(
+    databases: DatabaseFactory,
+) -> None:
+    url = new_database(databases)
+    engine = make_engine(url)
+    bulk_load_plans(engine, generate_plans(3, SEED, 300), batch_size=BATCH)
+    with Session(engine) as session:
+        version = session.scalar(select(Dataset.content_version))
+    again = [*generate_plans(2, SEED, 300, first=10), *generate_plans(1, SEED, 300, first=2)]
+    with pytest.raises(SeedError) as caught:
+        bulk_load_plans(engine, again, batch_size=BATCH)
+    (problem,) = caught.value.problems
+    assert problem.file == str(Path("synthetic") / "dispatch-000002" / "facts.yaml")
+    assert (problem.fact, problem.field) == ("source", "slug")
+    assert "'dispatch-000002' is already loaded" in problem.message
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Source)) == 3
+        assert session.scalar(select(Dataset.content_version)) == version
+    engine.dispose()
+
+
+def test_a_stored_fact_key_is_refused(databases: DatabaseFactory) -> None:
+    url = new_database(databases)
+    engine = make_engine(url)
+    bulk_load_plans(engine, generate_plans(1, SEED, 300), batch_size=BATCH)
+    (make,) = generate_plans(1, SEED, 300, first=1)
+
+    def renamed(entities: set[str], topics: set[str]) -> Any:
+        plan = make(entities, topics)
+        plan.source = {**plan.source, "slug": "another-source"}
+        return plan
+
+    with pytest.raises(SeedError) as caught:
+        bulk_load_plans(engine, [renamed], batch_size=BATCH)
+    problems = caught.value.problems
+    assert problems[0].fact == "dates[0] 'dispatch-000001-visit-day'"
+    assert problems[0].field == "key"
+    assert problems[0].message == (
+        "key 'dispatch-000001-visit-day' is already used by source 'dispatch-000001'"
+    )
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Source)) == 1
+    engine.dispose()
+
+
+def test_the_loader_carries_on_after_a_bulk_load(databases: DatabaseFactory) -> None:
+    """On PostgreSQL the sequences were moved past the bulk ids."""
+    orm_url, bulk_url = new_database(databases), new_database(databases)
+    orm, bulk = make_engine(orm_url), make_engine(bulk_url)
+    load_plans(orm, generate_plans(20, SEED, 300), batch_size=BATCH)
+    bulk_load_plans(bulk, generate_plans(10, SEED, 300), batch_size=BATCH)
+    load_plans(bulk, generate_plans(10, SEED, 300, first=11), batch_size=BATCH)
+    orm.dispose()
+    bulk.dispose()
+    assert_same_rows(orm_url, bulk_url)
