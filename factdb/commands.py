@@ -18,6 +18,7 @@ from factdb.check import check_database
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.loader import SeedError, load_folders, source_folders
+from factdb.loader.bulk import bulk_load_plans
 from factdb.models import Source
 
 
@@ -61,7 +62,7 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"database downgraded to {revision}")
 
 
-def _load(folders: list[Path]) -> None:
+def _load(folders: list[Path], bulk: bool = False) -> None:
     engine = make_engine(_url())
     total = len(folders)
     done = 0
@@ -73,7 +74,7 @@ def _load(folders: list[Path]) -> None:
         click.echo(f"[{done}/{total}] {folder.name}: {summary}", err=True)
 
     try:
-        load_folders(engine, folders, progress=progress)
+        load_folders(engine, folders, progress, bulk_load_plans if bulk else None)
     except SeedError as error:
         click.echo("nothing was loaded:", err=True)
         for problem in error.problems:
@@ -91,13 +92,18 @@ def _load(folders: list[Path]) -> None:
     default=SEED_DIR,
     show_default=True,
 )
+@click.option(
+    "--new-only",
+    is_flag=True,
+    help="Insert-only bulk path, far faster: every source must be new (else nothing loads).",
+)
 @with_appcontext
-def seed_command(seed_dir: Path) -> None:
+def seed_command(seed_dir: Path, new_only: bool) -> None:
     """Load every source folder under the seed directory, in one transaction."""
     folders = source_folders(seed_dir)
     if not folders:
         raise click.ClickException(f"no source folders with a facts file under {seed_dir}")
-    _load(folders)
+    _load(folders, bulk=new_only)
 
 
 @click.command("load")

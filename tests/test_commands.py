@@ -78,6 +78,25 @@ def test_upgrade_seed_and_check(cli: FlaskCliRunner, url: str) -> None:
     assert "FAIL" not in result.output
 
 
+def test_seed_new_only_writes_what_seed_writes_and_refuses_a_second_time(
+    cli: FlaskCliRunner, url: str, databases: Any
+) -> None:
+    assert run(cli, "db", "upgrade").exit_code == 0
+    result = run(cli, "seed", "--new-only")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "loaded 1 source(s)\n"
+    assert statement_count(url) == 12
+    assert run(cli, "check").exit_code == 0
+
+    # The same source again: the bulk path only adds new sources, and says so.
+    result = run(cli, "seed", "--new-only")
+    assert result.exit_code == 1
+    # Progress is reported as each source is read; the batch is checked before writing.
+    assert "nothing was loaded:" in result.stderr.splitlines()
+    assert "source 'netanyahu-fails-to-impress-putin' is already loaded" in result.stderr
+    assert statement_count(url) == 12
+
+
 def test_load_bad_folder_prints_problems_and_exits_1(
     cli: FlaskCliRunner, url: str, tmp_path: Path
 ) -> None:

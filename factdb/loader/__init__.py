@@ -17,6 +17,9 @@ from factdb.models import Entity, Topic
 __all__ = ["Problem", "SeedError", "load_folders", "load_plans", "source_folders"]
 
 PlanMaker = Callable[[set[str], set[str]], Plan]
+Progress = Callable[[Plan, dict[str, int]], None]
+# load_plans, or the insert-only bulk_load_plans (factdb.loader.bulk).
+Writer = Callable[[Engine, Iterable[PlanMaker], int, Progress | None], int]
 
 
 def source_folders(seed_dir: Path) -> list[Path]:
@@ -28,8 +31,11 @@ def load_folders(
     engine: Engine,
     folders: Iterable[Path],
     progress: Callable[[Path, dict[str, int]], None] | None = None,
+    writer: Writer | None = None,
 ) -> dict[str, dict[str, int]]:
-    """Load ``folders`` in one transaction: all of them, or nothing and a SeedError."""
+    """Load ``folders`` in one transaction: all of them, or nothing and a SeedError.
+
+    ``writer`` is load_plans unless given (the bulk path, for sources all new)."""
     loaded: dict[str, dict[str, int]] = {}
 
     def report(plan: Plan, counts: dict[str, int]) -> None:
@@ -38,7 +44,7 @@ def load_folders(
             progress(plan.folder, counts)
 
     makers = [_folder_maker(folder) for folder in folders]
-    load_plans(engine, makers, batch_size=max(len(makers), 1), progress=report)
+    (writer or load_plans)(engine, makers, max(len(makers), 1), report)
     return loaded
 
 
@@ -50,7 +56,7 @@ def load_plans(
     engine: Engine,
     makers: Iterable[PlanMaker],
     batch_size: int,
-    progress: Callable[[Plan, dict[str, int]], None] | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Load sources in transactions of ``batch_size`` sources; return how many loaded.
 
