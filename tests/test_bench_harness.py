@@ -123,7 +123,8 @@ def test_a_tiny_synthetic_corpus_passes_check_and_is_cached(tmp_path: Path) -> N
     assert report.sources == 5 and report.check_failures == 0
     assert 40 * 5 <= report.facts <= 60 * 5  # about 50 facts a source
     assert report.executemany_seconds > 0 and report.load_seconds > 0
-    assert report.plan_seconds > 0
+    assert report.plan_seconds > 0 and report.write_seconds > 0 and report.generate_seconds > 0
+    assert report.load_seconds == round(report.plan_seconds + report.write_seconds, 2)
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
         sources = connection.execute("SELECT count(*) FROM sources").fetchone()[0]
     connection.close()
@@ -140,7 +141,8 @@ def test_the_scaling_plot_and_table_are_drawn(tmp_path: Path) -> None:
         server = {"factdb": {"latency_ms": {"p50": p50, "p95": p50, "p99": p50}}}
         return {
             "build": {"sources": facts // 50, "facts": facts, "load_seconds": 2.0,
-                      "plan_seconds": 3.0, "executemany_seconds": 1.0, "loader_peak_rss_mb": 80.0,
+                      "plan_seconds": 0.5, "write_seconds": 1.5, "generate_seconds": 3.0,
+                      "executemany_seconds": 1.0, "loader_peak_rss_mb": 80.0,
                       "check_failures": 0},
             "results": {"queries": {qid: {"servers": server} for qid in QUERY_IDS}},
         }  # fmt: skip
@@ -149,5 +151,6 @@ def test_the_scaling_plot_and_table_are_drawn(tmp_path: Path) -> None:
     assert plot_p50(runs, tmp_path / "p50.png", QUERY_IDS)
     assert (tmp_path / "p50.png").read_bytes().startswith(b"\x89PNG")
     table = scaling_table(runs)
-    assert "| Q1 | 3.00 | 3.50 |" in table and "(2.0x)" in table
-    assert "(plus 3.0 s generating and planning)" in table
+    assert "| Q1 | 3.00 | 3.50 |" in table
+    assert "loaded in 2.0 s (0.5 s validating and planning, 1.5 s writing" in table
+    assert "(2.0x; writing alone 1.5x); generating the synthetic sources took 3.0 s" in table

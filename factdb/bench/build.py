@@ -28,28 +28,27 @@ from factdb.loader.plan import Plan
 from factdb.models import Base
 
 BATCH = 200  # sources per transaction while building
-# Part of a cached corpus's name: 2 since corpora are written by the bulk path and their
-# reports time the plans apart from the writes.
-BUILD_VERSION = 2
+# Part of a cached corpus's name: 3 since corpora are written by the bulk path and their
+# reports time generating, planning and writing apart.
+BUILD_VERSION = 3
 
 
 @dataclass
 class BuildReport:
     sources: int
     facts: int
-    # Writing: turning the plans into rows, inserting them and committing, through the
-    # bulk path (bulk_load_plans), which writes the rows load_plans would. Not the time
-    # spent generating the synthetic sources and building their plans (plan_seconds).
+    # The whole load of the generated sources: plan_seconds + write_seconds.
     load_seconds: float
-    # Generating the synthetic sources and building their validated plans (the makers).
+    # Validating each source and building its plan (schemas, excerpts, dates).
     plan_seconds: float
+    # Turning the plans into rows, inserting them and committing, through the bulk path
+    # (bulk_load_plans), which writes the rows load_plans would.
+    write_seconds: float
+    # Generating the synthetic sources: the corpus's making, not part of loading it.
+    generate_seconds: float
     executemany_seconds: float
     loader_peak_rss_mb: float
     check_failures: int
-
-    @property
-    def load_over_executemany(self) -> float:
-        return self.load_seconds / self.executemany_seconds if self.executemany_seconds else 0.0
 
 
 FACT_TABLES = ("dates", "events", "roles", "statements", "positions", "quantities")
@@ -100,7 +99,9 @@ def build_database(
         leftover.unlink()
     url = f"sqlite:///{building}"
     migrate.upgrade(url, "head")
-    load_seconds, plan_seconds, peak_mb = _load_in_child(url, sources, seed, progress)
+    write_seconds, plan_seconds, generate_seconds, peak_mb = _load_in_child(
+        url, sources, seed, progress
+    )
     engine = make_engine(url)
     with Session(engine) as session:
         failures = len(check_database(session))
@@ -108,8 +109,10 @@ def build_database(
     report = BuildReport(
         sources=sources,
         facts=count_facts(building),
-        load_seconds=round(load_seconds, 2),
+        load_seconds=round(plan_seconds + write_seconds, 2),
         plan_seconds=round(plan_seconds, 2),
+        write_seconds=round(write_seconds, 2),
+        generate_seconds=round(generate_seconds, 2),
         executemany_seconds=round(
             time_raw_executemany(building, cache_dir / f"{name}.raw.sqlite3"), 2
         ),
@@ -123,9 +126,9 @@ def build_database(
 
 def _load_in_child(
     url: str, sources: int, seed: int, progress: Callable[[int], None] | None
-) -> tuple[float, float, float]:
-    """Load the corpus in a fresh process: (seconds writing, seconds generating and
-    planning, that process's peak RSS in MB).
+) -> tuple[float, float, float, float]:
+    """Load the corpus in a fresh process: (seconds writing, planning, generating, that
+    process's peak RSS in MB).
 
     A process's peak RSS only ever grows, so measuring in the caller would count
     whatever it held before (an earlier scale's rows, say)."""
@@ -144,7 +147,8 @@ def _load_in_child(
             if kind == "progress" and progress is not None:
                 progress(int(values[0]))
             elif kind == "done":
-                return float(values[0]), float(values[1]), float(values[2])
+                write, plan, generate, peak = (float(value) for value in values)
+                return write, plan, generate, peak
             elif kind == "failed":
                 raise RuntimeError(f"loading the corpus failed: {values[0]}")
     except BaseException:  # an interrupt or an error here: do not wait for the whole load
@@ -155,18 +159,19 @@ def _load_in_child(
 
 
 class PlanClock:
-    """Time spent in the makers: generating each source (the generator's next step)
-    and building its plan (the maker's call)."""
+    """Time spent generating each synthetic source (the generator's next step) and
+    building its plan (the maker's call), apart."""
 
     def __init__(self) -> None:
-        self.seconds = 0.0
+        self.generate_seconds = 0.0
+        self.plan_seconds = 0.0
 
     def timed(self, makers: Iterable[PlanMaker]) -> Iterator[PlanMaker]:
         pending = iter(makers)
         while True:
             started = time.perf_counter()
             make = next(pending, None)
-            self.seconds += time.perf_counter() - started
+            self.generate_seconds += time.perf_counter() - started
             if make is None:
                 return
             yield self._timed_maker(make)
@@ -177,14 +182,14 @@ class PlanClock:
             try:
                 return make(entities, topics)
             finally:
-                self.seconds += time.perf_counter() - started
+                self.plan_seconds += time.perf_counter() - started
 
         return timed_make
 
 
 def _load(url: str, sources: int, seed: int, messages: Any) -> None:
-    """The child's work: load, then report the time writing, the time generating and
-    planning, and the peak RSS."""
+    """The child's work: load, then report the times writing, planning and generating,
+    and the peak RSS."""
     try:
         engine = make_engine(url)
         done = 0
@@ -199,13 +204,13 @@ def _load(url: str, sources: int, seed: int, messages: Any) -> None:
         makers = clock.timed(generate_plans(sources, seed))
         started = time.perf_counter()
         bulk_load_plans(engine, makers, batch_size=BATCH, progress=counted)
-        seconds = time.perf_counter() - started - clock.seconds
+        seconds = time.perf_counter() - started - clock.generate_seconds - clock.plan_seconds
         engine.dispose()
         # The planner's statistics, as a user would gather them after a large load.
         with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
             connection.execute("ANALYZE")
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        messages.put(("done", seconds, clock.seconds, peak_mb))
+        messages.put(("done", seconds, clock.plan_seconds, clock.generate_seconds, peak_mb))
     except Exception as error:  # reported to the parent, which raises it
         messages.put(("failed", f"{type(error).__name__}: {error}"))
 
