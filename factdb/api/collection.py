@@ -3,7 +3,7 @@ the envelope."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 from typing import Any
@@ -26,9 +26,10 @@ from factdb.api.keyset import (
 )
 from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
+from factdb.api.records import PageReader
 from factdb.api.schemas import FacetOut
 from factdb.db import query_deadline
-from factdb.sql import AnySelect
+from factdb.sql import AnySelect, code_point_order
 
 CSV_PAGE = 500
 # Parameters that choose a page or its shape but not which rows match.
@@ -52,6 +53,8 @@ class Collection:
     # Reads a page's rows by id, in order, without the ORM (factdb.api.records); the
     # page query then selects ids and sort values only.
     records: Callable[[list[int]], list[Any]] | None = None
+    # Or reads the page and its rows' columns in one statement, without the ORM.
+    reader: PageReader | None = None
 
     def respond(self, query: AnySelect, args: dict[str, Any]) -> Response:
         if "group_by" in args:
@@ -88,21 +91,49 @@ class Collection:
         )
 
     def _fetch(self, query: AnySelect, order: list[tuple[str, bool]], limit: int) -> list[Any]:
+        """The page's rows, each ending with its sort values."""
         expressions = [self.sort_keys[name].expression for name, _ in order]
+        if self.reader is not None:
+            return self._read(query, order, expressions, limit)
         if self.records is not None:
             query = query.with_only_columns(self.id_column)
-        ordered = query.add_columns(*expressions).order_by(
-            *(
-                expr.desc() if desc else expr.asc()
-                for expr, (_, desc) in zip(expressions, order, strict=True)
-            )
-        )
+        ordered = query.add_columns(*expressions).order_by(*_ordering(expressions, order))
         if self.records is None:
             ordered = ordered.options(*self.options)
         return list(database.session().execute(ordered.limit(limit)).all())
 
+    def _read(
+        self,
+        query: AnySelect,
+        order: list[tuple[str, bool]],
+        expressions: list[Expression],
+        limit: int,
+    ) -> list[Any]:
+        """The page query as a subquery, joined to the reader's columns: one statement
+        whose page part is planned as on its own (on the sort index)."""
+        assert self.reader is not None
+        page = (
+            query.with_only_columns(
+                self.id_column.label("id"),
+                *(expression.label(f"sort_{i}") for i, expression in enumerate(expressions)),
+            )
+            .order_by(*_ordering(expressions, order))
+            .limit(limit)
+            .subquery("page")
+        )
+        values = [page.c[f"sort_{i}"] for i in range(len(order))]
+        # The outer query sorts again (a subquery's order is not kept), as the page does.
+        outer = [
+            code_point_order(value) if self.sort_keys[name].kind == "str" else value
+            for value, (name, _) in zip(values, order, strict=True)
+        ]
+        rows = self.reader.select(page).add_columns(*values).order_by(*_ordering(outer, order))
+        return list(database.session().connection().execute(rows).all())
+
     def _objects(self, rows: list[Any]) -> list[Any]:
         """What the schema dumps for each fetched row, in order."""
+        if self.reader is not None:
+            return self.reader.build(rows)
         if self.records is not None:
             return self.records([row[0] for row in rows]) if rows else []
         return [self.row_object(row) for row in rows]
@@ -191,6 +222,13 @@ class Collection:
             "links": {"self": request.url},
         }
         return json_response(body, {})
+
+
+def _ordering(expressions: Sequence[Any], order: list[tuple[str, bool]]) -> list[Any]:
+    return [
+        expression.desc() if desc else expression.asc()
+        for expression, (_, desc) in zip(expressions, order, strict=True)
+    ]
 
 
 @lru_cache(maxsize=128)
