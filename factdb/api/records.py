@@ -68,7 +68,7 @@ def order_of(relationship: Any) -> tuple[Any, ...]:
     return tuple(relationship.property.order_by or ())
 
 
-def reference(slug: str | None, **more: Any) -> Record | None:
+def _ref(slug: str | None, **more: Any) -> Record | None:
     return None if slug is None else Record(slug=slug, **more)
 
 
@@ -196,8 +196,8 @@ def event_records(ids: list[int]) -> list[Record]:
             slug=row[1],
             kind=row[2],
             title=row[3],
-            place=reference(row[4], name=row[5]),
-            part_of=reference(row[6], title=row[7]),
+            place=_ref(row[4], name=row[5]),
+            part_of=_ref(row[6], title=row[7]),
             source=Record(slug=row[8]),
             date=date_record(row[9:]),
             participants=participants.get(fact_id, []),

@@ -19,7 +19,6 @@ from factdb.api.records import (
     Record,
     date_record,
     order_of,
-    reference,
     run_for_ids,
 )
 from factdb.models import DateInterval, Entity, Event, Evidence, Source, Statement, StatementMention
@@ -54,9 +53,13 @@ def _statement_joins() -> tuple[Any, tuple[Any, ...]]:
 _STATEMENT_JOINED, _STATEMENT_COLUMNS = _statement_joins()
 
 
+# Selected once: coercing the columns anew on every request cost more than joining.
+_STATEMENT_SELECT = select(*_STATEMENT_COLUMNS)
+
+
 def _statement_rows(page: Subquery) -> AnySelect:
     joined = page.join(_STATEMENT_JOINED, page.c.id == Statement.__table__.c.id)
-    return select(*_STATEMENT_COLUMNS).select_from(joined)
+    return _STATEMENT_SELECT.select_from(joined)
 
 
 @cache
@@ -95,9 +98,8 @@ def _statement_build(rows: Sequence[Any]) -> list[Record]:
     ids = [row[0] for row in rows]
     evidence: dict[int, list[Record]] = defaultdict(list)
     mentions: dict[int, list[Record]] = defaultdict(list)
-    for owner, kind, slug, text, start, end, *_ in (
-        run_for_ids(_statement_links(), ids).all() if ids else ()
-    ):
+    links = run_for_ids(_statement_links(), ids).all() if ids else ()
+    for owner, kind, slug, text, start, end, _, _, _ in links:
         if kind == 0:
             evidence[owner].append(
                 Record(source=Record(slug=slug), start_offset=start, end_offset=end, text=text)
@@ -107,6 +109,7 @@ def _statement_build(rows: Sequence[Any]) -> list[Record]:
     records = []
     for row in rows:
         fact_id, slug, speaker_text, mode, text, speaker_slug, speaker_name = row[:7]
+        event_slug, event_title, source_slug = row[7:10]
         records.append(
             Record(
                 id=fact_id,
@@ -115,8 +118,8 @@ def _statement_build(rows: Sequence[Any]) -> list[Record]:
                 speaker_text=speaker_text,
                 mode=mode,
                 text=text,
-                event=reference(row[7], title=row[8]),
-                source=Record(slug=row[9]),
+                event=None if event_slug is None else Record(slug=event_slug, title=event_title),
+                source=Record(slug=source_slug),
                 date=date_record(row[10:16]),
                 mentioned_entities=mentions.get(fact_id, []),
                 evidence=evidence.get(fact_id, []),
