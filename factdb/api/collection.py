@@ -84,11 +84,12 @@ class Collection:
     def _total(self, query: AnySelect, args: dict[str, Any]) -> int:
         """How many rows the filters match, counted once per content version."""
         filters = sorted((name, repr(value)) for name, value in args.items() if name not in PAGING)
-        count = select(func.count()).select_from(query.order_by(None).subquery())
-        return counted(
-            ("total", self.name, repr(filters)),
-            lambda: int(database.session().scalar(count) or 0),
-        )
+
+        def count() -> int:  # built only when not yet counted: most pages repeat a total
+            rows = select(func.count()).select_from(query.order_by(None).subquery())
+            return int(database.session().scalar(rows) or 0)
+
+        return counted(("total", self.name, repr(filters)), count)
 
     def _fetch(self, query: AnySelect, order: list[tuple[str, bool]], limit: int) -> list[Any]:
         """The page's rows, each ending with its sort values."""
