@@ -29,7 +29,7 @@ from factdb.api.problems import BadParameter
 from factdb.api.records import PageReader
 from factdb.api.schemas import FacetOut
 from factdb.db import query_deadline
-from factdb.sql import AnySelect, code_point_order
+from factdb.sql import AnySelect
 
 CSV_PAGE = 500
 # Parameters that choose a page or its shape but not which rows match.
@@ -110,25 +110,19 @@ class Collection:
         expressions: list[Expression],
         limit: int,
     ) -> list[Any]:
-        """The page query as a subquery, joined to the reader's columns: one statement
-        whose page part is planned as on its own (on the sort index)."""
+        """The page and its rows in one statement: the reader's columns for the ids the
+        page query selects. The page is chosen first, on the sort index as on its own;
+        joining the rows' references in the page query itself would look them up for
+        every matching row that a filter leaves to be sorted, not only for the page's."""
         assert self.reader is not None
-        page = (
-            query.with_only_columns(
-                self.id_column.label("id"),
-                *(expression.label(f"sort_{i}") for i, expression in enumerate(expressions)),
-            )
-            .order_by(*_ordering(expressions, order))
-            .limit(limit)
-            .subquery("page")
+        ordering = _ordering(expressions, order)
+        # correlate(None): the page query reads its own table, not the outer query's.
+        page = query.with_only_columns(self.id_column).order_by(*ordering).limit(limit)
+        rows = (
+            self.reader.select.add_columns(*expressions)
+            .where(self.id_column.in_(page.correlate(None)))
+            .order_by(*ordering)
         )
-        values = [page.c[f"sort_{i}"] for i in range(len(order))]
-        # The outer query sorts again (a subquery's order is not kept), as the page does.
-        outer = [
-            code_point_order(value) if self.sort_keys[name].kind == "str" else value
-            for value, (name, _) in zip(values, order, strict=True)
-        ]
-        rows = self.reader.select(page).add_columns(*values).order_by(*_ordering(outer, order))
         return list(database.session().connection().execute(rows).all())
 
     def _objects(self, rows: list[Any]) -> list[Any]:

@@ -15,13 +15,9 @@ from functools import cache
 from types import SimpleNamespace as Record
 from typing import Any
 
-from sqlalchemy import (
-    BindParameter,
-    bindparam,
-    select,
-)
+from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql import Executable, Subquery
+from sqlalchemy.sql import Executable
 
 from factdb.api import database
 from factdb.models import (
@@ -110,14 +106,16 @@ def _grouped(rows: Iterable[Sequence[Any]]) -> dict[int, list[Record]]:
 
 @dataclass(frozen=True)
 class PageReader:
-    """Reads a page of a collection in one statement with the rows' own columns.
+    """Reads a page of a collection and its rows' columns in one statement.
 
-    ``select(page)`` joins the page query (ids and sort values, limited: a subquery
-    with an ``id`` column) to what the records need; ``build`` turns its rows into
-    records, in row order. Rows may carry more columns after the record's own.
+    ``select`` reads the columns a record needs, the row's id first, from the
+    collection's table joined to what its rows embed, row for row (inner joins on
+    required references, outer joins on optional ones); the collection adds the page's
+    condition. ``build`` turns the rows into records, in row order; rows may carry more
+    columns after the record's own.
     """
 
-    select: Callable[[Subquery], AnySelect]
+    select: AnySelect
     build: Callable[[Sequence[Any]], list[Any]]
 
 

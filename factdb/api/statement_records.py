@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, cast, literal_column, null, select, union_all
-from sqlalchemy.sql import CompoundSelect, Subquery
+from sqlalchemy.sql import CompoundSelect
 
 from factdb.api import database
 from factdb.api.records import (
@@ -26,14 +26,11 @@ from factdb.models.evidence import EVIDENCE_ORDER
 from factdb.sql import AnySelect
 
 
-def _statement_joins() -> tuple[Any, tuple[Any, ...]]:
-    """What a page of statements joins to, and the columns read, built once as Core
-    tables: building them per request with ORM aliases cost more than the query."""
-    statements, sources, events = (
-        Statement.__table__,
-        Source.__table__,
-        Event.__table__,
-    )
+def _statement_select() -> AnySelect:
+    """The columns a statement's record needs, from Core tables: selected once, since
+    building the query per request with ORM aliases cost more than running it. Speaker
+    and source are required, so the inner joins keep every statement."""
+    statements, sources, events = Statement.__table__, Source.__table__, Event.__table__
     speaker, dates = Entity.__table__.alias("speaker"), DateInterval.__table__
     joined = (
         statements.join(speaker, speaker.c.id == statements.c.speaker_id)
@@ -42,24 +39,11 @@ def _statement_joins() -> tuple[Any, tuple[Any, ...]]:
         .outerjoin(dates, dates.c.id == statements.c.date_id)
     )
     s = statements.c
-    columns = (
+    return select(
         *(s.id, s.slug, s.speaker_text, s.mode, s.text),
         *(speaker.c.slug, speaker.c.name, events.c.slug, events.c.title, sources.c.slug),
         *(dates.c[column.key] for column in DATE_COLUMNS),
-    )
-    return joined, columns
-
-
-_STATEMENT_JOINED, _STATEMENT_COLUMNS = _statement_joins()
-
-
-# Selected once: coercing the columns anew on every request cost more than joining.
-_STATEMENT_SELECT = select(*_STATEMENT_COLUMNS)
-
-
-def _statement_rows(page: Subquery) -> AnySelect:
-    joined = page.join(_STATEMENT_JOINED, page.c.id == Statement.__table__.c.id)
-    return _STATEMENT_SELECT.select_from(joined)
+    ).select_from(joined)
 
 
 @cache
@@ -94,7 +78,7 @@ def _statement_links() -> CompoundSelect:
 
 
 def _statement_build(rows: Sequence[Any]) -> list[Record]:
-    """Records of the statement rows of ``_statement_rows``, with their links."""
+    """Records of the rows of the page query, with their links."""
     ids = [row[0] for row in rows]
     evidence: dict[int, list[Record]] = defaultdict(list)
     mentions: dict[int, list[Record]] = defaultdict(list)
@@ -128,12 +112,12 @@ def _statement_build(rows: Sequence[Any]) -> list[Record]:
     return records
 
 
-STATEMENTS = PageReader(_statement_rows, _statement_build)
+STATEMENTS = PageReader(_statement_select(), _statement_build)
 
 
 def statement_records(ids: list[int]) -> list[Record]:
     """The statements ``ids``, in that order, as StatementOut reads them."""
-    page = select(Statement.id.label("id")).where(Statement.id.in_(ids)).subquery("page")
-    rows = database.session().connection().execute(STATEMENTS.select(page)).all()
+    query = STATEMENTS.select.where(Statement.id.in_(ids))
+    rows = database.session().connection().execute(query).all()
     by_id = {record.id: record for record in STATEMENTS.build(rows)}
     return [by_id[fact_id] for fact_id in ids]
