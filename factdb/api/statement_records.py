@@ -49,7 +49,11 @@ def _statement_select() -> AnySelect:
 @cache
 def _statement_links() -> CompoundSelect:
     """A page's evidence (kind 0) and mentions (kind 1) in one statement, each in the
-    order the ORM relationships give them."""
+    order the ORM relationships give them.
+
+    Sorted by those orders' keys alone: the rows of one statement and kind come in
+    their order, and how statements interleave does not matter (SQLite then sorts the
+    rows once instead of merging sorted branches)."""
     evidence: AnySelect = select(
         Evidence.statement_id.label("owner"),
         literal_column("0").label("kind"),
@@ -74,7 +78,7 @@ def _statement_links() -> CompoundSelect:
     return union_all(
         evidence.where(Evidence.statement_id.in_(IDS)),
         mentions.where(StatementMention.statement_id.in_(IDS)),
-    ).order_by("owner", "kind", *(f"o{i}" for i in range(len(EVIDENCE_ORDER))))
+    ).order_by(*(f"o{i}" for i in range(len(EVIDENCE_ORDER))))
 
 
 def _statement_build(rows: Sequence[Any]) -> list[Record]:
