@@ -22,9 +22,8 @@ RESOURCES = {
 SINGULAR = {resource: fact_type for fact_type, resource in RESOURCES.items()}
 
 
-# This request's API root URL, set when a request starts. A page of facts holds
-# hundreds of URLs, and werkzeug works host_url out anew on every access through its
-# context proxies.
+# This request's API root URL, set when a request starts: a page of facts holds
+# hundreds of URLs, and werkzeug works host_url out anew on every access.
 _API_ROOT: ContextVar[str | None] = ContextVar("api_root", default=None)
 
 
@@ -36,16 +35,12 @@ def item_url(resource: str, slug: str) -> str:
 def api_root() -> str:
     """This request's API root URL."""
     found = _API_ROOT.get()
-    return _root_of_request() if found is None else found
-
-
-def _root_of_request() -> str:
-    return request.host_url.rstrip("/") + API_PREFIX
+    return request.host_url.rstrip("/") + API_PREFIX if found is None else found
 
 
 def remember_api_root() -> None:
-    """Work the API root out once for this request (a before_request handler)."""
-    _API_ROOT.set(_root_of_request())
+    """A before_request handler: the API root, worked out once for the request."""
+    _API_ROOT.set(request.host_url.rstrip("/") + API_PREFIX)
 
 
 def forget_api_root(_error: BaseException | None = None) -> None:
