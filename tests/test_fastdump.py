@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from factdb.api import database
 from factdb.api.fastdump import compile_dump, dump_many, dumper
-from factdb.api.records import event_records, statement_records
+from factdb.api.records import event_records
 from factdb.api.schemas import EntityOut, SourceOut
+from factdb.api.statement_records import statement_records
 from factdb.db import make_engine
 from factdb.models import Entity, Event, Position, Quantity, Role, Source, Statement
 

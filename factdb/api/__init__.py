@@ -19,7 +19,7 @@ from factdb.api.problems import (
     errors_from_messages,
     problem_response,
 )
-from factdb.api.schemas import API_PREFIX, ProblemOut
+from factdb.api.schemas import API_PREFIX, ProblemOut, forget_api_root, remember_api_root
 
 
 class FactdbApi(Api):
@@ -107,6 +107,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ApiProblem, _problem)
     app.register_error_handler(OperationalError, _database_error)
     app.register_error_handler(DBAPIError, _database_error)
+    app.before_request(remember_api_root)
+    app.teardown_request(forget_api_root)
     app.before_request(_reject_nul)
     app.before_request(_not_modified)
     app.after_request(_headers)

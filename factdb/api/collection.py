@@ -3,7 +3,7 @@ the envelope."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 from typing import Any
@@ -26,6 +26,7 @@ from factdb.api.keyset import (
 )
 from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
+from factdb.api.records import PageReader
 from factdb.api.schemas import FacetOut
 from factdb.db import query_deadline
 from factdb.sql import AnySelect
@@ -52,6 +53,8 @@ class Collection:
     # Reads a page's rows by id, in order, without the ORM (factdb.api.records); the
     # page query then selects ids and sort values only.
     records: Callable[[list[int]], list[Any]] | None = None
+    # Or reads the page and its rows' columns in one statement, without the ORM.
+    reader: PageReader | None = None
 
     def respond(self, query: AnySelect, args: dict[str, Any]) -> Response:
         if "group_by" in args:
@@ -81,28 +84,51 @@ class Collection:
     def _total(self, query: AnySelect, args: dict[str, Any]) -> int:
         """How many rows the filters match, counted once per content version."""
         filters = sorted((name, repr(value)) for name, value in args.items() if name not in PAGING)
-        count = select(func.count()).select_from(query.order_by(None).subquery())
-        return counted(
-            ("total", self.name, repr(filters)),
-            lambda: int(database.session().scalar(count) or 0),
-        )
+
+        def count() -> int:  # built only when not yet counted: most pages repeat a total
+            rows = select(func.count()).select_from(query.order_by(None).subquery())
+            return int(database.session().scalar(rows) or 0)
+
+        return counted(("total", self.name, repr(filters)), count)
 
     def _fetch(self, query: AnySelect, order: list[tuple[str, bool]], limit: int) -> list[Any]:
+        """The page's rows, each ending with its sort values."""
         expressions = [self.sort_keys[name].expression for name, _ in order]
+        if self.reader is not None:
+            return self._read(query, order, expressions, limit)
         if self.records is not None:
             query = query.with_only_columns(self.id_column)
-        ordered = query.add_columns(*expressions).order_by(
-            *(
-                expr.desc() if desc else expr.asc()
-                for expr, (_, desc) in zip(expressions, order, strict=True)
-            )
-        )
+        ordered = query.add_columns(*expressions).order_by(*_ordering(expressions, order))
         if self.records is None:
             ordered = ordered.options(*self.options)
         return list(database.session().execute(ordered.limit(limit)).all())
 
+    def _read(
+        self,
+        query: AnySelect,
+        order: list[tuple[str, bool]],
+        expressions: list[Expression],
+        limit: int,
+    ) -> list[Any]:
+        """The page and its rows in one statement: the reader's columns for the ids the
+        page query selects. The page is chosen first, on the sort index as on its own;
+        joining the rows' references in the page query itself would look them up for
+        every matching row that a filter leaves to be sorted, not only for the page's."""
+        assert self.reader is not None
+        ordering = _ordering(expressions, order)
+        # correlate(None): the page query reads its own table, not the outer query's.
+        page = query.with_only_columns(self.id_column).order_by(*ordering).limit(limit)
+        rows = (
+            self.reader.select.add_columns(*expressions)
+            .where(self.id_column.in_(page.correlate(None)))
+            .order_by(*ordering)
+        )
+        return list(database.session().connection().execute(rows).all())
+
     def _objects(self, rows: list[Any]) -> list[Any]:
         """What the schema dumps for each fetched row, in order."""
+        if self.reader is not None:
+            return self.reader.build(rows)
         if self.records is not None:
             return self.records([row[0] for row in rows]) if rows else []
         return [self.row_object(row) for row in rows]
@@ -191,6 +217,13 @@ class Collection:
             "links": {"self": request.url},
         }
         return json_response(body, {})
+
+
+def _ordering(expressions: Sequence[Any], order: list[tuple[str, bool]]) -> list[Any]:
+    return [
+        expression.desc() if desc else expression.asc()
+        for expression, (_, desc) in zip(expressions, order, strict=True)
+    ]
 
 
 @lru_cache(maxsize=128)

@@ -2,21 +2,22 @@
 
 Loading ORM objects (and their identity map) cost more than the query itself on a page
 of 50 statements with their evidence and mentions. These loaders read the same columns
-with three to five Core queries and build records that carry the attribute names the response
-schemas read, so the compiled dump functions serve both. Tests dump every seeded fact
-both ways and compare.
-"""
+with Core queries (statements: statement_records.py) and build records that carry the
+attribute names the response schemas read, so the compiled dump functions serve both.
+Tests dump every seeded fact both ways and compare."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from types import SimpleNamespace as Record
 from typing import Any
 
 from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Executable
 
 from factdb.api import database
 from factdb.models import (
@@ -28,14 +29,12 @@ from factdb.models import (
     Evidence,
     Quantity,
     Source,
-    Statement,
-    StatementMention,
     Topic,
 )
 from factdb.models.evidence import EVIDENCE_ORDER
 from factdb.sql import AnySelect
 
-_DATE = (
+DATE_COLUMNS = (
     DateInterval.start_date,
     DateInterval.end_date,
     DateInterval.precision,
@@ -45,7 +44,7 @@ _DATE = (
 )
 
 
-def _date(values: Sequence[Any]) -> Record | None:
+def date_record(values: Sequence[Any]) -> Record | None:
     if values[0] is None:
         return None
     start, end, precision, text, basis, year_basis = values
@@ -59,7 +58,7 @@ def _date(values: Sequence[Any]) -> Record | None:
     )
 
 
-def _order_of(relationship: Any) -> tuple[Any, ...]:
+def order_of(relationship: Any) -> tuple[Any, ...]:
     """The order a relationship of the models lists its rows in, so that records list
     them in the same order."""
     return tuple(relationship.property.order_by or ())
@@ -72,7 +71,7 @@ def _ref(slug: str | None, **more: Any) -> Record | None:
 IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 
 
-def _run(query: AnySelect, ids: list[int]) -> Any:
+def run_for_ids(query: Executable, ids: list[int]) -> Any:
     """Rows of a prepared query for the page's ``ids``, without the ORM's layer."""
     return database.session().connection().execute(query, {"ids": ids})
 
@@ -90,7 +89,7 @@ def _evidence_query(column: Any) -> AnySelect:
 def _evidence(column: Any, ids: list[int]) -> dict[int, list[Record]]:
     """The evidence of each fact, in the order the ORM relationship gives it."""
     found: dict[int, list[Record]] = defaultdict(list)
-    for owner, source, start, end, text in _run(_evidence_query(column), ids):
+    for owner, source, start, end, text in run_for_ids(_evidence_query(column), ids):
         found[owner].append(
             Record(source=Record(slug=source), start_offset=start, end_offset=end, text=text)
         )
@@ -105,62 +104,19 @@ def _grouped(rows: Iterable[Sequence[Any]]) -> dict[int, list[Record]]:
     return found
 
 
-@cache
-def _statement_queries() -> tuple[AnySelect, AnySelect]:
-    speaker = aliased(Entity)
-    rows = (
-        select(
-            Statement.id,
-            Statement.slug,
-            Statement.speaker_text,
-            Statement.mode,
-            Statement.text,
-            speaker.slug,
-            speaker.name,
-            Event.slug,
-            Event.title,
-            Source.slug,
-            *_DATE,
-        )
-        .join(speaker, speaker.id == Statement.speaker_id)
-        .join(Source, Source.id == Statement.source_id)
-        .outerjoin(Event, Event.id == Statement.event_id)
-        .outerjoin(DateInterval, DateInterval.id == Statement.date_id)
-        .where(Statement.id.in_(IDS))
-    )
-    mentions = (
-        select(StatementMention.statement_id, Entity.slug, Entity.name)
-        .join(Entity, Entity.id == StatementMention.entity_id)
-        .where(StatementMention.statement_id.in_(IDS))
-        .order_by(StatementMention.statement_id, *_order_of(Statement.mentions))
-    )
-    return rows, mentions
+@dataclass(frozen=True)
+class PageReader:
+    """Reads a page of a collection and its rows' columns in one statement.
 
+    ``select`` reads the columns a record needs, the row's id first, from the
+    collection's table joined to what its rows embed, row for row (inner joins on
+    required references, outer joins on optional ones); the collection adds the page's
+    condition. ``build`` turns the rows into records, in row order; rows may carry more
+    columns after the record's own.
+    """
 
-def statement_records(ids: list[int]) -> list[Record]:
-    """The statements ``ids``, in that order, as StatementOut reads them."""
-    rows, mention_rows = _statement_queries()
-    evidence = _evidence(Evidence.statement_id, ids)
-    mentions = _grouped(
-        (owner, Record(slug=slug, name=name)) for owner, slug, name in _run(mention_rows, ids)
-    )
-    records = {}
-    for row in _run(rows, ids):
-        fact_id, slug, speaker_text, mode, text, speaker_slug, speaker_name = row[:7]
-        records[fact_id] = Record(
-            id=fact_id,
-            slug=slug,
-            speaker=Record(slug=speaker_slug, name=speaker_name),
-            speaker_text=speaker_text,
-            mode=mode,
-            text=text,
-            event=_ref(row[7], title=row[8]),
-            source=Record(slug=row[9]),
-            date=_date(row[10:]),
-            mentioned_entities=mentions.get(fact_id, []),
-            evidence=evidence.get(fact_id, []),
-        )
-    return [records[fact_id] for fact_id in ids]
+    select: AnySelect
+    build: Callable[[Sequence[Any]], list[Any]]
 
 
 @cache
@@ -177,7 +133,7 @@ def _event_queries() -> tuple[AnySelect, ...]:
             part_of.slug,
             part_of.title,
             Source.slug,
-            *_DATE,
+            *DATE_COLUMNS,
         )
         .join(Source, Source.id == Event.source_id)
         .outerjoin(place, place.id == Event.place_id)
@@ -189,13 +145,13 @@ def _event_queries() -> tuple[AnySelect, ...]:
         select(EventParticipant.event_id, Entity.slug, Entity.name, EventParticipant.role)
         .join(Entity, Entity.id == EventParticipant.entity_id)
         .where(EventParticipant.event_id.in_(IDS))
-        .order_by(EventParticipant.event_id, *_order_of(Event.participants))
+        .order_by(EventParticipant.event_id, *order_of(Event.participants))
     )
     topics = (
         select(EventTopic.event_id, Topic.slug, Topic.name)
         .join(Topic, Topic.id == EventTopic.topic_id)
         .where(EventTopic.event_id.in_(IDS))
-        .order_by(EventTopic.event_id, *_order_of(Event.topics))
+        .order_by(EventTopic.event_id, *order_of(Event.topics))
     )
     quantities = (
         select(
@@ -210,7 +166,7 @@ def _event_queries() -> tuple[AnySelect, ...]:
             Quantity.description,
         )
         .where(Quantity.subject_event_id.in_(IDS))
-        .order_by(Quantity.subject_event_id, *_order_of(Event.quantities))
+        .order_by(Quantity.subject_event_id, *order_of(Event.quantities))
     )
     return rows, participants, topics, quantities
 
@@ -220,16 +176,18 @@ def event_records(ids: list[int]) -> list[Record]:
     rows, participant_rows, topic_rows, quantity_rows = _event_queries()
     participants = _grouped(
         (owner, Record(entity=Record(slug=slug, name=name), role=role))
-        for owner, slug, name, role in _run(participant_rows, ids)
+        for owner, slug, name, role in run_for_ids(participant_rows, ids)
     )
     topics = _grouped(
         (owner, Record(topic=Record(slug=slug, name=name)))
-        for owner, slug, name in _run(topic_rows, ids)
+        for owner, slug, name in run_for_ids(topic_rows, ids)
     )
-    quantities = _grouped((row[0], Record(**row._mapping)) for row in _run(quantity_rows, ids))
+    quantities = _grouped(
+        (row[0], Record(**row._mapping)) for row in run_for_ids(quantity_rows, ids)
+    )
     evidence = _evidence(Evidence.event_id, ids)
     records = {}
-    for row in _run(rows, ids):
+    for row in run_for_ids(rows, ids):
         fact_id = row[0]
         records[fact_id] = Record(
             id=fact_id,
@@ -239,7 +197,7 @@ def event_records(ids: list[int]) -> list[Record]:
             place=_ref(row[4], name=row[5]),
             part_of=_ref(row[6], title=row[7]),
             source=Record(slug=row[8]),
-            date=_date(row[9:]),
+            date=date_record(row[9:]),
             participants=participants.get(fact_id, []),
             topics=topics.get(fact_id, []),
             quantities=quantities.get(fact_id, []),

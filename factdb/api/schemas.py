@@ -22,9 +22,9 @@ RESOURCES = {
 SINGULAR = {resource: fact_type for fact_type, resource in RESOURCES.items()}
 
 
-# This request's API root URL. A page of facts holds hundreds of URLs, and werkzeug
-# works host_url out anew on every access through its context proxies.
-_API_ROOT: ContextVar[tuple[object, str]] = ContextVar("api_root")
+# This request's API root URL, set when a request starts: a page of facts holds
+# hundreds of URLs, and werkzeug works host_url out anew on every access.
+_API_ROOT: ContextVar[str | None] = ContextVar("api_root", default=None)
 
 
 def item_url(resource: str, slug: str) -> str:
@@ -33,17 +33,23 @@ def item_url(resource: str, slug: str) -> str:
 
 
 def api_root() -> str:
-    """This request's API root URL, worked out once per request."""
-    current = request._get_current_object()  # type: ignore[attr-defined]
-    found = _API_ROOT.get(None)
-    if found is None or found[0] is not current:
-        found = (current, request.host_url.rstrip("/") + API_PREFIX)
-        _API_ROOT.set(found)
-    return found[1]
+    """This request's API root URL."""
+    found = _API_ROOT.get()
+    return request.host_url.rstrip("/") + API_PREFIX if found is None else found
+
+
+def remember_api_root() -> None:
+    """A before_request handler: the API root, worked out once for the request."""
+    _API_ROOT.set(request.host_url.rstrip("/") + API_PREFIX)
+
+
+def forget_api_root(_error: BaseException | None = None) -> None:
+    """A teardown_request handler: the next request may come from another host."""
+    _API_ROOT.set(None)
 
 
 def url_field(resource: str) -> fields.Function:
-    return fields.Function(lambda obj: item_url(resource, obj.slug))
+    return fields.Function(lambda obj: f"{api_root()}/{resource}/{obj.slug}")
 
 
 class DateOut(Schema):
