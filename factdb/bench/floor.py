@@ -100,34 +100,33 @@ ORDER BY top.score DESC, sd.id""",
 WITH who(id) AS (SELECT id FROM entities WHERE slug = ?1),
 facts(type, id, uid, slug, title, date_id) AS (
   SELECT 'event', e.id, e.id * 4, e.slug, e.title, e.date_id
-    FROM who JOIN event_participants ep ON ep.entity_id = who.id
-    JOIN events e ON e.id = ep.event_id
-   WHERE {_window("ep.sort_date", "events", "?2", "?3")} AND {_in_range("e", "events")}
+    FROM event_participants ep JOIN events e ON e.id = ep.event_id
+   WHERE ep.entity_id = (SELECT id FROM who)
+     AND {_window("ep.sort_date", "events", "?2", "?3")} AND {_in_range("e", "events")}
   UNION
-  SELECT 'event', e.id, e.id * 4, e.slug, e.title, e.date_id
-    FROM who JOIN events e ON e.place_id = who.id WHERE {_in_range("e", "events")}
+  SELECT 'event', e.id, e.id * 4, e.slug, e.title, e.date_id FROM events e
+   WHERE e.place_id = (SELECT id FROM who) AND {_in_range("e", "events")}
+  UNION
+  SELECT 'statement', s.id, s.id * 4 + 1, s.slug, s.text, s.date_id FROM statements s
+   WHERE s.speaker_id = (SELECT id FROM who) AND {_in_range("s", "statements")}
   UNION
   SELECT 'statement', s.id, s.id * 4 + 1, s.slug, s.text, s.date_id
-    FROM who JOIN statements s ON s.speaker_id = who.id WHERE {_in_range("s", "statements")}
-  UNION
-  SELECT 'statement', s.id, s.id * 4 + 1, s.slug, s.text, s.date_id
-    FROM who JOIN statement_mentions sm ON sm.entity_id = who.id
-    JOIN statements s ON s.id = sm.statement_id
-   WHERE {_window("sm.sort_date", "statements", "?2", "?3")}
+    FROM statement_mentions sm JOIN statements s ON s.id = sm.statement_id
+   WHERE sm.entity_id = (SELECT id FROM who)
+     AND {_window("sm.sort_date", "statements", "?2", "?3")}
      AND {_in_range("s", "statements")}
   UNION
-  SELECT 'position', p.id, p.id * 4 + 2, p.slug, p.description, p.date_id
-    FROM who JOIN positions p ON p.holder_id = who.id WHERE {_in_range("p", "positions")}
+  SELECT 'position', p.id, p.id * 4 + 2, p.slug, p.description, p.date_id FROM positions p
+   WHERE p.holder_id = (SELECT id FROM who) AND {_in_range("p", "positions")}
   UNION
-  SELECT 'position', p.id, p.id * 4 + 2, p.slug, p.description, p.date_id
-    FROM who JOIN positions p ON p.target_entity_id = who.id
-   WHERE {_in_range("p", "positions")}
+  SELECT 'position', p.id, p.id * 4 + 2, p.slug, p.description, p.date_id FROM positions p
+   WHERE p.target_entity_id = (SELECT id FROM who) AND {_in_range("p", "positions")}
   UNION
-  SELECT 'role', r.id, r.id * 4 + 3, r.slug, r.title, r.date_id
-    FROM who JOIN roles r ON r.holder_id = who.id WHERE {_in_range("r", "roles")}
+  SELECT 'role', r.id, r.id * 4 + 3, r.slug, r.title, r.date_id FROM roles r
+   WHERE r.holder_id = (SELECT id FROM who) AND {_in_range("r", "roles")}
   UNION
-  SELECT 'role', r.id, r.id * 4 + 3, r.slug, r.title, r.date_id
-    FROM who JOIN roles r ON r.organization_id = who.id WHERE {_in_range("r", "roles")}
+  SELECT 'role', r.id, r.id * 4 + 3, r.slug, r.title, r.date_id FROM roles r
+   WHERE r.organization_id = (SELECT id FROM who) AND {_in_range("r", "roles")}
 )
 SELECT f.type, f.id, f.slug, f.title, d.start_date, d.end_date, d.precision,
        d.text AS date_text, d.basis, d.year_basis
@@ -137,22 +136,29 @@ ORDER BY d.start_date, f.uid LIMIT 50""",
     "Q5": f"""{_STATEMENTS}
 WHERE (st.sort_date, st.id) > (?, ?)
 {_STATEMENT_ORDER}""",
-    # Q6 (entity slug): the entity with its aliases, roles, counts and evidence.
-    "Q6": f"""
+    # Q6 (entity slug): the entity with its aliases, first 20 roles and evidence spans (as
+    # factdb embeds them), and its counts, made on every call (factdb keeps them per
+    # content version).
+    "Q6": """
 SELECT e.id, e.slug, e.name, e.kind, e.description, loc.slug AS located_in,
        (SELECT json_group_array(json_object('alias', alias, 'kind', kind))
           FROM (SELECT a.alias, a.kind, min(a.id) AS first FROM entity_aliases a
                 WHERE a.entity_id = e.id GROUP BY a.alias_key ORDER BY first)) AS aliases_json,
        (SELECT json_group_array(json_object('slug', r.slug, 'title', r.title,
                'organization', o.slug, 'start', rd.start_date, 'end', rd.end_date))
-          FROM roles r LEFT JOIN entities o ON o.id = r.organization_id
-          LEFT JOIN dates rd ON rd.id = r.date_id
-         WHERE r.holder_id = e.id) AS roles_json,
+          FROM (SELECT * FROM roles WHERE holder_id = e.id ORDER BY id LIMIT 20) r
+          LEFT JOIN entities o ON o.id = r.organization_id
+          LEFT JOIN dates rd ON rd.id = r.date_id) AS roles_json,
+       (SELECT count(*) FROM roles WHERE holder_id = e.id) AS roles,
        (SELECT count(*) FROM event_participants WHERE entity_id = e.id) AS events,
        (SELECT count(*) FROM statements WHERE speaker_id = e.id) AS statements,
        (SELECT count(*) FROM statement_mentions WHERE entity_id = e.id) AS mentioned_in,
        (SELECT count(*) FROM positions WHERE holder_id = e.id) AS positions,
-       {_EVIDENCE.format(column="entity_id", owner="e")}
+       (SELECT count(*) FROM evidence WHERE entity_id = e.id) AS evidence,
+       (SELECT json_group_array(json_object('start', evi.start_offset,
+               'end', evi.end_offset, 'text', evi.text))
+          FROM (SELECT * FROM evidence WHERE entity_id = e.id
+                ORDER BY source_id, start_offset, end_offset, id LIMIT 20) evi) AS evidence_json
 FROM entities e LEFT JOIN entities loc ON loc.id = e.located_in_id
 WHERE e.slug = ?""",
 }
