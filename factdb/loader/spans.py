@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from array import array
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,32 +23,35 @@ class ExcerptError(ValueError):
     """An excerpt that is not in the text, or is in it more than once."""
 
 
+_SPACES = re.compile(r"\s+")  # for str patterns, \s is exactly what str.isspace() accepts
+
+
 @dataclass(frozen=True)
 class _Collapsed:
-    """A text with each run of white space replaced by one space, and for each of its
-    characters the index of the character it came from."""
+    """A text with each run of white space replaced by one space, and how to find the
+    index in the original text of each of its characters."""
 
     text: str
-    origin: array[int]
+    # After collapsed index breaks[k], original indices run shifts[k] ahead.
+    breaks: list[int]
+    shifts: list[int]
+
+    def origin(self, index: int) -> int:
+        """The original index of the collapsed character at ``index``."""
+        return index + self.shifts[bisect_right(self.breaks, index) - 1]
 
 
 @lru_cache(maxsize=8)
 def _collapse(text: str) -> _Collapsed:
     # One source's excerpts are located one after another: its collapsed text is reused.
-    chars: list[str] = []
-    origin = array("l")  # 8 bytes a character where a list of ints takes about 36
-    in_space = False
-    for index, char in enumerate(text):
-        if char.isspace():
-            if not in_space:
-                chars.append(" ")
-                origin.append(index)
-            in_space = True
-        else:
-            chars.append(char)
-            origin.append(index)
-            in_space = False
-    return _Collapsed("".join(chars), origin)
+    breaks, shifts = [0], [0]
+    removed = 0
+    for run in _SPACES.finditer(text):
+        removed += run.end() - run.start() - 1
+        # The run's one space keeps the run's first index; what follows shifts further.
+        breaks.append(run.start() - shifts[-1] + 1)
+        shifts.append(removed)
+    return _Collapsed(_SPACES.sub(" ", text), breaks, shifts)
 
 
 def _words(text: str) -> str:
@@ -80,7 +84,7 @@ def locate(text: str, excerpt: Excerpt) -> Span:
     shown = f"{excerpt.before}[{excerpt.text}]" if excerpt.before else excerpt.text
     if not starts:
         raise ExcerptError(f"excerpt not found in the text: {shown!r}")
-    first = [collapsed.origin[found + len(prefix)] for found in starts]
+    first = [collapsed.origin(found + len(prefix)) for found in starts]
     if len(starts) > 1:
         offsets = ", ".join(str(offset) for offset in first[:5])
         raise ExcerptError(
@@ -88,5 +92,5 @@ def locate(text: str, excerpt: Excerpt) -> Span:
             f"add a 'before' prefix to pick one: {shown!r}"
         )
     start = first[0]
-    end = collapsed.origin[starts[0] + len(needle) - 1] + 1
+    end = collapsed.origin(starts[0] + len(needle) - 1) + 1
     return Span(start, end, text[start:end])
