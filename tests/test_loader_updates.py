@@ -12,10 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from factdb import create_app
+from factdb.api import database
 from factdb.check import check_database
 from factdb.db import make_engine
 from factdb.loader import SeedError, load_folders
-from factdb.models import Entity, EntityAlias, Event, SearchDocument, Statement
+from factdb.models import Dataset, Entity, EntityAlias, Event, SearchDocument, Statement
 from factdb.models.fact_base import UNDATED
 from tests.test_loader import SEED_FOLDER, Facts, copy_seed, item
 
@@ -153,3 +155,36 @@ def test_a_fact_moved_to_another_date_moves_its_links(engine: Engine, tmp_path: 
         ).one()
         assert statement.mentions
         assert {link.sort_date for link in statement.mentions} == {UNDATED}
+
+
+def content_version(engine: Engine) -> str:
+    with Session(engine) as session:
+        return session.scalars(select(Dataset.content_version)).one()
+
+
+def test_a_fact_removed_and_restored_gets_a_new_version_and_is_found_by_slug(
+    engine: Engine, empty_url: str, tmp_path: Path
+) -> None:
+    """Restoring a removed event gives it a new id: same content, another version, so
+    nothing kept for the first (ETags, the ids slugs name) is served for it."""
+    app = create_app({"TESTING": True, "DATABASE_URL": empty_url})
+    client = app.test_client()
+    path = "/api/v1/statements?event=arab-ministers-statement&fields=slug"
+    first = client.get(path)
+    assert first.status_code == 200 and first.get_json()["data"]
+    original = content_version(engine)
+
+    def drop(data: Facts) -> None:
+        data["events"] = [e for e in data["events"] if e["key"] != "arab-ministers-statement"]
+        for statement in data["statements"]:
+            if statement["event"] == "arab-ministers-statement":
+                statement["event"] = None
+
+    reload(engine, tmp_path / "dropped", drop)
+    load_folders(engine, [SEED_FOLDER])
+
+    assert content_version(engine) != original
+    again = client.get(path)
+    assert again.get_json() == first.get_json()
+    assert again.headers["ETag"] != first.headers["ETag"]
+    database.dispose(app)

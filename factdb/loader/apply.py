@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factdb.loader.entities import EntityWriter
@@ -16,6 +16,7 @@ from factdb.loader.plan import FACTS_FILE, Plan
 from factdb.loader.search_documents import sync_search_documents
 from factdb.loader.sync import sync_evidence, sync_links
 from factdb.models import (
+    Base,
     Dataset,
     DateInterval,
     Entity,
@@ -71,12 +72,30 @@ def apply_plan(session: Session, plan: Plan) -> Applied:
     )
 
 
+# Tables whose rows the API shows with their ids.
+_ID_TABLES = [
+    table
+    for table in Base.metadata.sorted_tables
+    if list(table.primary_key.columns.keys()) == ["id"] and table.name != "dataset"
+]
+
+
 def update_content_version(session: Session) -> str:
-    """Recompute the dataset's content version from every source's hashes."""
+    """Recompute the dataset's content version from every source's hashes and the
+    largest id of each table.
+
+    The ids matter because the API shows them: a fact removed and then restored comes
+    back with a new id, the same content under new ids. New rows always take ids past
+    the largest, so equal hashes and equal largest ids mean equal ids.
+    """
     rows = session.execute(
         select(Source.slug, Source.sha256, Source.facts_sha256).order_by(Source.slug)
     )
-    digest = hashlib.sha256("\n".join(":".join(row) for row in rows).encode()).hexdigest()
+    lines = [":".join(row) for row in rows]
+    for table in _ID_TABLES:
+        largest = session.scalar(select(func.max(table.c.id)))
+        lines.append(f"{table.name}:{largest or 0}")
+    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     dataset = session.get(Dataset, 1) or Dataset(id=1)
     dataset.content_version = digest[:32]
     session.add(dataset)
