@@ -105,12 +105,9 @@ def date_length(table: str) -> Index:
 
 def link_sort_date(fact: str) -> Mapped[dt.date]:
     """A link row's copy of its fact's sort_date, written by the loader with the link
-    (``factdb check`` compares the two)."""
-    return mapped_column(
-        Date,
-        server_default=UNDATED.isoformat(),
-        comment=f"A copy of the {fact}'s sort_date.",
-    )
+    (``factdb check`` compares the two). No default: a writer that forgot the copy fails
+    as NOT NULL instead of dating the link 9999-12-31."""
+    return mapped_column(Date, comment=f"A copy of the {fact}'s sort_date.")
 
 
 def link_date_order(table: str, fact_column: str) -> Index:

@@ -31,8 +31,9 @@ class Role(DatedFact, Base):
         date_length("roles"),
         date_order("roles", "holder_id"),
         date_order("roles", "organization_id"),
-        # A holder's roles in id order: the detail's embedded roles and /roles?holder=.
+        # A holder's or organization's roles in id order, the default order of /roles.
         Index("ix_roles_holder_id_id", "holder_id", "id"),
+        Index("ix_roles_organization_id_id", "organization_id", "id"),
     )
 
     holder_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))

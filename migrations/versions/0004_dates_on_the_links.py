@@ -13,9 +13,9 @@ mentions within some months are then one range of one index, however many the en
 has in other years. The copies are filled from the facts here; the loader writes them
 with the links and `factdb check` compares them. The single-column indexes on events'
 place, roles' organization and positions' target entity become (column, sort_date,
-id) likewise. Roles get (holder_id, id), the order of an entity's embedded roles and
-of /roles?holder=, which the date-order index (holder_id, sort_date, id) cannot give
-without sorting all of a holder's roles.
+id) likewise. Roles get (holder_id, id) and (organization_id, id), the order of an
+entity's embedded roles and of /roles?holder= and ?organization=, which the
+date-order indexes cannot give without sorting all of a holder's roles.
 Create Date: 2026-11-25 17:05:00
 """
 
@@ -82,6 +82,8 @@ def upgrade() -> None:
             f" (SELECT sort_date FROM {facts} WHERE {facts}.id = {table}.{fact_column})"
         )
         with op.batch_alter_table(table, schema=None) as batch_op:
+            # The default only filled the rows already stored: writers set the copy.
+            batch_op.alter_column("sort_date", server_default=None)
             batch_op.drop_index(f"ix_{table}_entity_id_{fact_column}")
             batch_op.create_index(
                 f"ix_{table}_entity_id_date_order",
@@ -90,6 +92,9 @@ def upgrade() -> None:
             )
     with op.batch_alter_table("roles", schema=None) as batch_op:
         batch_op.create_index("ix_roles_holder_id_id", ["holder_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_roles_organization_id_id", ["organization_id", "id"], unique=False
+        )
     for table, column in ENTITY_DATE_ORDER.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(batch_op.f(f"ix_{table}_{column}"))
@@ -104,6 +109,7 @@ def downgrade() -> None:
             batch_op.drop_index(f"ix_{table}_{column}_date_order")
             batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
     with op.batch_alter_table("roles", schema=None) as batch_op:
+        batch_op.drop_index("ix_roles_organization_id_id")
         batch_op.drop_index("ix_roles_holder_id_id")
     for table in reversed(DATED):
         with op.batch_alter_table(table, schema=None) as batch_op:
