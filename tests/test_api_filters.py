@@ -174,12 +174,15 @@ QUERIES = {
         "kind=visit,meeting participant=Iran participant=Putin&participant=Netanyahu "
         "participant=Iran&participant=Israel&kind=military_strike place=Sochi "
         "place=syria&to=2019-08 from=2019-09-11 from=2019-09-10&to=2019-09-12 q=Sochi "
-        "q=security&participant=Putin"
+        "q=security&participant=Putin participant=Putin&from=2019-09-12 "
+        "participant=Netanyahu&to=2019-09-12 "
+        "participant=Putin&participant=Netanyahu&from=2019-09-10&to=2019-09-12"
     ),
     "statements": (
         "speaker=Putin mentions=Iran mentions=Iran&mentions=Russia event=press-briefing "
         "mode=direct mode=direct,mixed&from=2019-09-11 speaker=Netanyahu&mode=indirect "
-        "from=2019-09-01&to=2019-09-11 to=2019-09-10 q=security q=SECURITY+coordination"
+        "from=2019-09-01&to=2019-09-11 to=2019-09-10 q=security q=SECURITY+coordination "
+        "mentions=Iran&from=2019-09-11 mentions=Russia&from=2019-09-01&to=2019-09-12"
     ),
     "positions": (
         "holder=Israel stance=opposes stance=opposes,concerned_about&holder=israel "
@@ -190,7 +193,8 @@ QUERIES = {
     "quantities": "subject=netanyahu-putin-meeting subject=Russian+immigrants unit=person",
     "timeline": (
         "from=2019-09-10&to=2019-09-10 to=2019-08 entity=Putin type=statement,role "
-        "entity=vladimir-putin&type=statement,role&from=2019-09-12"
+        "entity=vladimir-putin&type=statement,role&from=2019-09-12 "
+        "entity=Netanyahu&from=2019-09-11&to=2019-09-12 entity=Israel&to=2019-09-10"
     ),
 }
 CASES = [(resource, query) for resource, text in QUERIES.items() for query in text.split()]
@@ -314,3 +318,14 @@ def test_group_by_counts(client: FlaskClient, facts: Facts, case: tuple[Any, ...
     # One key per row: the counts add up to the total of the same filters without group_by.
     total = client.get(f"{API}/{resource}?{filters}").get_json()["meta"]["total"]
     assert sum(row["count"] for row in rows) == total == len(wanted)
+
+
+@pytest.mark.parametrize(
+    "query", ["from=0001", "to=0001-01", "to=9999-12", "from=9999-12-31&to=9999-12-31"]
+)
+@pytest.mark.parametrize("path", ["events?participant=Putin", "timeline?entity=Putin"])
+def test_the_ends_of_the_calendar_are_periods_too(
+    client: FlaskClient, path: str, query: str
+) -> None:
+    response = client.get(f"{API}/{path}&{query}")
+    assert response.status_code == 200, response.get_json()

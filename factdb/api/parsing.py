@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Any
@@ -88,9 +89,8 @@ class Period(fields.Field):
             if month is None:
                 return dt.date(year, 1, 1), dt.date(year, 12, 31)
             if day is None:
-                first = dt.date(year, month, 1)
-                following = dt.date(year + month // 12, month % 12 + 1, 1)
-                return first, following - dt.timedelta(days=1)
+                first = dt.date(year, month, 1)  # rejects month 13 before monthrange does
+                return first, first.replace(day=calendar.monthrange(year, month)[1])
             day_date = dt.date(year, month, day)
             return day_date, day_date
         except ValueError:
