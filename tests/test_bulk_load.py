@@ -17,6 +17,7 @@ from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.loader import PlanMaker, SeedError, load_plans, source_folders
 from factdb.loader.bulk import bulk_load_plans
+from factdb.loader.bulk_catalog import Catalog
 from factdb.loader.plan import read_plan
 from factdb.models import Base, Dataset, Source
 from tests.conftest import DatabaseFactory
@@ -147,3 +148,27 @@ def test_the_loader_carries_on_after_a_bulk_load(databases: DatabaseFactory) -> 
     orm.dispose()
     bulk.dispose()
     assert_same_rows(orm_url, bulk_url)
+
+
+def test_another_writer_between_batches_stops_the_bulk_load(
+    databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entities the bulk path keeps in memory would be stale: it refuses to go on."""
+    url = new_database(databases)
+    engine = make_engine(url)
+    committed = Catalog.committed
+
+    def and_another_writer(catalog: Catalog) -> None:  # right after the first batch
+        committed(catalog)
+        monkeypatch.setattr(Catalog, "committed", committed)
+        load_plans(engine, generate_plans(1, SEED, 300, first=100), batch_size=1)
+
+    monkeypatch.setattr(Catalog, "committed", and_another_writer)
+    with pytest.raises(SeedError) as caught:
+        bulk_load_plans(engine, generate_plans(2 * BATCH, SEED, 300), batch_size=BATCH)
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("another writer added rows (")
+    assert problem.file == str(Path("synthetic") / f"dispatch-{BATCH + 1:06}" / "facts.yaml")
+    with Session(engine) as session:  # the first batch and the other writer's source
+        assert session.scalar(select(func.count()).select_from(Source)) == BATCH + 1
+    engine.dispose()

@@ -53,6 +53,7 @@ def bulk_load_plans(
     loaded = 0
     pending = iter(makers)
     catalog: Catalog | None = None
+    expected_ids: dict[str, int] | None = None
     while True:
         with Session(engine) as session, session.begin():
             connection = session.connection()
@@ -70,12 +71,14 @@ def bulk_load_plans(
                 if len(written) == batch_size:
                     break
             if written:
+                _check_alone(written, expected_ids, first_ids)
                 _check_new(connection, written)
                 _write(connection, rows, catalog.changes())
                 _advance_sequences(connection, first_ids, rows.next_ids)
                 update_content_version(session)
         if written:
             catalog.committed()
+            expected_ids = rows.next_ids
         loaded += len(written)
         if len(written) < batch_size:
             return loaded
@@ -91,6 +94,21 @@ def _next_ids(connection: Connection) -> dict[str, int]:
             largest = max(largest, connection.scalar(text(f"SELECT {sequence}")) or 0)
         ids[name] = largest + 1
     return ids
+
+
+def _check_alone(
+    written: list[Written], expected: dict[str, int] | None, found: dict[str, int]
+) -> None:
+    """Refuse a batch when another writer added rows since the last one: the entities
+    kept in memory would no longer be those stored."""
+    if expected is None or found == expected:
+        return
+    tables = ", ".join(name for name in found if found[name] != expected[name])
+    message = (
+        f"another writer added rows ({tables}) during the bulk load; this batch was not "
+        "written (earlier batches were): load the remaining sources again"
+    )
+    raise SeedError([Problem(written[0].file, None, None, message)])
 
 
 def _advance_sequences(
