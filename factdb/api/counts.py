@@ -1,4 +1,5 @@
-"""Counts kept per content version: a collection's total and an entity's counts.
+"""Answers kept per content version: a collection's total, an entity's counts, the id
+a slug names, the longest date interval of a kind of fact.
 
 Stored content only changes with a load, and a load changes the content version, so a
 count made once for a version stays true for that version. Every page of a walk repeats

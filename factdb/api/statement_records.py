@@ -120,7 +120,8 @@ STATEMENTS = PageReader(_statement_select(), _statement_build)
 
 
 def statement_records(ids: list[int]) -> list[Record]:
-    """The statements ``ids``, in that order, as StatementOut reads them."""
+    """The statements ``ids``, in that order, as StatementOut reads them (pages use the
+    reader; the tests compare these records' dump with the ORM objects')."""
     query = STATEMENTS.select.where(Statement.id.in_(ids))
     rows = database.session().connection().execute(query).all()
     by_id = {record.id: record for record in STATEMENTS.build(rows)}

@@ -102,7 +102,7 @@ def _dated(model: Any, condition: ColumnElement[bool], window: Window) -> AnySel
 def _facts(entity_id: int | None, types: list[str], args: dict[str, Any]) -> Subquery:
     """One row per dated fact overlapping the date range of ``args``: (type, id, slug,
     title, date columns). Each kind is filtered on its own copied bounds before the
-    union; its date-order index serves the upper bound."""
+    union, both of them a range of its date-order indexes (see sort_date_window)."""
     selects = []
     for fact_type in types:
         model, title = TITLES[fact_type]
