@@ -130,6 +130,8 @@ def test_a_tiny_synthetic_corpus_passes_check_and_is_cached(tmp_path: Path) -> N
         sources = connection.execute("SELECT count(*) FROM sources").fetchone()[0]
     connection.close()
     assert sources == 5 and seen == [5]
+    assert not list(tmp_path.glob("*.building.*")), "the build left files behind"
+    assert 0 < report.loader_peak_rss_mb < 1000  # the child's own peak (VmHWM)
     again, cached = build_database(tmp_path, 5)
     assert again == path and cached == report
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import queue
-import resource
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from factdb import migrate
 from factdb.bench.corpus import GENERATOR_VERSION, generate_plans
+from factdb.bench.procs import peak_rss_kb
 from factdb.check import check_database
 from factdb.db import make_engine
 from factdb.loader import PlanMaker
@@ -119,7 +120,14 @@ def build_database(
         loader_peak_rss_mb=round(peak_mb, 1),
         check_failures=failures,
     )
+    # Everything into the file itself, so that the WAL left under the building name is
+    # empty and can go.
+    with closing(sqlite3.connect(building)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     building.rename(path)
+    for leftover in cache_dir.glob(f"{name}.building.sqlite3-*"):
+        if leftover.name.endswith("-shm") or leftover.stat().st_size == 0:
+            leftover.unlink()
     report_path.write_text(json.dumps(asdict(report), indent=2))
     return path, report
 
@@ -209,7 +217,7 @@ def _load(url: str, sources: int, seed: int, messages: Any) -> None:
         # The planner's statistics, as a user would gather them after a large load.
         with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
             connection.execute("ANALYZE")
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak_mb = peak_rss_kb(os.getpid()) / 1024
         messages.put(("done", seconds, clock.plan_seconds, clock.generate_seconds, peak_mb))
     except Exception as error:  # reported to the parent, which raises it
         messages.put(("failed", f"{type(error).__name__}: {error}"))

@@ -26,6 +26,7 @@ from urllib.parse import quote
 from factdb.bench.cli import markdown
 from factdb.bench.floor import connect, time_floor
 from factdb.bench.plans import collect_plans
+from factdb.bench.procs import peak_rss_kb, worker_pids
 from factdb.bench.profile import profile_request
 from factdb.bench.queries import Query, build_queries, pick_parameters, walk_datasette
 from factdb.config import PROJECT_ROOT
@@ -145,29 +146,6 @@ def load(base_url: str, path: str, settings: dict[str, int]) -> dict[str, Any]:
     if settings["duration"] >= 5:  # a short warm-up, not measured
         run_wrk(url, max(1, settings["duration"] // 5), settings["connections"], 1)
     return {**result, **run_wrk(url, **settings)}
-
-
-def worker_pids(master: int) -> list[int]:
-    """The child processes of ``master`` (gunicorn's workers)."""
-    children = Path(f"/proc/{master}/task/{master}/children")
-    if children.exists():
-        return [int(pid) for pid in children.read_text().split()]
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
-                pids.append(int(stat.parent.name))
-        except OSError:
-            continue  # the process ended meanwhile
-    return pids
-
-
-def peak_rss_kb(pid: int) -> int:
-    """VmHWM: the peak resident set of a process, in kB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
 
 
 def machine() -> dict[str, Any]:
