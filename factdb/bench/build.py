@@ -29,9 +29,10 @@ from factdb.loader.plan import Plan
 from factdb.models import Base
 
 BATCH = 200  # sources per transaction while building
-# Part of a cached corpus's name: 3 since corpora are written by the bulk path and their
-# reports time generating, planning and writing apart.
-BUILD_VERSION = 3
+# Part of a cached corpus's name: 4 since corpora are written by the bulk path, their
+# reports time generating, planning and writing apart, and the loader's peak RSS is
+# its own VmHWM.
+BUILD_VERSION = 4
 
 
 @dataclass
