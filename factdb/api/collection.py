@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Response, current_app, request, stream_with_context
 from marshmallow import Schema, fields
@@ -26,8 +26,9 @@ from factdb.api.keyset import (
 )
 from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
-from factdb.api.records import PageReader
-from factdb.api.schemas import FacetOut
+from factdb.api.reuse import StatementsByShape
+from factdb.api.schemas import FacetOut, api_root
+from factdb.api.sqljson import DocumentReader
 from factdb.db import query_deadline
 from factdb.sql import AnySelect
 
@@ -35,6 +36,15 @@ CSV_PAGE = 500
 # Parameters that choose a page or its shape but not which rows match.
 PAGING = frozenset({"cursor", "limit", "sort", "only_fields", "format"})
 GroupQuery = Callable[[Subquery], AnySelect]
+
+
+class Shape(NamedTuple):
+    """What a response shows of each row: the schema (narrowed by the fields
+    parameter, named in ``fields``) and its compiled dump."""
+
+    schema: Schema
+    dump: Dump
+    fields: str | None
 
 
 @dataclass
@@ -53,25 +63,26 @@ class Collection:
     # Reads a page's rows by id, in order, without the ORM (factdb.api.records); the
     # page query then selects ids and sort values only.
     records: Callable[[list[int]], list[Any]] | None = None
-    # Or reads the page and its rows' columns in one statement, without the ORM.
-    reader: PageReader | None = None
+    # Or has the database build each row's JSON document, with the page in one statement.
+    documents: DocumentReader | None = None
+    _pages: StatementsByShape = field(default_factory=StatementsByShape, init=False, repr=False)
 
     def respond(self, query: AnySelect, args: dict[str, Any]) -> Response:
         if "group_by" in args:
             return self._facets(query, args)
         order = parse_sort(self.sort_keys, args.get("sort", self.default_sort))
-        schema, dump = self._schema(args.get("only_fields"))
+        shape = Shape(*self._schema(args.get("only_fields")), args.get("only_fields"))
         after = decode_cursor(self.sort_keys, args["cursor"], order) if "cursor" in args else None
         if wants_csv(args):
-            return self._csv(query, order, schema, dump, after)
+            return self._csv(query, order, shape, after)
         limit = args["limit"]
         total = self._total(query, args)
         page_query = query if after is None else query.where(keyset_after(after))
-        rows = self._fetch(page_query, order, limit + 1)
+        rows = self._fetch(page_query, order, limit + 1, shape)
         # The cursor holds the sort values of the last row shown.
         last = rows[limit - 1] if len(rows) > limit else None
         next_cursor = None if last is None else encode_cursor(order, last[-len(order) :])
-        data = [dump(obj) for obj in self._objects(rows[:limit])]
+        data = self._dumped(rows[:limit], shape)
         links = {"self": request.url, "next": url_with(cursor=next_cursor) if next_cursor else None}
         body = {
             "data": data,
@@ -91,11 +102,13 @@ class Collection:
 
         return counted(("total", self.name, repr(filters)), count)
 
-    def _fetch(self, query: AnySelect, order: list[tuple[str, bool]], limit: int) -> list[Any]:
+    def _fetch(
+        self, query: AnySelect, order: list[tuple[str, bool]], limit: int, shape: Shape
+    ) -> list[Any]:
         """The page's rows, each ending with its sort values."""
         expressions = [self.sort_keys[name].expression for name, _ in order]
-        if self.reader is not None:
-            return self._read(query, order, expressions, limit)
+        if self.documents is not None:
+            return self._read(query, order, expressions, limit, shape)
         if self.records is not None:
             query = query.with_only_columns(self.id_column)
         ordered = query.add_columns(*expressions).order_by(*_ordering(expressions, order))
@@ -109,26 +122,38 @@ class Collection:
         order: list[tuple[str, bool]],
         expressions: list[Expression],
         limit: int,
+        shape: Shape,
     ) -> list[Any]:
-        """The page and its rows in one statement: the reader's columns for the ids the
-        page query selects. The page is chosen first, on the sort index as on its own;
-        joining the rows' references in the page query itself would look them up for
-        every matching row that a filter leaves to be sorted, not only for the page's."""
-        assert self.reader is not None
+        """The page and its rows' documents in one statement: the documents of the ids
+        the page query selects. The page is chosen first, on the sort index as on its
+        own; joining the rows' references in the page query itself would look them up
+        for every matching row that a filter leaves to be sorted, not only the page's."""
+        documents = self.documents
+        assert documents is not None
         ordering = _ordering(expressions, order)
-        # correlate(None): the page query reads its own table, not the outer query's.
         page = query.with_only_columns(self.id_column).order_by(*ordering).limit(limit)
-        rows = (
-            self.reader.select.add_columns(*expressions)
-            .where(self.id_column.in_(page.correlate(None)))
-            .order_by(*ordering)
-        )
-        return list(database.session().connection().execute(rows).all())
+
+        def build() -> AnySelect:
+            # correlate(None): the page query reads its own table, not the outer query's.
+            return (
+                documents.select(shape.schema)
+                .add_columns(*expressions)
+                .where(self.id_column.in_(page.correlate(None)))
+                .order_by(*ordering)
+            )
+
+        rows, values = self._pages.statement(page, build, tuple(order), shape.fields)
+        values["api_root"] = api_root()
+        return list(database.session().connection().execute(rows, values).all())
+
+    def _dumped(self, rows: list[Any], shape: Shape) -> list[Any]:
+        """The rows as the schema dumps them, in order."""
+        if self.documents is not None:  # the database dumped them
+            return [row[0] for row in rows]
+        return [shape.dump(obj) for obj in self._objects(rows)]
 
     def _objects(self, rows: list[Any]) -> list[Any]:
         """What the schema dumps for each fetched row, in order."""
-        if self.reader is not None:
-            return self.reader.build(rows)
         if self.records is not None:
             return self.records([row[0] for row in rows]) if rows else []
         return [self.row_object(row) for row in rows]
@@ -152,8 +177,7 @@ class Collection:
         self,
         query: AnySelect,
         order: list[tuple[str, bool]],
-        schema: Schema,
-        dump: Dump,
+        shape: Shape,
         cursor: list[tuple[Expression, bool, Any]] | None,
     ) -> Response:
         """Every row from the cursor on (or from the first), not one page."""
@@ -164,7 +188,7 @@ class Collection:
             if after is not None:
                 page_query = query.where(keyset_after(self._typed(order, after)))
             with query_deadline(timeout):  # each page gets the whole time limit
-                return self._fetch(page_query, order, CSV_PAGE)
+                return self._fetch(page_query, order, CSV_PAGE, shape)
 
         # The first page is read before the 200 is sent, so that a timeout or a database
         # error on it is still answered as a problem. A failure on a later page can only
@@ -175,13 +199,13 @@ class Collection:
             rows = first
             while True:
                 with query_deadline(timeout):
-                    yield from (dump(obj) for obj in self._objects(rows))
+                    yield from self._dumped(rows, shape)
                 if len(rows) < CSV_PAGE:
                     return
                 rows = page(list(rows[-1][-len(order) :]))
 
         return Response(
-            stream_with_context(csv_stream(schema, objects())),
+            stream_with_context(csv_stream(shape.schema, objects())),
             mimetype="text/csv",
             headers={"Content-Disposition": f'inline; filename="{self.name}.csv"'},
         )

@@ -1,16 +1,16 @@
-"""Pages of the busiest collections read with plain SQL into light records.
+"""Pages of events read with plain SQL into light records.
 
 Loading ORM objects (and their identity map) cost more than the query itself on a page
-of 50 statements with their evidence and mentions. These loaders read the same columns
-with Core queries (statements: statement_records.py) and build records that carry the
-attribute names the response schemas read, so the compiled dump functions serve both.
-Tests dump every seeded fact both ways and compare."""
+of 50 events with their participants, topics, quantities and evidence. These loaders
+read the same columns with Core queries and build records that carry the attribute
+names the response schemas read, so the compiled dump functions serve both. Tests dump
+every seeded fact both ways and compare. (Statements go further: the database builds
+their documents, statement_documents.py.)"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from functools import cache
 from types import SimpleNamespace as Record
 from typing import Any
@@ -102,21 +102,6 @@ def _grouped(rows: Iterable[Sequence[Any]]) -> dict[int, list[Record]]:
     for owner, record in rows:
         found[owner].append(record)
     return found
-
-
-@dataclass(frozen=True)
-class PageReader:
-    """Reads a page of a collection and its rows' columns in one statement.
-
-    ``select`` reads the columns a record needs, the row's id first, from the
-    collection's table joined to what its rows embed, row for row (inner joins on
-    required references, outer joins on optional ones); the collection adds the page's
-    condition. ``build`` turns the rows into records, in row order; rows may carry more
-    columns after the record's own.
-    """
-
-    select: AnySelect
-    build: Callable[[Sequence[Any]], list[Any]]
 
 
 @cache

@@ -28,7 +28,7 @@ from factdb.api.parsing import (
     text_field,
 )
 from factdb.api.schemas import StatementOut, item_of, page_of
-from factdb.api.statement_records import STATEMENTS
+from factdb.api.statement_documents import STATEMENTS
 from factdb.models import Entity, Event, Statement, StatementMention
 from factdb.sql import year_month
 from factdb.vocabulary import STATEMENT_MODES
@@ -80,7 +80,7 @@ statements = Collection(
         "source": by_source(Statement),
     },
     options=OPTIONS,
-    reader=STATEMENTS,
+    documents=STATEMENTS,
 )
 
 

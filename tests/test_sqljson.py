@@ -1,0 +1,146 @@
+"""Documents the database builds from a response schema (factdb.api.sqljson) are
+exactly what marshmallow dumps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from marshmallow import Schema, fields
+from sqlalchemy import Integer, String, literal, select
+
+from factdb.api import database
+from factdb.api.schemas import StatementOut
+from factdb.api.sqljson import Many, Nested, document, url
+from factdb.api.statement_documents import STATEMENTS, statement_documents
+from factdb.models import Statement
+
+NARROWED = [
+    ("slug",),
+    ("slug", "mentions.name"),
+    ("date", "evidence"),
+    ("speaker.url", "event", "url"),
+]
+
+
+@pytest.mark.parametrize("only", [None, *NARROWED])
+def test_statement_documents_are_what_the_schema_dumps(app: Flask, only: Any) -> None:
+    schema = StatementOut() if only is None else StatementOut(only=only)
+    with app.test_request_context("/"):
+        objects = list(database.session().scalars(select(Statement).order_by(Statement.id)))
+        documents = statement_documents(schema, [obj.id for obj in objects])
+        assert documents == [schema.dump(obj) for obj in objects]
+
+
+def test_the_seed_covers_each_case_of_a_statement_document(app: Flask) -> None:
+    """The comparison above meets optional references both present and absent, and
+    lists of several items (whose order matters); empty lists are tested below."""
+    with app.test_request_context("/"):
+        statements = list(database.session().scalars(select(Statement)))
+        assert {s.event is None for s in statements} == {True, False}
+        assert max(len(s.mentions) for s in statements) >= 2
+        assert max(len(s.evidence) for s in statements) >= 2
+
+
+def test_key_order_follows_the_schema(app: Flask) -> None:
+    schema = StatementOut()
+    with app.test_request_context("/"):
+        ids = list(database.session().scalars(select(Statement.id)))
+        (first,) = statement_documents(schema, ids[:1])
+    assert list(first) == list(schema.dump_fields)
+    assert list(first["speaker"]) == ["slug", "name", "url"]
+
+
+class Texts(Schema):
+    text = fields.String()
+    number = fields.Integer()
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00")))
+def test_any_text_comes_back_as_it_was_stored(app: Flask, text: str) -> None:
+    """The database's JSON escaping and orjson's parsing give back every string (NUL
+    excepted: PostgreSQL text cannot hold it), quotes, controls and astral ones too."""
+    values = {"text": literal(text, String), "number": literal(7, Integer)}
+    with app.test_request_context("/"):
+        built = database.session().connection().execute(select(document(Texts(), values)))
+        assert built.scalar_one() == {"text": text, "number": 7}
+
+
+def test_urls_are_built_on_the_request_api_root(app: Flask) -> None:
+    with app.test_request_context("/", base_url="https://facts.example:8443"):
+        query = select(url("entities", literal("vladimir-putin", String)))
+        found = database.session().connection().execute(query, {"api_root": "ROOT"})
+        assert found.scalar_one() == "ROOT/entities/vladimir-putin"
+        (statement,) = statement_documents(StatementOut(only=("url",)), [1])
+        assert statement["url"].startswith("https://facts.example:8443/api/v1/statements/")
+
+
+class WithFloat(Schema):
+    share = fields.Float()
+
+
+class WithBoolean(Schema):
+    flag = fields.Boolean()
+
+
+class WithNested(Schema):
+    speaker = fields.Nested(Texts)
+
+
+class WithList(Schema):
+    items = fields.List(fields.Nested(Texts))
+
+
+class WithOddKey(Schema):
+    text = fields.String(data_key="it's")
+
+
+@pytest.mark.parametrize(
+    ("schema", "values", "message"),
+    [
+        (Texts(), {"text": literal("a")}, "Texts.number has no SQL value"),
+        (WithFloat(), {"share": literal(0.5)}, "Float is not compiled"),
+        (WithBoolean(), {"flag": literal(True)}, "Boolean is not compiled"),
+        (WithNested(), {"speaker": literal("a")}, "give it a Nested value"),
+        (WithList(), {"items": Nested({})}, "give it a Many value"),
+        (Texts(), {"text": Nested({}), "number": literal(1)}, "give it a column expression"),
+        (WithOddKey(), {"text": literal("a")}, "cannot be written into SQL"),
+    ],
+)
+def test_compiling_refuses_what_it_cannot_write_exactly(
+    schema: Schema, values: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(TypeError, match=message):
+        document(schema, values)
+
+
+class Both(Schema):
+    speaker = fields.Nested(Texts, allow_none=True)
+    items = fields.List(fields.Nested(Texts))
+
+
+@pytest.mark.parametrize("wanted", [0, 1, 3])
+def test_lists_and_optional_objects_of_any_length(app: Flask, wanted: int) -> None:
+    """No rows give [] (PostgreSQL's json_agg gives NULL), an absent reference null."""
+    rows = select(Statement.id).where(Statement.id <= wanted)
+    items = Many(rows, {"text": Statement.slug, "number": Statement.id}, (Statement.id.desc(),))
+    absent = Nested({"text": literal("x"), "number": literal(1)}, present=literal(None, Integer))
+    with app.test_request_context("/"):
+        found = (
+            database.session()
+            .connection()
+            .execute(select(document(Both(), {"speaker": absent, "items": items})))
+        )
+        built = found.scalar_one()
+        slugs = list(database.session().scalars(rows.with_only_columns(Statement.slug)))
+    assert built["speaker"] is None
+    assert [item["number"] for item in built["items"]] == list(range(wanted, 0, -1))
+    assert sorted(item["text"] for item in built["items"]) == sorted(slugs)
+
+
+def test_the_statement_reader_selects_documents() -> None:
+    assert list(STATEMENTS.select(StatementOut()).selected_columns.keys()) == ["document"]
