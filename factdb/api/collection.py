@@ -28,7 +28,7 @@ from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
 from factdb.api.reuse import StatementsByShape
 from factdb.api.schemas import FacetOut, api_root
-from factdb.api.sqljson import DocumentReader
+from factdb.api.sqljson import DocumentReader, parsed
 from factdb.db import query_deadline
 from factdb.sql import AnySelect
 
@@ -149,7 +149,7 @@ class Collection:
     def _dumped(self, rows: list[Any], shape: Shape) -> list[Any]:
         """The rows as the schema dumps them, in order."""
         if self.documents is not None:  # the database dumped them
-            return [row[0] for row in rows]
+            return parsed([row[0] for row in rows])
         return [shape.dump(obj) for obj in self._objects(rows)]
 
     def _objects(self, rows: list[Any]) -> list[Any]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from factdb.api import database
 from factdb.api.records import order_of
 from factdb.api.schemas import api_root
-from factdb.api.sqljson import DocumentReader, Many, Nested, url
+from factdb.api.sqljson import DocumentReader, Many, Nested, parsed, url
 from factdb.models import DateInterval, Entity, Event, Evidence, Source, Statement, StatementMention
 from factdb.models.evidence import EVIDENCE_ORDER
 
@@ -111,5 +111,7 @@ def statement_documents(schema: Schema, ids: list[int]) -> list[Any]:
     ``schema`` (pages use the reader; the tests compare these with ``schema.dump``)."""
     query = STATEMENTS.select(schema).add_columns(Statement.id).where(Statement.id.in_(ids))
     rows = database.session().connection().execute(query, {"api_root": api_root()}).all()
-    by_id = {fact_id: document for document, fact_id in rows}
+    by_id = dict(
+        zip((fact_id for _, fact_id in rows), parsed([doc for doc, _ in rows]), strict=True)
+    )
     return [by_id[fact_id] for fact_id in ids]
