@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_plus
 
 import pytest
 from click.testing import CliRunner
@@ -72,6 +73,30 @@ def test_memory_parameters_and_reports(bench: Bench) -> None:
     assert "| query | floor in-process ms |" in table
     for qid in QUERIES:
         assert f"| {qid} " in table
+
+
+def test_datasette_is_asked_by_table_url_and_by_the_floor_sql(bench: Bench) -> None:
+    """Q2 and Q3 go to Datasette twice: its closest table/filter URL, and ?sql= with
+    the floor's SQL; the table URLs carry this run's parameters."""
+    results, _ = bench
+    queries, params = results["queries"], results["parameters"]
+    with sqlite3.connect(results["database"]["path"]) as connection:
+        ids = [
+            connection.execute("SELECT id FROM entities WHERE slug = ?", (slug,)).fetchone()[0]
+            for slug in params["pair"]
+        ]
+    q2 = unquote_plus(queries["Q2"]["datasette_path"])
+    assert q2.startswith("/{db}/events.json?")
+    for entity_id in ids:
+        assert f"where entity_id = {entity_id}" in q2
+    year = params["pair_year"]
+    assert f"date_end__gte={year}-01-01" in q2 and f"date_start__lte={year}-12-31" in q2
+    q3 = unquote_plus(queries["Q3"]["datasette_path"])
+    assert q3.startswith("/{db}/search_documents.json?")
+    assert f"_search={params['word']}" in q3 and "_fts_table=search_fts" in q3
+    for qid in ("Q2", "Q3"):
+        assert queries[qid]["datasette_sql_path"].startswith("/{db}.json?sql="), qid
+    assert queries["Q1"]["datasette_sql_path"] is None
 
 
 def test_a_whole_table_scan_is_detected_through_an_alias(tmp_path: Path) -> None:

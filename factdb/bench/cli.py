@@ -23,6 +23,8 @@ COLUMNS = (
     "Datasette req/s (defaults)",
     "Datasette req/s (suggest_facets off)",
     "factdb / Datasette",
+    "Datasette ?sql= req/s (suggest_facets off)",
+    "factdb / Datasette ?sql=",
     "factdb / floor",
 )
 
@@ -64,6 +66,8 @@ def _row(qid: str, query: dict[str, Any]) -> list[str]:
         _rate(rate("datasette_default")),
         _rate(rate("datasette_nofacets")),
         _ratio(rate("factdb"), max(datasettes, default=None)),
+        _rate(rate("datasette_nofacets_sql")),
+        _ratio(rate("factdb"), rate("datasette_nofacets_sql")),
         _ratio(rate("factdb"), rate("floor")),
     ]
 
@@ -71,12 +75,16 @@ def _row(qid: str, query: dict[str, Any]) -> list[str]:
 def _notes(results: dict[str, Any]) -> list[str]:
     queries, notes = results["queries"], []
     notes.append(
-        "factdb / Datasette divides factdb's req/s by the faster Datasette configuration;"
+        "factdb / Datasette divides factdb's req/s by the faster Datasette configuration"
+        " on its closest table/filter URL; factdb / Datasette ?sql= by Datasette (with"
+        " suggest_facets off) running the floor's SQL through its query view;"
         " factdb / floor by the floor's WSGI req/s under the same gunicorn."
     )
     kinds = [f"{q} {v['datasette_kind']}" for q, v in queries.items() if v["datasette_kind"]]
     none = [q for q, v in queries.items() if not v["datasette_kind"]]
     notes.append(f"Datasette URLs: {'; '.join(kinds)}; no equivalent for {', '.join(none)}.")
+    with_sql = [q for q, v in queries.items() if v.get("datasette_sql_path")]
+    notes.append(f"Datasette ?sql= runs for {', '.join(with_sql) or 'no query'}.")
     q5 = queries.get("Q5", {})
     if q5:
         reached = f"; Datasette page {q5['datasette_page']}" if "datasette_page" in q5 else ""

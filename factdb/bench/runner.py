@@ -220,10 +220,11 @@ def _run_datasette(
                 paths["Q5"] = q5.replace(f"/{db}/", "/{db}/", 1)
                 results["queries"]["Q5"]["datasette_page"] = f"{page} {note}".strip()
             for query in queries:
-                template = paths[query.qid]
-                if template is not None:
-                    result = load(url, template.replace("{db}", db), settings)
-                    results["queries"][query.qid]["servers"][name] = result
+                servers = results["queries"][query.qid]["servers"]
+                variants = ((name, paths[query.qid]), (f"{name}_sql", query.datasette_sql_path))
+                for server, template in variants:
+                    if template is not None:
+                        servers[server] = load(url, template.replace("{db}", db), settings)
             results["rss_kb"][name] = {str(process.pid): peak_rss_kb(process.pid)}
 
 
