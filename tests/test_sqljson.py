@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, post_dump
 from sqlalchemy import Integer, String, literal, select
+from sqlalchemy.dialects import sqlite
 
 from factdb.api import database
 from factdb.api.schemas import StatementOut
@@ -99,6 +101,23 @@ class WithOddKey(Schema):
     text = fields.String(data_key="it's")
 
 
+class WithHook(Texts):
+    @post_dump
+    def shout(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        return {key: str(value).upper() for key, value in data.items()}
+
+
+class WithDateFormat(Schema):
+    day = fields.Date(format="%d/%m/%Y")
+
+
+class WithSchemaDateFormat(Schema):
+    class Meta:
+        dateformat = "%Y"
+
+    day = fields.Date()
+
+
 @pytest.mark.parametrize(
     ("schema", "values", "message"),
     [
@@ -109,6 +128,9 @@ class WithOddKey(Schema):
         (WithList(), {"items": Nested({})}, "give it a Many value"),
         (Texts(), {"text": Nested({}), "number": literal(1)}, "give it a column expression"),
         (WithOddKey(), {"text": literal("a")}, "cannot be written into SQL"),
+        (WithHook(), {"text": literal("a"), "number": literal(1)}, "processing hooks"),
+        (WithDateFormat(), {"day": literal("2024-01-02")}, "only ISO dates"),
+        (WithSchemaDateFormat(), {"day": literal("2024-01-02")}, "only ISO dates"),
     ],
 )
 def test_compiling_refuses_what_it_cannot_write_exactly(
@@ -140,6 +162,40 @@ def test_lists_and_optional_objects_of_any_length(app: Flask, wanted: int) -> No
     assert built["speaker"] is None
     assert [item["number"] for item in built["items"]] == list(range(wanted, 0, -1))
     assert sorted(item["text"] for item in built["items"]) == sorted(slugs)
+
+
+def test_sqlite_orders_inside_the_aggregate_where_it_can() -> None:
+    """SQLite 3.44 and later order json_group_array itself; older ones read an ordered
+    subquery (what the tests above run on this machine's SQLite)."""
+    rows = select(Statement.id).where(Statement.id < 5)
+    items = Many(rows, {"text": Statement.slug, "number": Statement.id}, (Statement.id.desc(),))
+    query = select(document(WithList(), {"items": items}))
+    for version, ordered in [((3, 40, 1), False), ((3, 44, 0), True), (None, False)]:
+        dialect = sqlite.dialect()
+        dialect.server_version_info = version
+        sql = " ".join(str(query.compile(dialect=dialect)).split())
+        assert ("statements.id DESC)" in sql) is ordered, (version, sql)
+        assert "ORDER BY statements.id DESC" in sql
+
+
+def test_each_shape_of_page_runs_with_its_own_values(client: FlaskClient) -> None:
+    """Pages are kept per shape and rerun with each request's values: spellings of
+    one fields parameter share a shape, and never another request's speaker or host."""
+    cases = [
+        ("fields=slug,speaker.slug&speaker=vladimir-putin", "vladimir-putin", "localhost"),
+        ("fields=slug,speaker.slug,&speaker=benjamin-netanyahu", "benjamin-netanyahu", "a.test"),
+        ("fields= slug,speaker.slug&speaker=vladimir-putin", "vladimir-putin", "b.test"),
+        ("fields=url&speaker=benjamin-netanyahu", None, "c.test"),
+    ]
+    for query, speaker, host in cases:
+        body = client.get(f"/api/v1/statements?{query}", base_url=f"http://{host}").get_json()
+        assert body["data"], query
+        for statement in body["data"]:
+            if speaker is None:
+                assert statement["url"].startswith(f"http://{host}/api/v1/statements/")
+            else:
+                assert statement["speaker"] == {"slug": speaker}, query
+        assert body["links"]["self"].startswith(f"http://{host}/"), query
 
 
 def test_the_statement_reader_selects_documents() -> None:

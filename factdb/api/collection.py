@@ -40,11 +40,11 @@ GroupQuery = Callable[[Subquery], AnySelect]
 
 class Shape(NamedTuple):
     """What a response shows of each row: the schema (narrowed by the fields
-    parameter, named in ``fields``) and its compiled dump."""
+    parameter to the names in ``fields``) and its compiled dump."""
 
     schema: Schema
     dump: Dump
-    fields: str | None
+    fields: tuple[str, ...] | None
 
 
 @dataclass
@@ -71,7 +71,7 @@ class Collection:
         if "group_by" in args:
             return self._facets(query, args)
         order = parse_sort(self.sort_keys, args.get("sort", self.default_sort))
-        shape = Shape(*self._schema(args.get("only_fields")), args.get("only_fields"))
+        shape = self._shape(args.get("only_fields"))
         after = decode_cursor(self.sort_keys, args["cursor"], order) if "cursor" in args else None
         if wants_csv(args):
             return self._csv(query, order, shape, after)
@@ -158,11 +158,11 @@ class Collection:
             return self.records([row[0] for row in rows]) if rows else []
         return [self.row_object(row) for row in rows]
 
-    def _schema(self, only: str | None) -> tuple[Schema, Dump]:
+    def _shape(self, only: str | None) -> Shape:
         """The collection's schema, narrowed to ``only`` (the fields parameter), and its
         compiled dump function."""
         if only is None:
-            return self.schema, dumper(self.schema)
+            return Shape(self.schema, dumper(self.schema), None)
         names = [name.strip() for name in only.split(",") if name.strip()]
         if not names:
             raise BadParameter("fields", "give at least one field name")
@@ -171,7 +171,7 @@ class Collection:
             choices = ", ".join(self.schema.fields)
             listed = ", ".join(map(repr, unknown))
             raise BadParameter("fields", f"unknown field(s) {listed}; fields are {choices}")
-        return _narrowed(type(self.schema), tuple(names))
+        return Shape(*_narrowed(type(self.schema), tuple(names)), tuple(names))
 
     def _csv(
         self,
