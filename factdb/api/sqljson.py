@@ -88,12 +88,12 @@ def document(schema: Schema, values: Mapping[str, Value]) -> ColumnElement[Any]:
         if name not in values:
             raise TypeError(f"{type(schema).__name__}.{name} has no SQL value")
         key = _checked(field.data_key or name)
-        pairs.append((key, _field_value(type(schema).__name__, name, field, values[name])))
+        pairs.append((key, _field_value(schema, name, field, values[name])))
     return json_object(pairs)
 
 
-def _field_value(owner: str, name: str, field: fields.Field, value: Value) -> ColumnElement[Any]:
-    where = f"{owner}.{name}"
+def _field_value(owner: Schema, name: str, field: fields.Field, value: Value) -> ColumnElement[Any]:
+    where = f"{type(owner).__name__}.{name}"
     if getattr(field, "as_string", False):
         raise TypeError(f"{where} with as_string is not compiled")
     if type(field) is fields.Nested and not field.many:
@@ -108,10 +108,8 @@ def _field_value(owner: str, name: str, field: fields.Field, value: Value) -> Co
             raise TypeError(f"{where} is a list of objects: give it a Many value")
         item = document(field.inner.schema, value.values)
         return json_list(item, value.rows, value.order)
-    if type(field) is fields.Date and (field.format or field.parent.opts.dateformat) not in (
-        None,
-        "iso",
-    ):
+    date_format = getattr(field, "format", None) or owner.opts.dateformat
+    if type(field) is fields.Date and date_format not in (None, "iso"):
         raise TypeError(f"{where}: only ISO dates are compiled")
     if type(field) in _PLAIN:
         if isinstance(value, Nested | Many):
