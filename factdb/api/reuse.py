@@ -2,11 +2,12 @@
 
 SQLAlchemy caches compiled SQL by a statement's cache key, but it works the key out
 anew for every statement object, walking the whole statement. For a page of statements
-read with every column they embed, building the statement and its key took 220 µs a
-request, more than SQLite took to answer it (160 µs). Here the large statement is kept,
-keyed by the cache key of its small varying part (the page query): a later page query
-with the same key differs only in its bound values, which are handed to the kept
-statement in the order both keys list them, as SQLAlchemy does on its own cache hits.
+with their JSON documents (sqljson.py), building the statement and its key took 660 µs
+a request, more than SQLite took to answer it (400 µs); the page query's key alone takes
+40 µs. Here the large statement is kept, keyed by the cache key of its small varying
+part (the page query): a later page query with the same key differs only in its bound
+values, which are handed to the kept statement in the order both keys list them, as
+SQLAlchemy does on its own cache hits.
 """
 
 from __future__ import annotations
