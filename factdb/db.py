@@ -43,6 +43,13 @@ def _fold(value: str | None) -> str | None:
     return None if value is None else fold(value)
 
 
+def _float_json(value: float | None) -> str | None:
+    """A REAL as Python writes it in JSON: the shortest text that reads back as the
+    same float, always with a point or an exponent (SQLite's own JSON keeps 15 digits,
+    and its printf is not exact past about 1e90)."""
+    return None if value is None else repr(float(value))
+
+
 def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -97,6 +104,7 @@ def _sqlite_engine(url: URL, read_only: bool, progress_steps: int, **kwargs: Any
         cursor.close()
         dbapi_connection.set_progress_handler(_past_deadline, progress_steps)
         dbapi_connection.create_function("factdb_fold", 1, _fold, deterministic=True)
+        dbapi_connection.create_function("factdb_float", 1, _float_json, deterministic=True)
         if read_only:
             # pysqlite begins no transaction for a SELECT, so each statement would see
             # the latest commit; BEGIN below holds one snapshot for the whole session.

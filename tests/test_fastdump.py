@@ -13,9 +13,7 @@ from marshmallow import Schema, fields, post_dump
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.api import database
 from factdb.api.fastdump import compile_dump, dump_many, dumper
-from factdb.api.records import event_records
 from factdb.api.schemas import EntityOut, SourceOut
 from factdb.db import make_engine
 from factdb.models import Entity, Event, Position, Quantity, Role, Source, Statement
@@ -129,12 +127,3 @@ def test_hooks_and_unknown_field_types_are_refused() -> None:
         compile_dump(Plucked())
     with pytest.raises(TypeError, match="as_string"):
         compile_dump(Textual())
-
-
-def test_core_records_dump_as_the_orm_objects_do(app: Flask) -> None:
-    schema = schema_of("events")
-    with app.test_request_context("/"):
-        objects = list(database.session().scalars(select(Event).order_by(Event.id.desc())))
-        ids = [obj.id for obj in objects]
-        assert ids
-        assert dump_many(schema, event_records(ids)) == dump_many(schema, objects)

@@ -11,14 +11,14 @@ from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import Schema, fields, post_dump
-from sqlalchemy import Integer, String, literal, select
+from sqlalchemy import Boolean, Float, Integer, String, literal, select
 from sqlalchemy.dialects import sqlite
 
 from factdb.api import database
-from factdb.api.schemas import StatementOut
+from factdb.api.documents import EVENTS, STATEMENTS, documents_of
+from factdb.api.schemas import EventOut, StatementOut
 from factdb.api.sqljson import Many, Nested, document, parsed, url
-from factdb.api.statement_documents import STATEMENTS, statement_documents
-from factdb.models import Statement
+from factdb.models import Event, Statement
 
 NARROWED = [
     ("slug",),
@@ -33,8 +33,51 @@ def test_statement_documents_are_what_the_schema_dumps(app: Flask, only: Any) ->
     schema = StatementOut() if only is None else StatementOut(only=only)
     with app.test_request_context("/"):
         objects = list(database.session().scalars(select(Statement).order_by(Statement.id)))
-        documents = statement_documents(schema, [obj.id for obj in objects])
+        documents = documents_of(STATEMENTS, Statement, schema, [obj.id for obj in objects])
         assert documents == [schema.dump(obj) for obj in objects]
+
+
+EVENT_SHAPES = [("quantities",), ("slug", "participants.role"), ("topics", "place", "part_of")]
+
+
+@pytest.mark.parametrize("only", [None, *EVENT_SHAPES])
+def test_event_documents_are_what_the_schema_dumps(app: Flask, only: Any) -> None:
+    schema = EventOut() if only is None else EventOut(only=only)
+    with app.test_request_context("/"):
+        objects = list(database.session().scalars(select(Event).order_by(Event.id)))
+        documents = documents_of(EVENTS, Event, schema, [obj.id for obj in objects])
+        assert documents == [schema.dump(obj) for obj in objects]
+
+
+def test_the_seed_covers_each_case_of_an_event_document(app: Flask) -> None:
+    """Lists of several participants, topics and quantities, floats and null floats,
+    booleans both ways; absent objects are tested above, any float below."""
+    with app.test_request_context("/"):
+        events = list(database.session().scalars(select(Event)))
+        assert max(len(e.participants) for e in events) >= 2
+        assert max(len(e.topics) for e in events) >= 2
+        quantities = [q for e in events for q in e.quantities]
+        assert {q.approximate for q in quantities} == {True, False}
+        assert {q.min_value is None for q in quantities} == {True}  # null floats
+
+
+@settings(max_examples=200, deadline=None)
+@given(share=st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)))
+def test_any_float_comes_back_as_marshmallow_dumps_it(app: Flask, share: float | None) -> None:
+    """Every finite double, whole ones too (60.0 stays a float), and None."""
+    with app.test_request_context("/"):
+        query = select(document(WithFloat(), {"share": literal(share, Float)}))
+        (built,) = parsed([database.session().connection().execute(query).scalar_one()])
+    assert built == WithFloat().dump({"share": share})
+    assert type(built["share"]) is type(WithFloat().dump({"share": share})["share"])
+
+
+@pytest.mark.parametrize("flag", [True, False, None])
+def test_booleans_come_back_as_booleans(app: Flask, flag: bool | None) -> None:
+    with app.test_request_context("/"):
+        query = select(document(WithBoolean(), {"flag": literal(flag, Boolean)}))
+        (built,) = parsed([database.session().connection().execute(query).scalar_one()])
+    assert built == {"flag": flag}
 
 
 def test_the_seed_covers_each_case_of_a_statement_document(app: Flask) -> None:
@@ -51,7 +94,7 @@ def test_key_order_follows_the_schema(app: Flask) -> None:
     schema = StatementOut()
     with app.test_request_context("/"):
         ids = list(database.session().scalars(select(Statement.id)))
-        (first,) = statement_documents(schema, ids[:1])
+        (first,) = documents_of(STATEMENTS, Statement, schema, ids[:1])
     assert list(first) == list(schema.dump_fields)
     assert list(first["speaker"]) == ["slug", "name", "url"]
 
@@ -77,16 +120,20 @@ def test_urls_are_built_on_the_request_api_root(app: Flask) -> None:
         query = select(url("entities", literal("vladimir-putin", String)))
         found = database.session().connection().execute(query, {"api_root": "ROOT"})
         assert found.scalar_one() == "ROOT/entities/vladimir-putin"
-        (statement,) = statement_documents(StatementOut(only=("url",)), [1])
+        (statement,) = documents_of(STATEMENTS, Statement, StatementOut(only=("url",)), [1])
         assert statement["url"].startswith("https://facts.example:8443/api/v1/statements/")
 
 
 class WithFloat(Schema):
-    share = fields.Float()
+    share = fields.Float(allow_none=True)
 
 
 class WithBoolean(Schema):
-    flag = fields.Boolean()
+    flag = fields.Boolean(allow_none=True)
+
+
+class WithTime(Schema):
+    at = fields.Time()
 
 
 class WithNested(Schema):
@@ -122,8 +169,8 @@ class WithSchemaDateFormat(Schema):
     ("schema", "values", "message"),
     [
         (Texts(), {"text": literal("a")}, "Texts.number has no SQL value"),
-        (WithFloat(), {"share": literal(0.5)}, "Float is not compiled"),
-        (WithBoolean(), {"flag": literal(True)}, "Boolean is not compiled"),
+        (WithFloat(), {"share": Nested({})}, "give it a column expression"),
+        (WithTime(), {"at": literal("12:00")}, "Time is not compiled"),
         (WithNested(), {"speaker": literal("a")}, "give it a Nested value"),
         (WithList(), {"items": Nested({})}, "give it a Many value"),
         (Texts(), {"text": Nested({}), "number": literal(1)}, "give it a column expression"),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.documents import EVENTS
 from factdb.api.filters import (
     resolve_entities,
     resolve_entity,
@@ -26,7 +27,6 @@ from factdb.api.parsing import (
     entity_field,
     text_field,
 )
-from factdb.api.records import event_records
 from factdb.api.schemas import EventOut, item_of, page_of
 from factdb.models import Entity, Event, EventParticipant, EventTopic
 from factdb.sql import year_month, year_of
@@ -97,7 +97,7 @@ events = Collection(
         "source": by_source(Event),
     },
     options=OPTIONS,
-    records=event_records,
+    documents=EVENTS,
 )
 
 

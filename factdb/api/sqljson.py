@@ -4,9 +4,10 @@ Reading a page of 50 statements into Python records and dumping them took 0.8 ms
 more than twice what SQLite took to find the rows; built by the database as JSON text
 and parsed by orjson, the same page takes 0.4 ms. The response schema still decides
 the shape: which keys, in which order, nested how. A resource only says where each
-field's value comes from. Compiling refuses a field it has no value for, a Float or
-Boolean field (whose JSON the database would spell otherwise), a date format other
-than ISO, and processing hooks, rather than guess. No library compiles marshmallow
+field's value comes from. Floats and booleans are spelled so that Python reads back
+the very value marshmallow would dump (json_float, json_boolean). Compiling refuses a
+field it has no value for, a field type it does not know, a date format other than
+ISO, and processing hooks, rather than guess. No library compiles marshmallow
 schemas into SQL, hence this module.
 """
 
@@ -108,14 +109,22 @@ def _field_value(owner: Schema, name: str, field: fields.Field, value: Value) ->
             raise TypeError(f"{where} is a list of objects: give it a Many value")
         item = document(field.inner.schema, value.values)
         return json_list(item, value.rows, value.order)
+    if type(field) is fields.Float:
+        return json_float(_plain(where, value))
+    if type(field) is fields.Boolean:
+        return json_boolean(_plain(where, value))
     date_format = getattr(field, "format", None) or owner.opts.dateformat
     if type(field) is fields.Date and date_format not in (None, "iso"):
         raise TypeError(f"{where}: only ISO dates are compiled")
     if type(field) in _PLAIN:
-        if isinstance(value, Nested | Many):
-            raise TypeError(f"{where} is a plain value: give it a column expression")
-        return value
+        return _plain(where, value)
     raise TypeError(f"{where} of type {type(field).__name__} is not compiled")
+
+
+def _plain(where: str, value: Value) -> ColumnElement[Any]:
+    if isinstance(value, Nested | Many):
+        raise TypeError(f"{where} is a plain value: give it a column expression")
+    return value
 
 
 def _checked(word: str) -> str:
@@ -234,3 +243,57 @@ class DocumentReader:
         """Each row's document for ``schema`` (the collection's, or one narrowed by the
         fields parameter) as the column "document"; the caller adds the rows' condition."""
         return select(document(schema, self.values).label("document")).select_from(self.joined)
+
+
+class json_float(ColumnElement[Any]):
+    """A float column as a JSON number that parses back to the same float, with a
+    point or an exponent so that it parses as a float, not an int (marshmallow dumps
+    60.0, not 60).
+
+    SQLite's JSON writes REAL with 15 significant digits, which changes most doubles,
+    and its printf is not exact for the largest: SQLite calls factdb_float (Python's
+    repr, registered on every connection by factdb.db). PostgreSQL writes float8 in
+    its shortest exact form, which for a whole number has no point: ".0" is added.
+    """
+
+    type = String()
+    inherit_cache = True
+    _traverse_internals = [("value", InternalTraversal.dp_clauseelement)]  # noqa: RUF012
+
+    def __init__(self, value: ColumnElement[Any]) -> None:
+        self.value = value
+
+
+@compiles(json_float, "sqlite")
+def _json_float_sqlite(element: json_float, compiler: Any, **kw: Any) -> str:
+    return f"json(factdb_float({compiler.process(element.value, **kw)}))"
+
+
+@compiles(json_float, "postgresql")
+def _json_float_postgresql(element: json_float, compiler: Any, **kw: Any) -> str:
+    text = f"CAST({compiler.process(element.value, **kw)} AS float8)::text"
+    return f"(CASE WHEN {text} ~ '^-?[0-9]+$' THEN {text} || '.0' ELSE {text} END)::json"
+
+
+class json_boolean(ColumnElement[Any]):
+    """A boolean column as JSON true or false (SQLite stores 0 and 1)."""
+
+    type = String()
+    inherit_cache = True
+    _traverse_internals = [("value", InternalTraversal.dp_clauseelement)]  # noqa: RUF012
+
+    def __init__(self, value: ColumnElement[Any]) -> None:
+        self.value = value
+
+
+@compiles(json_boolean, "sqlite")
+def _json_boolean_sqlite(element: json_boolean, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.value, **kw)
+    return (
+        f"CASE WHEN {value} IS NULL THEN NULL WHEN {value} THEN json('true') ELSE json('false') END"
+    )
+
+
+@compiles(json_boolean, "postgresql")
+def _json_boolean_postgresql(element: json_boolean, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.value, **kw)} AS boolean)"

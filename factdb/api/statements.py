@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.documents import STATEMENTS
 from factdb.api.filters import (
     mentioned,
     resolve_entities,
@@ -28,7 +29,6 @@ from factdb.api.parsing import (
     text_field,
 )
 from factdb.api.schemas import StatementOut, item_of, page_of
-from factdb.api.statement_documents import STATEMENTS
 from factdb.models import Entity, Event, Statement, StatementMention
 from factdb.sql import year_month
 from factdb.vocabulary import STATEMENT_MODES

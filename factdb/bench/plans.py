@@ -104,6 +104,10 @@ def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str,
         engine = database.engine()
     event.listen(engine, "before_cursor_execute", capture)
     connection = connect(sqlite_path)
+    # factdb's SQL calls the functions its engine registers (factdb_float, factdb_fold).
+    pooled = engine.raw_connection()
+    own = pooled.driver_connection
+    assert isinstance(own, sqlite3.Connection)
     plans: dict[str, dict[str, Any]] = {}
     try:
         client = app.test_client()
@@ -119,7 +123,7 @@ def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str,
                     if sql.lstrip().upper().startswith(("SELECT", "WITH"))
                 )
             )
-            factdb = [explain(connection, sql, params) for sql, params in unique]
+            factdb = [explain(own, sql, params) for sql, params in unique]
             floor = [explain(connection, query.floor_sql, query.floor_params)]
             scans = _tagged("table_scans", factdb, floor)
             status = response.status_code
@@ -147,5 +151,6 @@ def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str,
     finally:
         event.remove(engine, "before_cursor_execute", capture)
         connection.close()
+        pooled.close()
         database.dispose(app)
     return plans

@@ -1,0 +1,197 @@
+"""Where each field of a statement's and an event's JSON comes from, for the database to
+build the documents (sqljson.py): the fact's table joined to its required and optional
+references, and correlated lists of what it embeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema
+from sqlalchemy import ColumnElement, select
+
+from factdb.api import database
+from factdb.api.schemas import api_root
+from factdb.api.sqljson import DocumentReader, Many, Nested, json_list, json_object, parsed, url
+from factdb.models import (
+    DateInterval,
+    Entity,
+    Event,
+    EventParticipant,
+    EventTopic,
+    Evidence,
+    Quantity,
+    Source,
+    Statement,
+    StatementMention,
+    Topic,
+)
+from factdb.models.evidence import EVIDENCE_ORDER
+
+
+def order_of(relationship: Any) -> tuple[Any, ...]:
+    """The order a relationship of the models lists its rows in, so that documents list
+    them in the same order as the ORM objects marshmallow dumps."""
+    return tuple(relationship.property.order_by or ())
+
+
+def _date(dates: Any) -> Nested:
+    c = dates.c
+    return Nested(
+        {
+            "start": c.start_date,
+            "end": c.end_date,
+            "precision": c.precision,
+            "text": c.text,
+            "basis": c.basis,
+            "year_basis": c.year_basis,
+        },
+        present=c.id,
+    )
+
+
+def _entity(entity: Any) -> dict[str, ColumnElement[Any]]:
+    return {"slug": entity.c.slug, "name": entity.c.name, "url": url("entities", entity.c.slug)}
+
+
+def _evidence(owner: Any, fact: Any) -> Many:
+    """A fact's evidence spans; ``owner`` is the evidence column that names the fact."""
+    spans, span = Source.__table__.alias("span_source"), Evidence.__table__.c
+    rows = (
+        select(span.id)
+        .select_from(Evidence.__table__)
+        .join(spans, spans.c.id == span.source_id)
+        .where(owner == fact.c.id)
+        .correlate(fact)
+    )
+    values = {"source": spans.c.slug, "start": span.start_offset, "end": span.end_offset}
+    return Many(rows, {**values, "text": span.text}, order=EVIDENCE_ORDER)
+
+
+def _statement_reader() -> DocumentReader:
+    statements, sources, events = Statement.__table__, Source.__table__, Event.__table__
+    speaker, dates = Entity.__table__.alias("speaker"), DateInterval.__table__
+    # Speaker and source are required: the inner joins keep every statement.
+    joined = (
+        statements.join(speaker, speaker.c.id == statements.c.speaker_id)
+        .join(sources, sources.c.id == statements.c.source_id)
+        .outerjoin(events, events.c.id == statements.c.event_id)
+        .outerjoin(dates, dates.c.id == statements.c.date_id)
+    )
+    s = statements.c
+    mentioned = Entity.__table__.alias("mentioned")
+    mentions = (
+        select(mentioned.c.id)
+        .select_from(StatementMention)
+        .join(mentioned, mentioned.c.id == StatementMention.entity_id)
+        .where(StatementMention.statement_id == s.id)
+        .correlate(statements)
+    )
+    event = {"slug": events.c.slug, "title": events.c.title, "url": url("events", events.c.slug)}
+    return DocumentReader(
+        joined,
+        {
+            "id": s.id,
+            "slug": s.slug,
+            "speaker": Nested(_entity(speaker)),
+            "speaker_text": s.speaker_text,
+            "mode": s.mode,
+            "text": s.text,
+            "event": Nested(event, present=events.c.id),
+            "date": _date(dates),
+            "mentions": Many(mentions, _entity(mentioned), order=order_of(Statement.mentions)),
+            "source": sources.c.slug,
+            "evidence": _evidence(Evidence.statement_id, statements),
+            "url": url("statements", s.slug),
+        },
+    )
+
+
+def _event_reader() -> DocumentReader:
+    events, sources, dates = Event.__table__, Source.__table__, DateInterval.__table__
+    place, part_of = Entity.__table__.alias("place"), Event.__table__.alias("part_of")
+    joined = (
+        events.join(sources, sources.c.id == events.c.source_id)
+        .outerjoin(place, place.c.id == events.c.place_id)
+        .outerjoin(part_of, part_of.c.id == events.c.part_of_id)
+        .outerjoin(dates, dates.c.id == events.c.date_id)
+    )
+    e = events.c
+    taking_part = Entity.__table__.alias("participant")
+    participants = (
+        select(taking_part.c.id)
+        .select_from(EventParticipant)
+        .join(taking_part, taking_part.c.id == EventParticipant.entity_id)
+        .where(EventParticipant.event_id == e.id)
+        .correlate(events)
+    )
+    topics = (
+        select(Topic.id)
+        .select_from(EventTopic)
+        .join(Topic, Topic.id == EventTopic.topic_id)
+        .where(EventTopic.event_id == e.id)
+        .correlate(events)
+    )
+    quantity = Quantity.__table__.c
+    quantities = select(quantity.id).where(quantity.subject_event_id == e.id).correlate(events)
+    containing = {"slug": part_of.c.slug, "title": part_of.c.title}
+    return DocumentReader(
+        joined,
+        {
+            "id": e.id,
+            "slug": e.slug,
+            "kind": e.kind,
+            "title": e.title,
+            "date": _date(dates),
+            "place": Nested(_entity(place), present=place.c.id),
+            "part_of": Nested(
+                {**containing, "url": url("events", part_of.c.slug)}, present=part_of.c.id
+            ),
+            "participants": Many(
+                participants,
+                {
+                    "slug": taking_part.c.slug,
+                    "name": taking_part.c.name,
+                    "role": EventParticipant.__table__.c.role,
+                },
+                order=order_of(Event.participants),
+            ),
+            # A Function field of the schema: {slug, name} per topic, as it builds them.
+            "topics": json_list(
+                json_object([("slug", Topic.__table__.c.slug), ("name", Topic.__table__.c.name)]),
+                topics,
+                order_of(Event.topics),
+            ),
+            "quantities": Many(
+                quantities,
+                {
+                    "text": quantity.text,
+                    "value": quantity.value,
+                    "min": quantity.min_value,
+                    "max": quantity.max_value,
+                    "unit": quantity.unit,
+                    "approximate": quantity.approximate,
+                    "description": quantity.description,
+                    "slug": quantity.slug,
+                    "url": url("quantities", quantity.slug),
+                },
+                order=order_of(Event.quantities),
+            ),
+            "source": sources.c.slug,
+            "evidence": _evidence(Evidence.event_id, events),
+            "url": url("events", e.slug),
+        },
+    )
+
+
+STATEMENTS = _statement_reader()
+EVENTS = _event_reader()
+
+
+def documents_of(reader: DocumentReader, model: Any, schema: Schema, ids: list[int]) -> list[Any]:
+    """The facts ``ids`` of ``model``, in that order, as the database builds them for
+    ``schema`` (pages use the reader; the tests compare these with ``schema.dump``)."""
+    query = reader.select(schema).add_columns(model.id).where(model.id.in_(ids))
+    rows = database.session().connection().execute(query, {"api_root": api_root()}).all()
+    documents = parsed([document for document, _ in rows])
+    by_id = {fact_id: document for (_, fact_id), document in zip(rows, documents, strict=True)}
+    return [by_id[fact_id] for fact_id in ids]
