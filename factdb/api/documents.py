@@ -26,6 +26,7 @@ from factdb.models import (
     Topic,
 )
 from factdb.models.evidence import EVIDENCE_ORDER
+from factdb.sql import AnySelect
 
 
 def order_of(relationship: Any) -> tuple[Any, ...]:
@@ -67,6 +68,18 @@ def _evidence(owner: Any, fact: Any) -> Many:
     return Many(rows, {**values, "text": span.text}, order=EVIDENCE_ORDER)
 
 
+def _linked(link: Any, target: Any, target_key: Any, owner_key: Any, fact: Any) -> AnySelect:
+    """The rows of a link table naming ``fact`` (``owner_key``), joined to what they link
+    to (``target``, by ``target_key``): what a Many reads for each fact."""
+    return (
+        select(target.c.id)
+        .select_from(link)
+        .join(target, target.c.id == target_key)
+        .where(owner_key == fact.c.id)
+        .correlate(fact)
+    )
+
+
 def _statement_reader() -> DocumentReader:
     statements, sources, events = Statement.__table__, Source.__table__, Event.__table__
     speaker, dates = Entity.__table__.alias("speaker"), DateInterval.__table__
@@ -79,13 +92,8 @@ def _statement_reader() -> DocumentReader:
     )
     s = statements.c
     mentioned = Entity.__table__.alias("mentioned")
-    mentions = (
-        select(mentioned.c.id)
-        .select_from(StatementMention)
-        .join(mentioned, mentioned.c.id == StatementMention.entity_id)
-        .where(StatementMention.statement_id == s.id)
-        .correlate(statements)
-    )
+    link = StatementMention.__table__.c
+    mentions = _linked(StatementMention, mentioned, link.entity_id, link.statement_id, statements)
     event = {"slug": events.c.slug, "title": events.c.title, "url": url("events", events.c.slug)}
     return DocumentReader(
         joined,
@@ -116,21 +124,10 @@ def _event_reader() -> DocumentReader:
         .outerjoin(dates, dates.c.id == events.c.date_id)
     )
     e = events.c
-    taking_part = Entity.__table__.alias("participant")
-    participants = (
-        select(taking_part.c.id)
-        .select_from(EventParticipant)
-        .join(taking_part, taking_part.c.id == EventParticipant.entity_id)
-        .where(EventParticipant.event_id == e.id)
-        .correlate(events)
-    )
-    topics = (
-        select(Topic.id)
-        .select_from(EventTopic)
-        .join(Topic, Topic.id == EventTopic.topic_id)
-        .where(EventTopic.event_id == e.id)
-        .correlate(events)
-    )
+    taking_part, link = Entity.__table__.alias("participant"), EventParticipant.__table__.c
+    participants = _linked(EventParticipant, taking_part, link.entity_id, link.event_id, events)
+    topic, tagged = Topic.__table__, EventTopic.__table__.c
+    topics = _linked(EventTopic, topic, tagged.topic_id, tagged.event_id, events)
     quantity = Quantity.__table__.c
     quantities = select(quantity.id).where(quantity.subject_event_id == e.id).correlate(events)
     containing = {"slug": part_of.c.slug, "title": part_of.c.title}
@@ -151,13 +148,13 @@ def _event_reader() -> DocumentReader:
                 {
                     "slug": taking_part.c.slug,
                     "name": taking_part.c.name,
-                    "role": EventParticipant.__table__.c.role,
+                    "role": link.role,
                 },
                 order=order_of(Event.participants),
             ),
             # A Function field of the schema: {slug, name} per topic, as it builds them.
             "topics": json_list(
-                json_object([("slug", Topic.__table__.c.slug), ("name", Topic.__table__.c.name)]),
+                json_object([("slug", topic.c.slug), ("name", topic.c.name)]),
                 topics,
                 order_of(Event.topics),
             ),
