@@ -28,24 +28,21 @@ NARROWED = [
 ]
 
 
-@pytest.mark.parametrize("only", [None, *NARROWED])
-def test_statement_documents_are_what_the_schema_dumps(app: Flask, only: Any) -> None:
-    schema = StatementOut() if only is None else StatementOut(only=only)
-    with app.test_request_context("/"):
-        objects = list(database.session().scalars(select(Statement).order_by(Statement.id)))
-        documents = documents_of(STATEMENTS, Statement, schema, [obj.id for obj in objects])
-        assert documents == [schema.dump(obj) for obj in objects]
-
-
 EVENT_SHAPES = [("quantities",), ("slug", "participants.role"), ("topics", "place", "part_of")]
+CASES = [
+    *((Statement, STATEMENTS, StatementOut, only) for only in [None, *NARROWED]),
+    *((Event, EVENTS, EventOut, only) for only in [None, *EVENT_SHAPES]),
+]
 
 
-@pytest.mark.parametrize("only", [None, *EVENT_SHAPES])
-def test_event_documents_are_what_the_schema_dumps(app: Flask, only: Any) -> None:
-    schema = EventOut() if only is None else EventOut(only=only)
+@pytest.mark.parametrize(("model", "reader", "schema_type", "only"), CASES)
+def test_documents_are_what_the_schema_dumps(
+    app: Flask, model: Any, reader: Any, schema_type: Any, only: Any
+) -> None:
+    schema = schema_type() if only is None else schema_type(only=only)
     with app.test_request_context("/"):
-        objects = list(database.session().scalars(select(Event).order_by(Event.id)))
-        documents = documents_of(EVENTS, Event, schema, [obj.id for obj in objects])
+        objects = list(database.session().scalars(select(model).order_by(model.id)))
+        documents = documents_of(reader, model, schema, [obj.id for obj in objects])
         assert documents == [schema.dump(obj) for obj in objects]
 
 
