@@ -64,8 +64,16 @@ def _evidence(owner: Any, fact: Any) -> Many:
         .where(owner == fact.c.id)
         .correlate(fact)
     )
-    values = {"source": spans.c.slug, "start": span.start_offset, "end": span.end_offset}
-    return Many(rows, {**values, "text": span.text}, order=EVIDENCE_ORDER)
+    return Many(
+        rows,
+        {
+            "source": spans.c.slug,
+            "start": span.start_offset,
+            "end": span.end_offset,
+            "text": span.text,
+        },
+        order=EVIDENCE_ORDER,
+    )
 
 
 def _linked(link: Any, target: Any, target_key: Any, owner_key: Any, fact: Any) -> AnySelect:
@@ -130,7 +138,6 @@ def _event_reader() -> DocumentReader:
     topics = _linked(EventTopic, topic, tagged.topic_id, tagged.event_id, events)
     quantity = Quantity.__table__.c
     quantities = select(quantity.id).where(quantity.subject_event_id == e.id).correlate(events)
-    containing = {"slug": part_of.c.slug, "title": part_of.c.title}
     return DocumentReader(
         joined,
         {
@@ -141,7 +148,12 @@ def _event_reader() -> DocumentReader:
             "date": _date(dates),
             "place": Nested(_entity(place), present=place.c.id),
             "part_of": Nested(
-                {**containing, "url": url("events", part_of.c.slug)}, present=part_of.c.id
+                {
+                    "slug": part_of.c.slug,
+                    "title": part_of.c.title,
+                    "url": url("events", part_of.c.slug),
+                },
+                present=part_of.c.id,
             ),
             "participants": Many(
                 participants,

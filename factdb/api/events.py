@@ -35,6 +35,7 @@ from factdb.vocabulary import EVENT_KINDS
 blp = Blueprint("events", __name__, description="Meetings, visits, elections, strikes…")
 event_out = EventOut()
 
+# What an item's page loads with its fact (collections read documents instead).
 OPTIONS = (
     joinedload(Event.date),
     joinedload(Event.place),
@@ -96,7 +97,6 @@ events = Collection(
         "participant": _by_participant,
         "source": by_source(Event),
     },
-    options=OPTIONS,
     documents=EVENTS,
 )
 

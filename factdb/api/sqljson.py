@@ -245,7 +245,18 @@ class DocumentReader:
         return select(document(schema, self.values).label("document")).select_from(self.joined)
 
 
-class json_float(ColumnElement[Any]):
+class _OneValue(ColumnElement[Any]):
+    """A JSON value made of one column, spelled per engine by the subclass."""
+
+    type = String()
+    inherit_cache = True
+    _traverse_internals = [("value", InternalTraversal.dp_clauseelement)]  # noqa: RUF012
+
+    def __init__(self, value: ColumnElement[Any]) -> None:
+        self.value = value
+
+
+class json_float(_OneValue):
     """A float column as a JSON number that parses back to the same float, with a
     point or an exponent so that it parses as a float, not an int (marshmallow dumps
     60.0, not 60).
@@ -256,12 +267,7 @@ class json_float(ColumnElement[Any]):
     its shortest exact form, which for a whole number has no point: ".0" is added.
     """
 
-    type = String()
     inherit_cache = True
-    _traverse_internals = [("value", InternalTraversal.dp_clauseelement)]  # noqa: RUF012
-
-    def __init__(self, value: ColumnElement[Any]) -> None:
-        self.value = value
 
 
 @compiles(json_float, "sqlite")
@@ -275,15 +281,10 @@ def _json_float_postgresql(element: json_float, compiler: Any, **kw: Any) -> str
     return f"(CASE WHEN {text} ~ '^-?[0-9]+$' THEN {text} || '.0' ELSE {text} END)::json"
 
 
-class json_boolean(ColumnElement[Any]):
+class json_boolean(_OneValue):
     """A boolean column as JSON true or false (SQLite stores 0 and 1)."""
 
-    type = String()
     inherit_cache = True
-    _traverse_internals = [("value", InternalTraversal.dp_clauseelement)]  # noqa: RUF012
-
-    def __init__(self, value: ColumnElement[Any]) -> None:
-        self.value = value
 
 
 @compiles(json_boolean, "sqlite")

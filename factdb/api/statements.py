@@ -36,6 +36,7 @@ from factdb.vocabulary import STATEMENT_MODES
 blp = Blueprint("statements", __name__, description="What someone said, quoted or reported.")
 statement_out = StatementOut()
 
+# What an item's page loads with its fact (collections read documents instead).
 OPTIONS = (
     joinedload(Statement.speaker),
     joinedload(Statement.event),
@@ -79,7 +80,6 @@ statements = Collection(
         ),
         "source": by_source(Statement),
     },
-    options=OPTIONS,
     documents=STATEMENTS,
 )
 
