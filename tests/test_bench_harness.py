@@ -30,7 +30,7 @@ def bench(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) 
     file whatever the engine under test (the benchmark compares SQLite servers)."""
     path = seeded_sqlite_for_wrk(databases)
     out = tmp_path_factory.mktemp("bench")
-    return run_benchmark(path, out, duration=1, connections=2, datasette=False), out
+    return run_benchmark(path, out, duration=1, connections=2, datasette=False, rounds=2), out
 
 
 def test_every_query_is_loaded_on_factdb_and_the_floor(bench: Bench) -> None:
@@ -42,6 +42,7 @@ def test_every_query_is_loaded_on_factdb_and_the_floor(bench: Bench) -> None:
         for name, result in query["servers"].items():
             assert result["preflight"]["status"] == 200, (qid, name)
             assert result["requests"] > 0 and result["req_per_s"] > 0, (qid, name)
+            assert len(result["rounds_req_per_s"]) == 2, (qid, name)  # one per round
             assert result["non_2xx"] == 0, (qid, name)  # wrk counts statuses >= 400
             assert set(result["latency_ms"]) >= {"p50", "p95", "p99"}
         assert query["floor_in_process"]["median_ms"] > 0
@@ -162,23 +163,60 @@ def test_a_tiny_synthetic_corpus_passes_check_and_is_cached(tmp_path: Path) -> N
 
 
 def test_the_scaling_plot_and_table_are_drawn(tmp_path: Path) -> None:
-    from factdb.bench.cli import QUERY_IDS, scaling_table
+    from factdb.bench.cli import QUERY_IDS, p50_by_size, scaling_table
     from factdb.bench.plot import plot_p50
 
-    def run(facts: int, p50: float) -> dict[str, Any]:
-        server = {"factdb": {"latency_ms": {"p50": p50, "p95": p50, "p99": p50}}}
+    def build(facts: int) -> dict[str, Any]:
         return {
             "build": {"sources": facts // 50, "facts": facts, "load_seconds": 2.0,
                       "plan_seconds": 0.5, "write_seconds": 1.5, "generate_seconds": 3.0,
                       "executemany_seconds": 1.0, "loader_peak_rss_mb": 80.0,
                       "check_failures": 0},
-            "results": {"queries": {qid: {"servers": server} for qid in QUERY_IDS}},
         }  # fmt: skip
 
-    runs = {20: run(1000, 3.0), 200: run(10000, 3.5)}
-    assert plot_p50(runs, tmp_path / "p50.png", QUERY_IDS)
+    def latency(p50: float) -> dict[str, Any]:
+        return {"latency_ms": {"p50": p50, "p95": p50, "p99": p50}}
+
+    runs = {20: build(1000), 200: build(10000)}
+    scaling = {
+        "machine": {"date": "2026-12-02T01:00:00+00:00"},
+        "settings": {"duration": 4, "rounds": 3},
+        "queries": {qid: {"20": latency(3.0), "200": latency(3.9)} for qid in QUERY_IDS},
+    }
+    p50 = p50_by_size(scaling)
+    assert p50["Q1"] == {20: 3.0, 200: 3.9}
+    assert plot_p50(p50, {20: 1000, 200: 10000}, tmp_path / "p50.png", QUERY_IDS)
     assert (tmp_path / "p50.png").read_bytes().startswith(b"\x89PNG")
-    table = scaling_table(runs)
-    assert "| Q1 | 3.00 | 3.50 |" in table
+    table = scaling_table(runs, scaling)
+    assert "| query | 1,000 facts p50 ms | 10,000 facts p50 ms | largest ÷ smallest |" in table
+    assert "| Q1 | 3.00 | 3.90 | 1.30 |" in table
+    assert "each query loaded on each size in turn for 4 s, 3 rounds" in table
     assert "loaded in 2.0 s (0.5 s validating and planning, 1.5 s writing" in table
-    assert "(2.0x; writing alone 1.5x); generating the synthetic sources took 3.0 s" in table
+    assert "(2.00x; writing alone 1.50x); generating the synthetic sources took 3.0 s" in table
+
+
+def test_sizes_are_loaded_in_the_same_rounds(databases: DatabaseFactory, tmp_path: Path) -> None:
+    """run_scaling starts factdb on each corpus at once and loads them in turn."""
+    from factdb.bench.runner import run_scaling
+
+    path = seeded_sqlite_for_wrk(databases)
+    paths = {"Q1": "/api/v1/statements?limit=5", "Q6": "/api/v1/entities?limit=5"}
+    settings = {"duration": 1, "connections": 2, "threads": 1}
+    scaling = run_scaling({1: (path, paths), 2: (path, paths)}, tmp_path, settings, 2)
+    assert set(scaling["queries"]) == {"Q1", "Q6"}
+    for sizes in scaling["queries"].values():
+        assert set(sizes) == {"1", "2"}
+        for result in sizes.values():
+            assert result["preflight"]["status"] == 200 and result["non_2xx"] == 0
+            assert len(result["rounds_req_per_s"]) == 2 and result["latency_ms"]["p50"] > 0
+    assert (tmp_path / "logs" / "factdb-1.log").exists()
+
+
+def test_a_ratio_is_the_median_of_the_rounds_ratios() -> None:
+    from factdb.bench.wrk import paired_ratio
+
+    top = {"rounds_req_per_s": [100.0, 50.0, 90.0]}
+    bottom = {"rounds_req_per_s": [20.0, 25.0, 30.0]}
+    assert paired_ratio(top, bottom) == 3.0  # median of 5, 2 and 3
+    assert paired_ratio(top, None) is None
+    assert paired_ratio(top, {"rounds_req_per_s": [0.0, 0.0, 0.0]}) is None

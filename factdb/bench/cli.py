@@ -3,6 +3,7 @@ with ``app.cli.add_command(bench_command)``)."""
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -42,11 +43,13 @@ def _rate(value: float | None) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
-def _ratio(top: float | None, bottom: float | None) -> str:
-    return f"{top / bottom:.2f}" if top and bottom else DASH
+def _ratio(value: float | None) -> str:
+    return f"{value:.2f}" if value else DASH
 
 
 def _row(qid: str, query: dict[str, Any]) -> list[str]:
+    from factdb.bench.wrk import paired_ratio
+
     servers = query["servers"]
 
     def rate(name: str) -> float | None:
@@ -56,7 +59,11 @@ def _row(qid: str, query: dict[str, Any]) -> list[str]:
     latency = DASH
     if factdb is not None:
         latency = " / ".join(_ms(factdb["latency_ms"][p]) for p in ("p50", "p95", "p99"))
-    datasettes = [r for r in (rate("datasette_default"), rate("datasette_nofacets")) if r]
+    faster = max(
+        (servers[name] for name in ("datasette_default", "datasette_nofacets") if name in servers),
+        key=lambda result: result["req_per_s"],
+        default=None,
+    )
     return [
         f"{qid} {query['title']}",
         _ms(query["floor_in_process"]["median_ms"]),
@@ -65,20 +72,23 @@ def _row(qid: str, query: dict[str, Any]) -> list[str]:
         latency,
         _rate(rate("datasette_default")),
         _rate(rate("datasette_nofacets")),
-        _ratio(rate("factdb"), max(datasettes, default=None)),
+        _ratio(paired_ratio(factdb, faster)),
         _rate(rate("datasette_nofacets_sql")),
-        _ratio(rate("factdb"), rate("datasette_nofacets_sql")),
-        _ratio(rate("factdb"), rate("floor")),
+        _ratio(paired_ratio(factdb, servers.get("datasette_nofacets_sql"))),
+        _ratio(paired_ratio(factdb, servers.get("floor"))),
     ]
 
 
 def _notes(results: dict[str, Any]) -> list[str]:
     queries, notes = results["queries"], []
     notes.append(
-        "factdb / Datasette divides factdb's req/s by the faster Datasette configuration"
-        " on its closest table/filter URL; factdb / Datasette ?sql= by Datasette (with"
-        " suggest_facets off) running the floor's SQL through its query view;"
-        " factdb / floor by the floor's WSGI req/s under the same gunicorn."
+        "Every server is up at once; each (query, server) is loaded in turn, round after"
+        " round. A ratio is the median over rounds of factdb's req/s divided by the other's"
+        " in the same round. factdb / Datasette divides by the faster Datasette"
+        " configuration on its closest table/filter URL; factdb / Datasette ?sql= by"
+        " Datasette (with suggest_facets off) running the floor's SQL through its query"
+        " view; factdb / floor by the floor's WSGI req/s under the same gunicorn. req/s"
+        " counts all rounds; each latency percentile is the median of the rounds'."
     )
     kinds = [f"{q} {v['datasette_kind']}" for q, v in queries.items() if v["datasette_kind"]]
     none = [q for q, v in queries.items() if not v["datasette_kind"]]
@@ -127,7 +137,8 @@ def markdown(results: dict[str, Any]) -> str:
         f" SQLite {machine['sqlite']}, {machine['wrk']}.",
         f"Database {Path(database['path']).name} ({database['bytes'] / 1e6:.1f} MB): {rows}.",
         f"Load: wrk, {settings['connections']} connections, {settings['threads']} threads,"
-        f" {settings['duration']} s per query and server; gunicorn with"
+        f" {settings['duration']} s per query and server in each of"
+        f" {settings.get('rounds', 1)} round(s); gunicorn with"
         f" {settings['gunicorn_workers']} sync workers (factdb, floor)"
         + (f"; Datasette {datasette}, one process." if datasette else "; no Datasette."),
         "",
@@ -160,18 +171,38 @@ def _scales(value: str | None) -> list[int]:
     return scales
 
 
-def scaling_table(runs: dict[int, dict[str, Any]]) -> str:
-    """p50 of every query, and the build's load figures, for each corpus size."""
+def p50_by_size(scaling: dict[str, Any]) -> dict[str, dict[int, float]]:
+    """{qid: {sources: p50 ms}} from an interleaved run across sizes (run_scaling)."""
+    return {
+        qid: {int(size): result["latency_ms"]["p50"] for size, result in sizes.items()}
+        for qid, sizes in scaling["queries"].items()
+    }
+
+
+def scaling_table(runs: dict[int, dict[str, Any]], scaling: dict[str, Any]) -> str:
+    """p50 of every query for each corpus size, measured in the same minutes, with the
+    growth from the smallest size to the largest; then the build's load figures."""
     scales = sorted(runs)
-    head = ["query", *(f"{runs[n]['build']['facts']:,} facts p50 ms" for n in scales)]
+    p50 = p50_by_size(scaling)
+    head = [
+        "query",
+        *(f"{runs[n]['build']['facts']:,} facts p50 ms" for n in scales),
+        "largest ÷ smallest",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
     for qid in QUERY_IDS:
-        cells = []
-        for n in scales:
-            factdb = runs[n]["results"]["queries"][qid]["servers"].get("factdb")
-            cells.append(_ms(factdb["latency_ms"]["p50"]) if factdb else DASH)
-        lines.append(f"| {qid} | " + " | ".join(cells) + " |")
-    lines.append("")
+        values = [p50.get(qid, {}).get(n) for n in scales]
+        first, last = values[0], values[-1]
+        growth = f"{last / first:.2f}" if first and last else DASH
+        lines.append(f"| {qid} | " + " | ".join(map(_ms, values)) + f" | {growth} |")
+    settings = scaling["settings"]
+    lines += [
+        "",
+        f"factdb on every size at once ({scaling['machine']['date']}), each query loaded on"
+        f" each size in turn for {settings['duration']} s, {settings['rounds']} rounds;"
+        " each p50 is the median of the rounds'.",
+        "",
+    ]
     for n in scales:
         build = runs[n]["build"]
         load, floor = build["load_seconds"], build["executemany_seconds"]
@@ -179,8 +210,8 @@ def scaling_table(runs: dict[int, dict[str, Any]]) -> str:
             f"- {n:,} sources, {build['facts']:,} facts: loaded in {load:,.1f} s"
             f" ({build['plan_seconds']:,.1f} s validating and planning,"
             f" {build['write_seconds']:,.1f} s writing through the bulk path) against"
-            f" {floor:,.1f} s of raw executemany ({load / floor:.1f}x; writing alone"
-            f" {build['write_seconds'] / floor:.1f}x); generating the synthetic sources"
+            f" {floor:,.1f} s of raw executemany ({load / floor:.2f}x; writing alone"
+            f" {build['write_seconds'] / floor:.2f}x); generating the synthetic sources"
             f" took {build['generate_seconds']:,.1f} s more; loader peak RSS"
             f" {build['loader_peak_rss_mb']:.0f} MB; `factdb check` failures:"
             f" {build['check_failures']}."
@@ -213,9 +244,16 @@ QUERY_IDS = ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6")
 @click.option(
     "--duration",
     type=click.IntRange(1),
-    default=10,
+    default=4,
     show_default=True,
-    help="Seconds of load per query and server.",
+    help="Seconds of load per query and server in each round.",
+)
+@click.option(
+    "--rounds",
+    type=click.IntRange(1),
+    default=3,
+    show_default=True,
+    help="Rounds: every (query, server) is loaded once in each, in turn.",
 )
 @click.option(
     "--connections",
@@ -235,6 +273,7 @@ def bench_command(
     duration: int,
     connections: int,
     threads: int,
+    rounds: int,
     no_datasette: bool,
 ) -> None:
     """Benchmark Q1…Q6 against the floor and Datasette; print the tables.
@@ -243,7 +282,7 @@ def bench_command(
     """
     from factdb.bench.build import build_database
     from factdb.bench.plot import plot_p50
-    from factdb.bench.runner import BenchError, run_benchmark
+    from factdb.bench.runner import BenchError, run_benchmark, run_scaling
 
     sizes = _scales(scales)
     if bool(sizes) == (sqlite_path is not None):
@@ -264,7 +303,13 @@ def bench_command(
     for path, target_dir, build in targets:
         try:
             results = run_benchmark(
-                path, target_dir, duration, connections, threads, datasette=not no_datasette
+                path,
+                target_dir,
+                duration,
+                connections,
+                threads,
+                datasette=not no_datasette,
+                rounds=rounds,
             )
         except BenchError as error:
             raise click.ClickException(str(error)) from None
@@ -274,12 +319,24 @@ def bench_command(
             click.echo(f"FAILED: {failure}", err=True)
         failed |= not results["ok"]
         if build is not None:
-            runs[build["sources"]] = {"build": build, "results": results}
-    if runs:
-        table = scaling_table(runs)
+            runs[build["sources"]] = {"build": build, "results": results, "path": str(path)}
+    if len(runs) > 1:
+        click.echo("p50 by size: factdb on every corpus at once", err=True)
+        corpora = {
+            n: (run["path"], {q: v["factdb_path"] for q, v in run["results"]["queries"].items()})
+            for n, run in runs.items()
+        }
+        settings = {"duration": duration, "connections": connections, "threads": threads}
+        try:
+            scaling = run_scaling(corpora, out_dir, settings, rounds)
+        except BenchError as error:
+            raise click.ClickException(str(error)) from None
+        (out_dir / "bench-scaling.json").write_text(json.dumps(scaling, indent=2))
+        table = scaling_table(runs, scaling)
         (out_dir / "bench-scaling.md").write_text(table, encoding="utf-8")
         click.echo(table)
-        if plot_p50(runs, out_dir / "bench-p50.png", QUERY_IDS):
+        facts = {n: run["build"]["facts"] for n, run in runs.items()}
+        if plot_p50(p50_by_size(scaling), facts, out_dir / "bench-p50.png", QUERY_IDS):
             click.echo(f"wrote {out_dir / 'bench-p50.png'}", err=True)
         else:
             click.echo("no plot: pip install -e '.[bench]' for matplotlib", err=True)

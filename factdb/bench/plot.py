@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 
-def plot_p50(runs: dict[int, dict[str, Any]], path: Path, queries: tuple[str, ...]) -> bool:
-    """Draw the plot; False (and nothing written) when matplotlib is not installed."""
+def plot_p50(
+    p50: dict[str, dict[int, float]], facts: dict[int, int], path: Path, queries: tuple[str, ...]
+) -> bool:
+    """Draw ``p50`` ({qid: {sources: ms}}) against the facts of each size; False (and
+    nothing written) when matplotlib is not installed."""
     try:
         import matplotlib
 
@@ -15,19 +17,15 @@ def plot_p50(runs: dict[int, dict[str, Any]], path: Path, queries: tuple[str, ..
         from matplotlib import pyplot
     except ImportError:
         return False
-    scales = sorted(runs)
-    facts = [runs[n]["build"]["facts"] for n in scales]
+    scales = sorted(facts)
     figure, axes = pyplot.subplots(figsize=(7, 4.5), dpi=120)
     for qid in queries:
-        p50 = []
-        for n in scales:
-            factdb = runs[n]["results"]["queries"][qid]["servers"].get("factdb")
-            p50.append(factdb["latency_ms"]["p50"] if factdb else float("nan"))
-        axes.plot(facts, p50, marker="o", label=qid)
+        values = [p50.get(qid, {}).get(n, float("nan")) for n in scales]
+        axes.plot([facts[n] for n in scales], values, marker="o", label=qid)
     axes.set_xscale("log")
     axes.set_xlabel("facts in the corpus")
     axes.set_ylabel("p50 latency under load (ms)")
-    axes.set_title("factdb under gunicorn: median latency by corpus size")
+    axes.set_title("factdb under gunicorn: median latency by corpus size (same minutes)")
     axes.grid(True, which="both", alpha=0.3)
     axes.legend()
     figure.tight_layout()
