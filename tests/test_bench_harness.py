@@ -20,7 +20,7 @@ from factdb.bench.plans import explain
 from factdb.bench.runner import BenchError, run_benchmark
 from tests.conftest import DatabaseFactory, seeded_sqlite_for_wrk
 
-QUERIES = ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6")
+QUERIES = ("Q1", "Q2", "Q3", "Q3id", "Q4", "Q5", "Q6")
 Bench = tuple[dict[str, Any], Path]
 
 
@@ -98,6 +98,9 @@ def test_datasette_is_asked_by_table_url_and_by_the_floor_sql(bench: Bench) -> N
     for qid in ("Q2", "Q3"):
         assert queries[qid]["datasette_sql_path"].startswith("/{db}.json?sql="), qid
     assert queries["Q1"]["datasette_sql_path"] is None
+    # The unranked search is asked of factdb in id order, the order Datasette lists it in.
+    assert queries["Q3id"]["datasette_path"] == queries["Q3"]["datasette_path"]
+    assert queries["Q3id"]["factdb_path"] == queries["Q3"]["factdb_path"] + "&sort=id"
 
 
 def test_a_whole_table_scan_is_detected_through_an_alias(tmp_path: Path) -> None:

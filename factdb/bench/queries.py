@@ -2,8 +2,9 @@
 query plans factdb and the floor run them with.
 
 Q1 statements by one speaker; Q2 events two entities both took part in within a year;
-Q3 full-text search for a word; Q4 one entity's timeline for one month; Q5 page 1000 of
-the statements, reached by cursor; Q6 one entity's detail.
+Q3 full-text search for a word, ranked; Q3id the same search in id order, as Datasette's
+table search lists it; Q4 one entity's timeline for one month; Q5 page 1000 of the
+statements, reached by cursor; Q6 one entity's detail.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ WORD = re.compile(r"[^\W_]+")
 TITLES = {
     "Q1": "statements by one speaker, first page of 50",
     "Q2": "events with two given entities, within one year",
-    "Q3": "full-text search for a word, first page",
+    "Q3": "full-text search for a word, first page, best first",
+    "Q3id": "full-text search for a word, first page in id order",
     "Q4": "one entity's timeline for one month",
     "Q5": f"page {TARGET_PAGE} of the statements, by cursor",
     "Q6": "one entity's detail with its roles and counts",
@@ -289,6 +291,11 @@ def build_queries(sqlite_path: str, params: dict[str, Any]) -> list[Query]:
               "table search (_search, _fts_table=search_fts): the matches in id order,"
               " not ranked (Datasette 0.65's table search does not rank)",
               f"/{{db}}.json?sql={quote(_Q3_SQL)}&q={quote(chr(34) + word + chr(34))}"),
+        Query("Q3id", TITLES["Q3id"], True,
+              f"/api/v1/search?q={quote(word)}&limit={PAGE_SIZE}&sort=id", (f'"{word}"',),
+              f"/{{db}}/search_documents.json?{q3_table}",
+              "table search (_search, _fts_table=search_fts): the same matches in the"
+              " same order"),
         Query("Q4", TITLES["Q4"], True,
               f"/api/v1/timeline?entity={quote(entity)}&from={month}&to={month}",
               (entity, *_month_bounds(month))),
