@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, text, update
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from factdb.loader import PlanMaker
 from factdb.loader.apply import update_content_version
@@ -177,47 +176,13 @@ def _write(connection: Connection, rows: Rows, changes: dict[str, Any]) -> None:
     rows.inserts["search_documents"] = sorted(documents, key=lambda row: row["id"])
     for name, table in TABLES.items():
         if rows.inserts.get(name):
-            _insert(connection, table, rows.inserts[name])
+            connection.execute(insert(table), rows.inserts[name])
     _update(connection, TABLES["entities"], changes["updated_entities"])
     _update(connection, TABLES["topics"], changes["updated_topics"])
     _update(connection, TABLES["search_documents"], changes["updated_documents"])
     for (name, column), values in rows.deferred.items():
         renamed = [{"id": row["id"], column: row["value"]} for row in values]
         _update(connection, TABLES[name], renamed)
-
-
-def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """One executemany of the rows as tuples, each value made ready by its column type.
-
-    Written by hand because SQLAlchemy's executemany of dictionaries prepares each row's
-    parameters one by one: a third of the bulk path's writing time on SQLite.
-    """
-    dialect = connection.dialect
-    names = list(rows[0])
-    defaults = [c for c in table.columns if c.name not in names and c.default is not None]
-    constants = []
-    for column in defaults:  # what insert() would add for a column the rows leave out
-        default = column.default
-        if not isinstance(default, ScalarElementColumnDefault):
-            raise TypeError(f"{table.name}.{column.name}: the bulk path gives scalar defaults only")
-        constants.append(default.arg)
-    quote = dialect.identifier_preparer.quote
-    listed = ", ".join(quote(name) for name in [*names, *(c.name for c in defaults)])
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    marks = ", ".join([mark] * (len(names) + len(defaults)))
-    table_name = dialect.identifier_preparer.format_table(table)
-    sql = f"INSERT INTO {table_name} ({listed}) VALUES ({marks})"
-    converters = [
-        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names
-    ]
-    if all(convert is None for _, convert in converters):
-        values = [(*(row[name] for name in names), *constants) for row in rows]
-    else:
-        values = [
-            (*(row[n] if c is None else c(row[n]) for n, c in converters), *constants)
-            for row in rows
-        ]
-    connection.exec_driver_sql(sql, values)
 
 
 def _update(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
