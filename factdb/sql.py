@@ -18,6 +18,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Integer, String
 
@@ -92,38 +93,94 @@ def search_words(query: str) -> list[str]:
     return WORD.findall(query)[:MAX_SEARCH_WORDS]
 
 
-def search_hits(dialect: str, words: list[str], snippets: bool = False) -> AnySelect:
-    """(document id, score[, snippet]) of documents holding every word.
+def _fts_match(words: list[str]) -> str:
+    """The FTS5 query for ``words``: each a phrase, all of them required."""
+    return " ".join(f'"{word}"' for word in words)  # words hold no quote characters
+
+
+def search_hits(dialect: str, words: list[str]) -> AnySelect:
+    """(document id, score) of documents holding every word.
 
     SQLite matches the words as FTS5 phrases; PostgreSQL through plainto_tsquery. Both
-    AND the words; scores and snippet boundaries differ between the engines. Snippets
-    cost more than scores: ask for them only for the rows of a page.
+    AND the words; scores and snippet boundaries differ between the engines.
     """
     if dialect == "sqlite":
-        match = " ".join(f'"{word}"' for word in words)  # words hold no quote characters
-        snippet = f", snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', '…', 12) AS snippet"
         fts = text(
             "SELECT rowid AS id, -bm25(search_fts, 2.0, 1.0) AS score"
-            f"{snippet if snippets else ''} FROM search_fts WHERE search_fts MATCH :match"
-        ).bindparams(bindparam("match", match))
-        columns = [literal_column("id"), literal_column("score", Float)]
-        hits = fts.columns(*columns, *([literal_column("snippet")] if snippets else [])).subquery(
-            "hits"
-        )
+            " FROM search_fts WHERE search_fts MATCH :match"
+        ).bindparams(bindparam("match", _fts_match(words)))
+        hits = fts.columns(literal_column("id"), literal_column("score", Float)).subquery("hits")
         return select(*hits.c)
     if dialect == "postgresql":
-        config: ColumnElement[Any] = literal_column("'simple'::regconfig")
-        tsquery = func.plainto_tsquery(config, " ".join(words))
-        document: ColumnElement[Any] = literal_column("search_documents.document")
-        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8"
-        headline = func.ts_headline(config, SearchDocument.body, tsquery, options)
-        return select(
-            SearchDocument.id.label("id"),
-            # ts_rank is float4: as float8 a score survives the round trip through a cursor.
-            cast(func.ts_rank(document, tsquery), Double).label("score"),
-            *([headline.label("snippet")] if snippets else []),
-        ).where(document.op("@@")(tsquery))
+        return select(SearchDocument.id.label("id"), _ts_rank(words).label("score")).where(
+            _ts_document().op("@@")(_tsquery(words))
+        )
     raise NotImplementedError(f"no full-text search for the {dialect} dialect")
+
+
+_SNIPPET = f"snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', '…', 12)"
+_SHOWN = "sd.id, sd.fact_type, sd.fact_id, sd.slug, sd.title"
+
+
+def search_page(
+    dialect: str, words: list[str], ids: list[int], scored: bool
+) -> TextClause | AnySelect:
+    """The documents ``ids`` of a search for ``words``: (id, fact_type, fact_id, slug,
+    title, snippet), and their score unless ``scored`` (the page's sort gave it).
+
+    On SQLite, bm25 weighs each word by counting all its matches, once per statement: a
+    score is made for every row of one statement over the page's rowid range (a row
+    at a time, the count would be redone for each). Snippets alone are made a row at a
+    time, which reads that row only.
+    """
+    if dialect == "sqlite":
+        if scored:
+            sql = (
+                f"SELECT {_SHOWN}, (SELECT {_SNIPPET} FROM search_fts WHERE search_fts MATCH"
+                " :match AND search_fts.rowid = sd.id) AS snippet"
+                " FROM search_documents sd WHERE sd.id IN :ids"
+            )
+        else:  # CROSS JOIN: the index is read first, in rowid order
+            sql = (
+                f"SELECT {_SHOWN}, f.snippet, f.score FROM (SELECT rowid AS id,"
+                f" {_SNIPPET} AS snippet, -bm25(search_fts, 2.0, 1.0) AS score FROM search_fts"
+                " WHERE search_fts MATCH :match AND rowid BETWEEN :low AND :high"
+                " AND +rowid IN :ids) f CROSS JOIN search_documents sd ON sd.id = f.id"
+            )
+        return text(sql).bindparams(
+            bindparam("match", _fts_match(words)),
+            bindparam("ids", ids, expanding=True),
+            *([] if scored else [bindparam("low", min(ids)), bindparam("high", max(ids))]),
+        )
+    if dialect == "postgresql":
+        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8"
+        headline = func.ts_headline(_CONFIG, SearchDocument.body, _tsquery(words), options)
+        return select(
+            SearchDocument.id,
+            SearchDocument.fact_type,
+            SearchDocument.fact_id,
+            SearchDocument.slug,
+            SearchDocument.title,
+            headline.label("snippet"),
+            *([] if scored else [_ts_rank(words).label("score")]),
+        ).where(SearchDocument.id.in_(ids))
+    raise NotImplementedError(f"no full-text search for the {dialect} dialect")
+
+
+_CONFIG: ColumnElement[Any] = literal_column("'simple'::regconfig")
+
+
+def _tsquery(words: list[str]) -> ColumnElement[Any]:
+    return func.plainto_tsquery(_CONFIG, " ".join(words))
+
+
+def _ts_document() -> ColumnElement[Any]:
+    return literal_column("search_documents.document")
+
+
+def _ts_rank(words: list[str]) -> ColumnElement[Any]:
+    # ts_rank is float4: as float8 a score survives the round trip through a cursor.
+    return cast(func.ts_rank(_ts_document(), _tsquery(words)), Double)
 
 
 class folded(FunctionElement[str]):

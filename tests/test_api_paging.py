@@ -181,3 +181,17 @@ def test_timeline_is_chronological(client: FlaskClient) -> None:
 def test_search_is_best_first(client: FlaskClient) -> None:
     scores = [row["score"] for row in unpaged(client, "search?q=Netanyahu")]
     assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "query", ["search?q=Netanyahu", "search?q=security&type=statement,position", "search?q=the"]
+)
+def test_search_in_id_order_shows_the_hits_as_ranked(client: FlaskClient, query: str) -> None:
+    """Sorted by id, page after page, every hit has the snippet and the score it has
+    when ranked: the scores are made per page in either case, in different ways."""
+    ranked = {(row["id"], row["type"]): row for row in unpaged(client, query)}
+    assert ranked, query
+    for sort in ("id", "-id"):
+        rows = list(walk(client, query, sort, 3))
+        assert len(rows) == len(ranked)
+        assert {(row["id"], row["type"]): row for row in rows} == ranked

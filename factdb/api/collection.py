@@ -60,9 +60,9 @@ class Collection:
     options: tuple[Any, ...] = ()
     # What the schema dumps from a row: the ORM object, or the row's mapping.
     row_object: Callable[[Any], Any] = lambda row: row[0]
-    # Reads a page's rows by id, in order, without the ORM (factdb.api.records); the
-    # page query then selects ids and sort values only.
-    records: Callable[[list[int]], list[Any]] | None = None
+    # Reads a page's rows by id, in order, without the ORM, given the rows' sort values
+    # by sort key; the page query then selects ids and sort values only.
+    records: Callable[[list[int], dict[str, list[Any]]], list[Any]] | None = None
     # Or has the database build each row's JSON document, with the page in one statement.
     documents: DocumentReader | None = None
     _pages: StatementsByShape = field(default_factory=StatementsByShape, init=False, repr=False)
@@ -82,7 +82,7 @@ class Collection:
         # The cursor holds the sort values of the last row shown.
         last = rows[limit - 1] if len(rows) > limit else None
         next_cursor = None if last is None else encode_cursor(order, last[-len(order) :])
-        data = self._dumped(rows[:limit], shape)
+        data = self._dumped(rows[:limit], shape, order)
         links = {"self": request.url, "next": url_with(cursor=next_cursor) if next_cursor else None}
         body = {
             "data": data,
@@ -146,17 +146,21 @@ class Collection:
         values["api_root"] = api_root()
         return list(database.session().connection().execute(rows, values).all())
 
-    def _dumped(self, rows: list[Any], shape: Shape) -> list[Any]:
+    def _dumped(self, rows: list[Any], shape: Shape, order: list[tuple[str, bool]]) -> list[Any]:
         """The rows as the schema dumps them, in order."""
         if self.documents is not None:  # the database dumped them
             return parsed([row[0] for row in rows])
-        return [shape.dump(obj) for obj in self._objects(rows)]
+        return [shape.dump(obj) for obj in self._objects(rows, order)]
 
-    def _objects(self, rows: list[Any]) -> list[Any]:
+    def _objects(self, rows: list[Any], order: list[tuple[str, bool]]) -> list[Any]:
         """What the schema dumps for each fetched row, in order."""
-        if self.records is not None:
-            return self.records([row[0] for row in rows]) if rows else []
-        return [self.row_object(row) for row in rows]
+        if self.records is None:
+            return [self.row_object(row) for row in rows]
+        if not rows:
+            return []
+        # A records row is the id, then the sort values in the order's order.
+        sort_values = {name: [row[1 + i] for row in rows] for i, (name, _) in enumerate(order)}
+        return self.records([row[0] for row in rows], sort_values)
 
     def _shape(self, only: str | None) -> Shape:
         """The collection's schema, narrowed to ``only`` (the fields parameter), and its
@@ -199,7 +203,7 @@ class Collection:
             rows = first
             while True:
                 with query_deadline(timeout):
-                    yield from self._dumped(rows, shape)
+                    yield from self._dumped(rows, shape, order)
                 if len(rows) < CSV_PAGE:
                     return
                 rows = page(list(rows[-1][-len(order) :]))

@@ -14,7 +14,7 @@ from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, text_field
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import RESOURCES, item_url, page_of
 from factdb.models import SEARCH_TYPES, SearchDocument
-from factdb.sql import MARK_END, MARK_START, search_hits, search_words
+from factdb.sql import MARK_END, MARK_START, search_hits, search_page, search_words
 
 blp = Blueprint("search", __name__, description="Ranked full-text search.")
 
@@ -59,23 +59,15 @@ def search(args: dict[str, Any]) -> Response:
             SearchDocument.fact_type.in_(args["type"])
         )
 
-    def page(ids: list[int]) -> list[Any]:
-        """The page's hits with their snippets, made for these rows only."""
-        found = search_hits(dialect, words, snippets=True).subquery("found")
-        rows = database.session().execute(
-            select(
-                SearchDocument.id,
-                SearchDocument.fact_type,
-                SearchDocument.fact_id,
-                SearchDocument.slug,
-                SearchDocument.title,
-                found.c.snippet,
-                found.c.score,
-            )
-            .join(found, found.c.id == SearchDocument.id)
-            .where(SearchDocument.id.in_(ids))
-        )
-        by_id = {row.id: row._mapping for row in rows}
+    def page(ids: list[int], sort_values: dict[str, list[Any]]) -> list[Any]:
+        """The page's hits with their snippets, made for these rows only; their scores
+        as the page's sort gave them, or made for these rows too."""
+        scores = sort_values.get("score")
+        rows = database.session().execute(search_page(dialect, words, ids, scores is not None))
+        by_id = {row.id: dict(row._mapping) for row in rows}
+        if scores is not None:
+            for document_id, score in zip(ids, scores, strict=True):
+                by_id[document_id]["score"] = score
         return [by_id[document_id] for document_id in ids]
 
     collection = Collection(
