@@ -14,12 +14,16 @@ from sqlalchemy.orm import Session
 
 from factdb.check import check_database
 from factdb.db import make_engine
-from factdb.models import Base, Dataset
+from factdb.loader.search_top import rebuild_search_top
+from factdb.models import Base, Dataset, SearchTopHit
 
 BATCH_SIZE = 1000
 Progress = Callable[[str, int, int], None]  # table, rows copied so far, rows in all
 # Copied last: a target without its row (the content version) is recognisably incomplete.
 DATASET = Base.metadata.tables[Dataset.__tablename__]
+# Derived from the search index: not copied, ranked again on the target after the copy.
+SEARCH_TOP = Base.metadata.tables[SearchTopHit.__tablename__]
+COPIED = [table for table in Base.metadata.sorted_tables if table is not SEARCH_TOP]
 INCOMPLETE = "the target is incomplete (it has no dataset row): copy again with --replace"
 
 
@@ -60,6 +64,7 @@ def copy_database(
     (its rows are then deleted first, in one transaction). Each batch of rows is one
     transaction. The row counts are compared and ``factdb check`` runs on the target
     before the ``dataset`` row is copied, last: until then the target is incomplete.
+    Then the frequent search terms are ranked on the target (search_top, SQLite only).
     """
     source, target = make_engine(source_url), make_engine(target_url)
     try:
@@ -74,13 +79,15 @@ def copy_database(
                 for table in reversed(Base.metadata.sorted_tables):
                     _delete_all(dst, table)
         counts = {}
-        for table in Base.metadata.sorted_tables:
+        for table in COPIED:
             if table is not DATASET:
                 with _database_errors(f"copying table {table.name}"):
                     counts[table.name] = _copy_table(source, target, table, batch_size, progress)
         _verify(target, counts)
         with _database_errors(f"copying table {DATASET.name}"):
             counts[DATASET.name] = _copy_dataset(source, target, progress)
+        with _database_errors("ranking the frequent search terms", incomplete=False):
+            rebuild_search_top(target)
         return counts
     finally:
         source.dispose()
@@ -130,7 +137,10 @@ def _copy_table(
 def _copy_dataset(source: Engine, target: Engine, progress: Progress | None) -> int:
     """The dataset row and the sequences' reset, in one transaction, after all else."""
     with source.connect() as src:
-        values = [dict(row._mapping) for row in src.execute(select(DATASET))]
+        # No search_top was copied: its version is set when it is ranked on the target.
+        values = [
+            {**row._mapping, "search_top_version": None} for row in src.execute(select(DATASET))
+        ]
     with target.begin() as dst:
         if values:
             dst.execute(insert(DATASET), values)

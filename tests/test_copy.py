@@ -20,20 +20,43 @@ Rows = dict[str, list[dict[str, Any]]]
 BOTH_ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+# Not copied but ranked on the target after a copy (SQLite only): search_top, and the
+# content version it was ranked on.
+DERIVED = (Base.metadata.tables["search_top"], Dataset.__table__.c.search_top_version)
+
+
 def _rows(url: str) -> Rows:
-    """Every row of every table, ordered by primary key."""
+    """Every row of every table but the derived search_top, ordered by primary key."""
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
             return {
                 table.name: [
-                    dict(row._mapping)
+                    {
+                        key: value
+                        for key, value in row._mapping.items()
+                        if key != "search_top_version"
+                    }
                     for row in connection.execute(
                         select(table).order_by(*table.primary_key.columns)
                     )
                 ]
                 for table in Base.metadata.sorted_tables
+                if table is not DERIVED[0]
             }
+    finally:
+        engine.dispose()
+
+
+def _ranked_on(url: str) -> tuple[str, str | None]:
+    """(content version, the version search_top was ranked on)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            content_version, ranked_on = connection.execute(
+                select(Dataset.content_version, DERIVED[1])
+            ).one()
+            return content_version, ranked_on
     finally:
         engine.dispose()
 
@@ -86,6 +109,8 @@ def test_sqlite_to_sqlite_keeps_ids_and_passes_check(
     assert counts == {name: len(rows) for name, rows in source_rows.items()}
     assert _rows(target) == source_rows
     assert _check(target) == []
+    content_version, ranked_on = _ranked_on(target)
+    assert ranked_on == content_version, "search_top is ranked on the target"
     # One call per batch of 7, the last of each table at its total; the dataset comes last.
     evidence = [step for step in seen if step[0] == "evidence"]
     assert len(evidence) == -(-counts["evidence"] // 7)
@@ -156,9 +181,11 @@ def test_sqlite_postgresql_sqlite_round_trip_is_identical(
     postgres = _migrated(databases, "postgresql")
     copy_database(source, postgres)
     assert _rows(postgres) == source_rows
+    assert _ranked_on(postgres)[1] is None  # PostgreSQL ranks live
     back = _migrated(databases, "sqlite")
     copy_database(postgres, back)
     assert _rows(back) == source_rows
+    assert _ranked_on(back)[1] == _ranked_on(back)[0]
     # The PostgreSQL sequences were moved past the copied ids.
     engine = make_engine(postgres)
     try:

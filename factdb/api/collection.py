@@ -67,7 +67,11 @@ class Collection:
     documents: DocumentReader | None = None
     _pages: StatementsByShape = field(default_factory=StatementsByShape, init=False, repr=False)
 
-    def respond(self, query: AnySelect, args: dict[str, Any]) -> Response:
+    def respond(
+        self, query: AnySelect, args: dict[str, Any], counted_query: AnySelect | None = None
+    ) -> Response:
+        """The page (or facets, or CSV) of ``query``; its total counts ``counted_query``
+        when given (the same rows, read another way)."""
         if "group_by" in args:
             return self._facets(query, args)
         order = parse_sort(self.sort_keys, args.get("sort", self.default_sort))
@@ -76,7 +80,7 @@ class Collection:
         if wants_csv(args):
             return self._csv(query, order, shape, after)
         limit = args["limit"]
-        total = self._total(query, args)
+        total = self._total(query if counted_query is None else counted_query, args)
         page_query = query if after is None else query.where(keyset_after(after))
         rows = self._fetch(page_query, order, limit + 1, shape)
         # The cursor holds the sort values of the last row shown.

@@ -13,6 +13,7 @@ from factdb.api.collection import Collection, SortKey
 from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, text_field
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import RESOURCES, item_url, page_of
+from factdb.api.search_top import kept_hits
 from factdb.models import SEARCH_TYPES, SearchDocument
 from factdb.sql import MARK_END, MARK_START, search_hits, search_page, search_words
 
@@ -50,7 +51,9 @@ def search(args: dict[str, Any]) -> Response:
     if not words:
         raise BadParameter("q", "give at least one word (letters or digits) to search for")
     dialect = database.engine().dialect.name
-    hits = search_hits(dialect, words).subquery("hits")
+    matches = search_hits(dialect, words)
+    kept = kept_hits(dialect, words, args)
+    hits = (matches if kept is None else kept).subquery("hits")
     # Ranked on the index alone; the documents are read for the page's rows only, and
     # for every hit only when their type is asked for.
     query = select(hits.c.id)
@@ -82,4 +85,5 @@ def search(args: dict[str, Any]) -> Response:
         group_keys={},
         records=page,
     )
-    return collection.respond(query, args)
+    # The kept hits are the first of all: the total counts every match.
+    return collection.respond(query, args, counted_query=None if kept is None else matches)

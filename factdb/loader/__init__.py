@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from factdb.loader.apply import apply_plan, update_content_version
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.plan import FACTS_FILE, Plan, read_plan
+from factdb.loader.search_top import rebuild_search_top
 from factdb.models import Entity, Topic
 
 __all__ = ["Problem", "SeedError", "load_folders", "load_plans", "source_folders"]
@@ -61,7 +62,8 @@ def load_plans(
     """Load sources in transactions of ``batch_size`` sources; return how many loaded.
 
     Each maker builds its plan given the entity and topic slugs stored so far, which
-    are read once and kept up to date here rather than re-read for every source.
+    are read once and kept up to date here rather than re-read for every source. After
+    the last batch, the frequent search terms are ranked again (search_top.py).
     """
     loaded = 0
     pending = iter(makers)
@@ -84,4 +86,6 @@ def load_plans(
                 update_content_version(session)
         loaded += in_batch
         if in_batch < batch_size:
+            if loaded:
+                rebuild_search_top(engine)
             return loaded

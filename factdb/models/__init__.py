@@ -14,7 +14,7 @@ from factdb.models.facts import (
     Statement,
     StatementMention,
 )
-from factdb.models.search import SEARCH_TYPES, SearchDocument
+from factdb.models.search import SEARCH_TYPES, SearchDocument, SearchTopHit
 
 __all__ = [
     "FACT_COLUMNS",
@@ -32,6 +32,7 @@ __all__ = [
     "Quantity",
     "Role",
     "SearchDocument",
+    "SearchTopHit",
     "Source",
     "Statement",
     "StatementMention",

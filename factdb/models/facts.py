@@ -237,3 +237,6 @@ class Dataset(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     content_version: Mapped[str] = mapped_column(String(64))
+    search_top_version: Mapped[str | None] = mapped_column(
+        String(64), comment="The content version search_top was ranked on."
+    )

@@ -1,6 +1,6 @@
 """The text that full-text search indexes: one document per searchable fact."""
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from factdb.models.base import Base, one_of
@@ -25,3 +25,23 @@ class SearchDocument(Base):
     )
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
+
+
+class SearchTopHit(Base):
+    """One of the best-ranked documents of a frequent search term, as SQLite's bm25
+    ranks a search for that term alone, with the score it gives.
+
+    The best first page of a frequent word is otherwise found by scoring every document
+    that holds it. The loader rebuilds these rows after each load and records the
+    content version they were ranked on (``Dataset.search_top_version``); the API uses
+    them only while that is the current version. A cache of the index: no foreign key,
+    so loads may delete documents before the rows are rebuilt.
+    """
+
+    __tablename__ = "search_top"
+    # Read backwards for the best first; ties on a score are few.
+    __table_args__ = (Index("ix_search_top_term_score", "term", "score", "document_id"),)
+
+    term: Mapped[str] = mapped_column(String(100), primary_key=True)
+    document_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    score: Mapped[float] = mapped_column(Double)
