@@ -83,12 +83,18 @@ WHERE pa.entity_id = (SELECT id FROM entities WHERE slug = ?1)
   AND {_window("pb.sort_date", "events", "?3", "?4")}
   AND e.date_end >= ?3 AND e.date_start IS NOT NULL
 ORDER BY e.sort_date, e.id LIMIT 50""",
-    # Q3 (FTS5 query): ranked hits with a snippet, as the API ranks them: ranked on the
-    # index alone, documents and snippets read for the 50 best only.
+    # Q3 (FTS5 query, its term): ranked hits with a snippet, as the API ranks them: the
+    # kept best hits of a frequent term (search_top), or else ranked on the index alone;
+    # documents and snippets read for the 50 best only.
     "Q3": """
-WITH top(id, score) AS (
-  SELECT rowid, -bm25(search_fts, 2.0, 1.0) FROM search_fts WHERE search_fts MATCH ?1
-  ORDER BY 2 DESC, rowid LIMIT 50)
+WITH kept(id, score) AS (
+  SELECT document_id, score FROM search_top WHERE term = ?2
+  ORDER BY score DESC, document_id LIMIT 50),
+live(id, score) AS (
+  SELECT rowid, -bm25(search_fts, 2.0, 1.0) FROM search_fts
+  WHERE search_fts MATCH ?1
+  ORDER BY 2 DESC, rowid LIMIT (SELECT CASE WHEN EXISTS (SELECT 1 FROM kept) THEN 0 ELSE 50 END)),
+top(id, score) AS (SELECT id, score FROM kept UNION ALL SELECT id, score FROM live)
 SELECT sd.fact_type AS type, sd.fact_id AS id, sd.slug, sd.title,
        (SELECT snippet(search_fts, 1, '<mark>', '</mark>', '…', 12) FROM search_fts
          WHERE search_fts MATCH ?1 AND search_fts.rowid = top.id) AS snippet,

@@ -286,7 +286,7 @@ def build_queries(sqlite_path: str, params: dict[str, Any]) -> list[Query]:
               " dates overlapping the year, sorted by sort_date",
               f"/{{db}}.json?sql={quote(_Q2_SQL)}&{q2_args}"),
         Query("Q3", TITLES["Q3"], True, f"/api/v1/search?q={quote(word)}&limit={PAGE_SIZE}",
-              (f'"{word}"',),
+              (f'"{word}"', word.lower()),
               f"/{{db}}/search_documents.json?{q3_table}",
               "table search (_search, _fts_table=search_fts): the matches in id order,"
               " not ranked (Datasette 0.65's table search does not rank)",
