@@ -166,8 +166,8 @@ def test_a_tiny_synthetic_corpus_passes_check_and_is_cached(tmp_path: Path) -> N
 
 
 def test_the_scaling_plot_and_table_are_drawn(tmp_path: Path) -> None:
-    from factdb.bench.cli import QUERY_IDS, p50_by_size, scaling_table
     from factdb.bench.plot import plot_p50
+    from factdb.bench.report import QUERY_IDS, p50_by_size, scaling_table
 
     def build(facts: int) -> dict[str, Any]:
         return {

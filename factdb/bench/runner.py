@@ -15,12 +15,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from factdb.bench.cli import markdown
 from factdb.bench.floor import connect, time_floor
 from factdb.bench.plans import collect_plans
 from factdb.bench.procs import peak_rss_kb
 from factdb.bench.profile import profile_request
 from factdb.bench.queries import build_queries, pick_parameters
+from factdb.bench.report import markdown
 from factdb.bench.servers import (
     BenchError,
     require_wrk,

@@ -82,9 +82,12 @@ def load_in_rounds(
         for url in targets.values():
             run_wrk(url, 1, settings["connections"], 1)
     measured: dict[tuple[str, str], list[dict[str, Any]]] = {key: [] for key in targets}
-    for _ in range(rounds):
-        for key, url in targets.items():
-            measured[key].append(run_wrk(url, **settings))
+    keys = list(targets)
+    for number in range(rounds):
+        # Each round starts one target further on: none is always loaded after the same.
+        shift = number * len(keys) // rounds
+        for key in keys[shift:] + keys[:shift]:
+            measured[key].append(run_wrk(targets[key], **settings))
     return {key: {**results[key], **combine(measured[key])} for key in targets}
 
 
