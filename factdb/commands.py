@@ -19,6 +19,7 @@ from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.loader import SeedError, load_folders, source_folders
 from factdb.loader.bulk import bulk_load_plans
+from factdb.loader.search_top import rebuild_search_top
 from factdb.models import Source
 
 
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(load_command)
     app.cli.add_command(check_command)
+    app.cli.add_command(rank_search_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(diagram_command)
     app.cli.add_command(copy_command)
@@ -130,6 +132,18 @@ def check_command() -> None:
         click.echo(f"{len(failures)} failure(s)")
         sys.exit(1)
     click.echo("check passed: every span, date, reference and fact is consistent")
+
+
+@click.command("rank-search")
+@with_appcontext
+def rank_search_command() -> None:
+    """Rank the frequent search terms again (SQLite; loads and copies do it too)."""
+    engine = make_engine(_url())
+    try:
+        terms = rebuild_search_top(engine)
+    finally:
+        engine.dispose()
+    click.echo(f"ranked {terms} frequent search term(s)")
 
 
 @click.command("copy")

@@ -93,7 +93,11 @@ def search_words(query: str) -> list[str]:
     return WORD.findall(query)[:MAX_SEARCH_WORDS]
 
 
-def _fts_match(words: list[str]) -> str:
+# The score of a SQLite search: title matches weigh twice body matches.
+SQLITE_SCORE = "-bm25(search_fts, 2.0, 1.0)"
+
+
+def fts_match(words: list[str]) -> str:
     """The FTS5 query for ``words``: each a phrase, all of them required."""
     return " ".join(f'"{word}"' for word in words)  # words hold no quote characters
 
@@ -106,9 +110,9 @@ def search_hits(dialect: str, words: list[str]) -> AnySelect:
     """
     if dialect == "sqlite":
         fts = text(
-            "SELECT rowid AS id, -bm25(search_fts, 2.0, 1.0) AS score"
+            f"SELECT rowid AS id, {SQLITE_SCORE} AS score"
             " FROM search_fts WHERE search_fts MATCH :match"
-        ).bindparams(bindparam("match", _fts_match(words)))
+        ).bindparams(bindparam("match", fts_match(words)))
         hits = fts.columns(literal_column("id"), literal_column("score", Float)).subquery("hits")
         return select(*hits.c)
     if dialect == "postgresql":
@@ -143,12 +147,12 @@ def search_page(
         else:  # CROSS JOIN: the index is read first, in rowid order
             sql = (
                 f"SELECT {_SHOWN}, f.snippet, f.score FROM (SELECT rowid AS id,"
-                f" {_SNIPPET} AS snippet, -bm25(search_fts, 2.0, 1.0) AS score FROM search_fts"
+                f" {_SNIPPET} AS snippet, {SQLITE_SCORE} AS score FROM search_fts"
                 " WHERE search_fts MATCH :match AND rowid BETWEEN :low AND :high"
                 " AND +rowid IN :ids) f CROSS JOIN search_documents sd ON sd.id = f.id"
             )
         return text(sql).bindparams(
-            bindparam("match", _fts_match(words)),
+            bindparam("match", fts_match(words)),
             bindparam("ids", ids, expanding=True),
             *([] if scored else [bindparam("low", min(ids)), bindparam("high", max(ids))]),
         )

@@ -1,11 +1,12 @@
 """The first pages of a search for one frequent word, read from search_top (kept ranked
 by the loader, factdb.loader.search_top) instead of scoring every document holding it.
 
-Only when the result is the same as ranking live: SQLite (whose bm25 made the kept
-scores), one ASCII word (its FTS5 term is the word lowercased), no type filter, best
-first, JSON pages, search_top ranked on the current content version, and the whole
-page (with the row that tells whether another follows) among the kept rows. A cursor
-is the same on both paths: the score and the id.
+Only when the result is the same as ranking live: SQLite, one ASCII word (its FTS5 term
+is the word lowercased), no type filter, best first, JSON pages, search_top ranked on
+the current content version with the ranking this process would use (the same score
+expression and SQLite), and the whole page (with the row that tells whether another
+follows) among the kept rows. A cursor is the same on both paths: the score and the
+id.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from factdb.api import database
 from factdb.api.collection import wants_csv
 from factdb.api.keyset import SortKey, decode_cursor, keyset_after, parse_sort
+from factdb.loader.search_top import RANKING
 from factdb.models import Dataset, SearchTopHit
 from factdb.sql import AnySelect
 
@@ -37,8 +39,10 @@ def kept_hits(dialect: str, words: list[str], args: dict[str, Any]) -> AnySelect
     hits = select(_KEPT.c.document_id.label("id"), _KEPT.c.score.label("score")).where(
         _KEPT.c.term == words[0].lower()
     )
-    current = select(Dataset.search_top_version == Dataset.content_version).scalar_subquery()
-    page = hits.where(current)
+    ranked_on = Dataset.content_version + ":" + RANKING
+    current = select(Dataset.search_top_version == ranked_on).scalar_subquery()
+    hits = hits.where(current)
+    page = hits
     if "cursor" in args:
         page = page.where(keyset_after(decode_cursor(_SORT_KEYS, args["cursor"], BEST_FIRST)))
     wanted = args["limit"] + 1

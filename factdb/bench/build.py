@@ -26,6 +26,7 @@ from factdb.db import make_engine
 from factdb.loader import PlanMaker
 from factdb.loader.bulk import bulk_load_plans
 from factdb.loader.plan import Plan
+from factdb.loader.search_top import rebuild_search_top
 from factdb.models import Base
 
 BATCH = 200  # sources per transaction while building
@@ -213,6 +214,7 @@ def _load(url: str, sources: int, seed: int, messages: Any) -> None:
         makers = clock.timed(generate_plans(sources, seed))
         started = time.perf_counter()
         bulk_load_plans(engine, makers, batch_size=BATCH, progress=counted)
+        rebuild_search_top(engine)  # as loading files does (load_folders)
         seconds = time.perf_counter() - started - clock.generate_seconds - clock.plan_seconds
         engine.dispose()
         # The planner's statistics, as a user would gather them after a large load.

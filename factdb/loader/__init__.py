@@ -35,6 +35,8 @@ def load_folders(
     writer: Writer | None = None,
 ) -> dict[str, dict[str, int]]:
     """Load ``folders`` in one transaction: all of them, or nothing and a SeedError.
+    Then rank the frequent search terms again (search_top.py), in transactions of
+    their own: until that ends, searches rank every match.
 
     ``writer`` is load_plans unless given (the bulk path, for sources all new)."""
     loaded: dict[str, dict[str, int]] = {}
@@ -46,6 +48,8 @@ def load_folders(
 
     makers = [_folder_maker(folder) for folder in folders]
     (writer or load_plans)(engine, makers, max(len(makers), 1), report)
+    if loaded:
+        rebuild_search_top(engine)
     return loaded
 
 
@@ -62,8 +66,7 @@ def load_plans(
     """Load sources in transactions of ``batch_size`` sources; return how many loaded.
 
     Each maker builds its plan given the entity and topic slugs stored so far, which
-    are read once and kept up to date here rather than re-read for every source. After
-    the last batch, the frequent search terms are ranked again (search_top.py).
+    are read once and kept up to date here rather than re-read for every source.
     """
     loaded = 0
     pending = iter(makers)
@@ -86,6 +89,4 @@ def load_plans(
                 update_content_version(session)
         loaded += in_batch
         if in_batch < batch_size:
-            if loaded:
-                rebuild_search_top(engine)
             return loaded

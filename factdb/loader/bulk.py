@@ -25,7 +25,6 @@ from factdb.loader.bulk_catalog import Catalog
 from factdb.loader.bulk_rows import SECTIONS, SourceRows
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.plan import Plan
-from factdb.loader.search_top import rebuild_search_top
 from factdb.models import Base, Source
 
 __all__ = ["bulk_load_plans"]
@@ -50,7 +49,6 @@ def bulk_load_plans(
 
     The calling convention of ``load_plans``: each maker builds its plan given the
     entity and topic slugs stored so far. Only one batch's plans (as rows) are held.
-    After the last batch, the frequent search terms are ranked again (search_top.py).
     """
     loaded = 0
     pending = iter(makers)
@@ -83,8 +81,6 @@ def bulk_load_plans(
             expected_ids = rows.next_ids
         loaded += len(written)
         if len(written) < batch_size:
-            if loaded:
-                rebuild_search_top(engine)
             return loaded
 
 
