@@ -32,10 +32,11 @@ class SearchTopHit(Base):
     ranks a search for that term alone, with the score it gives.
 
     The best first page of a frequent word is otherwise found by scoring every document
-    that holds it. The loader rebuilds these rows after each load and records the
-    content version they were ranked on (``Dataset.search_top_version``); the API uses
-    them only while that is the current version. A cache of the index: no foreign key,
-    so loads may delete documents before the rows are rebuilt.
+    that holds it. Loading files, copying and ``factdb rank-search`` rank these rows
+    again and record the content version they were ranked on
+    (``Dataset.search_top_version``); the API uses them only while that is the current
+    version. A cache of the index: no foreign key, so loads may delete documents before
+    the rows are ranked again.
     """
 
     __tablename__ = "search_top"

@@ -5,9 +5,10 @@ Revises: 0004
 
 search_top keeps, for each frequent search term, its best-ranked documents and their
 bm25 scores, so that the first pages of a search for that word alone are read in
-order instead of scoring every document that holds it. The loader fills it on SQLite
-after each load and sets dataset.search_top_version to the content version it ranked;
-the API reads it only while that version is current. PostgreSQL gets the empty table.
+order instead of scoring every document that holds it. Loading files, copying and
+`factdb rank-search` fill it on SQLite and set dataset.search_top_version to the content
+version it was ranked on; the API reads it only while that version is current. It is
+empty until then, and on PostgreSQL.
 Create Date: 2026-12-02 00:26:38.455314
 """
 
