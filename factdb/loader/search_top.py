@@ -44,7 +44,7 @@ def rebuild_search_top(engine: Engine, min_matches: int = MIN_MATCHES, kept: int
     ``kept`` documents; return how many terms. Other engines than SQLite keep none.
 
     A short transaction per term, so that a loader waiting to write is not held up for
-    the whole ranking (6.5 s at 880,000 facts). Readers rank live meanwhile: the version
+    the whole ranking (about 7 s at 880,000 facts). Readers rank live meanwhile: the version
     is cleared first, and set at the end only if no load changed the content since.
     """
     if engine.dialect.name != "sqlite":
