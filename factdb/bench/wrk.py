@@ -84,7 +84,8 @@ def load_in_rounds(
     measured: dict[tuple[str, str], list[dict[str, Any]]] = {key: [] for key in targets}
     keys = list(targets)
     for number in range(rounds):
-        # Each round starts one target further on: none is always loaded after the same.
+        # Each round starts its share of the targets further on, so that a target is not
+        # always loaded right after the same one.
         shift = number * len(keys) // rounds
         for key in keys[shift:] + keys[:shift]:
             measured[key].append(run_wrk(targets[key], **settings))
