@@ -21,7 +21,8 @@ from typing import Any
 from urllib.parse import quote
 
 from factdb.bench.procs import worker_pids
-from factdb.bench.queries import Query, walk_datasette
+from factdb.bench.queries import Query
+from factdb.bench.walk import walk_datasette
 from factdb.config import PROJECT_ROOT
 
 DATASETTE_REQUIREMENT = "datasette>=0.65,<0.66"
