@@ -21,6 +21,9 @@ COLLECTIONS: dict[str, list[str]] = {
     "sources": ["", "-slug"],
     "entities": ["", "-name", "kind,-id"],
     "events": ["", "-date,id", "kind,-date"],
+    # The first participant's participations choose the page (their index's order).
+    "events?participant=Putin": ["", "-date,id", "kind,-date", "-id"],
+    "events?participant=Putin&participant=Netanyahu&from=2019-09": ["", "-date"],
     "statements": ["", "-date,id", "-date,-id"],
     "positions": ["", "-date,id", "stance,-date"],
     "roles": ["", "-title"],
@@ -131,6 +134,8 @@ ORDERS: list[tuple[str, str, Callable[[Row], tuple[Any, ...]]]] = [
     ("events", "kind", lambda r: (r["kind"], r["id"])),
     ("events", "kind,-date", lambda r: (r["kind"], Desc(start(r)), r["id"])),
     ("events", "-date", lambda r: (Desc(start(r)), r["id"])),
+    ("events?participant=Putin", "date", lambda r: (start(r), r["id"])),
+    ("events?participant=Putin", "-date", lambda r: (Desc(start(r)), r["id"])),
     ("statements", "-date,-id", lambda r: (Desc(start(r)), Desc(r["id"]))),
     ("positions", "stance", lambda r: (r["stance"], r["id"])),
     ("positions", "-stance,date", lambda r: (Desc(r["stance"]), start(r), r["id"])),

@@ -68,10 +68,15 @@ class Collection:
     _pages: StatementsByShape = field(default_factory=StatementsByShape, init=False, repr=False)
 
     def respond(
-        self, query: AnySelect, args: dict[str, Any], counted_query: AnySelect | None = None
+        self,
+        query: AnySelect,
+        args: dict[str, Any],
+        counted_query: AnySelect | None = None,
+        page_order: dict[str, Expression] | None = None,
     ) -> Response:
         """The page (or facets, or CSV) of ``query``; its total counts ``counted_query``
-        when given (the same rows, read another way)."""
+        when given (the same rows, read another way). ``page_order`` names, for some sort
+        keys, a column of the query equal to it to choose the page by (an index's order)."""
         if "group_by" in args:
             return self._facets(query, args)
         order = parse_sort(self.sort_keys, args.get("sort", self.default_sort))
@@ -82,7 +87,7 @@ class Collection:
         limit = args["limit"]
         total = self._total(query if counted_query is None else counted_query, args)
         page_query = query if after is None else query.where(keyset_after(after))
-        rows = self._fetch(page_query, order, limit + 1, shape)
+        rows = self._fetch(page_query, order, limit + 1, shape, page_order or {})
         # The cursor holds the sort values of the last row shown.
         last = rows[limit - 1] if len(rows) > limit else None
         next_cursor = None if last is None else encode_cursor(order, last[-len(order) :])
@@ -107,12 +112,19 @@ class Collection:
         return counted(("total", self.name, repr(filters)), count)
 
     def _fetch(
-        self, query: AnySelect, order: list[tuple[str, bool]], limit: int, shape: Shape
+        self,
+        query: AnySelect,
+        order: list[tuple[str, bool]],
+        limit: int,
+        shape: Shape,
+        page_order: dict[str, Expression] | None = None,
     ) -> list[Any]:
         """The page's rows, each ending with its sort values."""
         expressions = [self.sort_keys[name].expression for name, _ in order]
         if self.documents is not None:
-            return self._read(query, order, expressions, limit, shape)
+            chosen = page_order or {}
+            chosen_by = [chosen.get(name, self.sort_keys[name].expression) for name, _ in order]
+            return self._read(query, order, expressions, limit, shape, chosen_by)
         if self.records is not None:
             query = query.with_only_columns(self.id_column)
         ordered = query.add_columns(*expressions).order_by(*_ordering(expressions, order))
@@ -127,15 +139,18 @@ class Collection:
         expressions: list[Expression],
         limit: int,
         shape: Shape,
+        chosen_by: list[Expression],
     ) -> list[Any]:
         """The page and its rows' documents in one statement: the documents of the ids
-        the page query selects. The page is chosen first, on the sort index as on its
-        own; joining the rows' references in the page query itself would look them up
-        for every matching row that a filter leaves to be sorted, not only the page's."""
+        the page query selects, in the order of ``chosen_by``. The page is chosen first,
+        on the sort index as on its own; joining the rows' references in the page query
+        itself would look them up for every matching row that a filter leaves to be
+        sorted, not only the page's."""
         documents = self.documents
         assert documents is not None
         ordering = _ordering(expressions, order)
-        page = query.with_only_columns(self.id_column).order_by(*ordering).limit(limit)
+        page = query.with_only_columns(self.id_column)
+        page = page.order_by(*_ordering(chosen_by, order)).limit(limit)
 
         def build() -> AnySelect:
             # correlate(None): the page query reads its own table, not the outer query's.
