@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache, wraps
-from typing import Any, NamedTuple
+from functools import wraps
+from typing import Any
 
 from flask import Response, current_app, request, stream_with_context
-from marshmallow import Schema, fields
+from marshmallow import Schema
 from sqlalchemy import func, select
 from sqlalchemy.sql import Subquery
 
 from factdb.api import database
 from factdb.api.counts import counted
-from factdb.api.fastdump import Dump, compile_dump, dumper
 from factdb.api.keyset import (
     Expression,
     SortKey,
@@ -28,6 +27,7 @@ from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
 from factdb.api.reuse import StatementsByShape
 from factdb.api.schemas import FacetOut, api_root
+from factdb.api.shapes import Shape, shape_of
 from factdb.api.sqljson import DocumentReader, parsed
 from factdb.db import query_deadline
 from factdb.sql import AnySelect
@@ -36,15 +36,6 @@ CSV_PAGE = 500
 # Parameters that choose a page or its shape but not which rows match.
 PAGING = frozenset({"cursor", "limit", "sort", "only_fields", "format"})
 GroupQuery = Callable[[Subquery], AnySelect]
-
-
-class Shape(NamedTuple):
-    """What a response shows of each row: the schema (narrowed by the fields
-    parameter to the names in ``fields``) and its compiled dump."""
-
-    schema: Schema
-    dump: Dump
-    fields: tuple[str, ...] | None
 
 
 @dataclass
@@ -182,19 +173,7 @@ class Collection:
         return self.records([row[0] for row in rows], sort_values)
 
     def _shape(self, only: str | None) -> Shape:
-        """The collection's schema, narrowed to ``only`` (the fields parameter), and its
-        compiled dump function."""
-        if only is None:
-            return Shape(self.schema, dumper(self.schema), None)
-        names = [name.strip() for name in only.split(",") if name.strip()]
-        if not names:
-            raise BadParameter("fields", "give at least one field name")
-        unknown = [name for name in names if not _has_field(self.schema, name.split("."))]
-        if unknown:
-            choices = ", ".join(self.schema.fields)
-            listed = ", ".join(map(repr, unknown))
-            raise BadParameter("fields", f"unknown field(s) {listed}; fields are {choices}")
-        return Shape(*_narrowed(type(self.schema), tuple(names)), tuple(names))
+        return shape_of(self.schema, only)
 
     def _csv(
         self,
@@ -271,24 +250,6 @@ def _ordering(expressions: Sequence[Any], order: list[tuple[str, bool]]) -> list
         expression.desc() if desc else expression.asc()
         for expression, (_, desc) in zip(expressions, order, strict=True)
     ]
-
-
-@lru_cache(maxsize=128)
-def _narrowed(schema_type: type[Schema], names: tuple[str, ...]) -> tuple[Schema, Dump]:
-    """A schema limited to ``names`` and its dump function, compiled once per choice."""
-    schema = schema_type(only=names)
-    return schema, compile_dump(schema)
-
-
-def _has_field(schema: Schema, path: list[str]) -> bool:
-    """Whether the dotted ``path`` names a field of ``schema`` (through nested schemas)."""
-    field = schema.fields.get(path[0])
-    if field is None:
-        return False
-    if len(path) == 1:
-        return True
-    inner = getattr(field, "inner", field)
-    return isinstance(inner, fields.Nested) and _has_field(inner.schema, path[1:])
 
 
 def collection_view(
