@@ -216,7 +216,7 @@ def test_sizes_are_loaded_in_the_same_rounds(databases: DatabaseFactory, tmp_pat
 
 
 def test_a_ratio_is_the_median_of_the_rounds_ratios() -> None:
-    from factdb.bench.wrk import paired_ratio
+    from factdb.bench.report import paired_ratio
 
     top = {"rounds_req_per_s": [100.0, 50.0, 90.0]}
     bottom = {"rounds_req_per_s": [20.0, 25.0, 30.0]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,17 @@ def _ratio(value: float | None) -> str:
     return f"{value:.2f}" if value else DASH
 
 
-def _row(qid: str, query: dict[str, Any]) -> list[str]:
-    from factdb.bench.wrk import paired_ratio
+def paired_ratio(top: dict[str, Any] | None, bottom: dict[str, Any] | None) -> float | None:
+    """The median, over rounds, of ``top``'s req/s divided by ``bottom``'s in the same
+    round; None when either is missing or answered nothing."""
+    if not top or not bottom:
+        return None
+    pairs = zip(top["rounds_req_per_s"], bottom["rounds_req_per_s"], strict=True)
+    ratios = [a / b for a, b in pairs if a and b]
+    return statistics.median(ratios) if ratios else None
 
+
+def _row(qid: str, query: dict[str, Any]) -> list[str]:
     servers = query["servers"]
 
     def rate(name: str) -> float | None:

@@ -2,7 +2,7 @@
 
 Every server of a run is up at once and each (query, server) is loaded for a short
 round in turn, several times over: a change in the machine's speed then falls on all
-of them alike, and a ratio is taken round by round (its median reported) rather than
+of them alike, and a ratio is taken round by round (report.paired_ratio) rather than
 between loads minutes apart.
 """
 
@@ -90,13 +90,3 @@ def load_in_rounds(
         for key in keys[shift:] + keys[:shift]:
             measured[key].append(run_wrk(targets[key], **settings))
     return {key: {**results[key], **combine(measured[key])} for key in targets}
-
-
-def paired_ratio(top: dict[str, Any] | None, bottom: dict[str, Any] | None) -> float | None:
-    """The median, over rounds, of ``top``'s req/s divided by ``bottom``'s in the same
-    round; None when either is missing or answered nothing."""
-    if not top or not bottom:
-        return None
-    pairs = zip(top["rounds_req_per_s"], bottom["rounds_req_per_s"], strict=True)
-    ratios = [a / b for a, b in pairs if a and b]
-    return statistics.median(ratios) if ratios else None
