@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factdb import migrate
-from factdb.bench.corpus import generate_plans
+from factdb.bench.synthetic import generate_plans
 from factdb.check import check_database
 from factdb.config import SEED_DIR
 from factdb.db import make_engine

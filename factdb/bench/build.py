@@ -7,9 +7,10 @@ import json
 import multiprocessing
 import os
 import queue
+import resource
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,38 +20,38 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from factdb import migrate
-from factdb.bench.corpus import GENERATOR_VERSION, generate_plans
+from factdb.bench.corpus import GENERATOR_VERSION
 from factdb.bench.procs import peak_rss_kb
+from factdb.bench.synthetic import generate_plans
 from factdb.check import check_database
 from factdb.db import make_engine
-from factdb.loader import PlanMaker
 from factdb.loader.bulk import bulk_load_plans
-from factdb.loader.plan import Plan
 from factdb.loader.search_top import rebuild_search_top
 from factdb.models import Base
 
 BATCH = 200  # sources per transaction while building
-# Part of a cached corpus's name: 4 since corpora are written by the bulk path, their
-# reports time generating, planning and writing apart, and the loader's peak RSS is
-# its own VmHWM.
-BUILD_VERSION = 4
+PREPARING_PROCESSES = 1  # the other core writes
+# Part of a cached corpus's name: 5 since the sources are generated and prepared in a
+# second process while the loader writes, and the reports time the load as a whole.
+BUILD_VERSION = 5
 
 
 @dataclass
 class BuildReport:
     sources: int
     facts: int
-    # The whole load of the generated sources: plan_seconds + write_seconds.
+    # The whole load, wall clock: generating and preparing each source in a second
+    # process (factdb.loader.background) while this one resolves and writes them
+    # through the bulk path, then ranking the frequent search terms.
     load_seconds: float
-    # Validating each source and building its plan (schemas, excerpts, dates).
-    plan_seconds: float
-    # Turning the plans into rows, inserting them and committing, through the bulk path
-    # (bulk_load_plans), which writes the rows load_plans would.
-    write_seconds: float
-    # Generating the synthetic sources: the corpus's making, not part of loading it.
-    generate_seconds: float
+    # The part of load_seconds spent ranking the search terms (after the writing).
+    ranking_seconds: float
+    # CPU seconds of the writing process and of the preparing one (generation included).
+    writer_cpu_seconds: float
+    preparer_cpu_seconds: float
     executemany_seconds: float
     loader_peak_rss_mb: float
+    preparer_peak_rss_mb: float
     check_failures: int
 
 
@@ -102,9 +103,7 @@ def build_database(
         leftover.unlink()
     url = f"sqlite:///{building}"
     migrate.upgrade(url, "head")
-    write_seconds, plan_seconds, generate_seconds, peak_mb = _load_in_child(
-        url, sources, seed, progress
-    )
+    timings = _load_in_child(url, sources, seed, progress)
     engine = make_engine(url)
     with Session(engine) as session:
         failures = len(check_database(session))
@@ -112,14 +111,10 @@ def build_database(
     report = BuildReport(
         sources=sources,
         facts=count_facts(building),
-        load_seconds=round(plan_seconds + write_seconds, 2),
-        plan_seconds=round(plan_seconds, 2),
-        write_seconds=round(write_seconds, 2),
-        generate_seconds=round(generate_seconds, 2),
+        **{name: round(value, 2) for name, value in timings.items()},
         executemany_seconds=round(
             time_raw_executemany(building, cache_dir / f"{name}.raw.sqlite3"), 2
         ),
-        loader_peak_rss_mb=round(peak_mb, 1),
         check_failures=failures,
     )
     # Everything into the file itself, so that the WAL left under the building name is
@@ -136,9 +131,8 @@ def build_database(
 
 def _load_in_child(
     url: str, sources: int, seed: int, progress: Callable[[int], None] | None
-) -> tuple[float, float, float, float]:
-    """Load the corpus in a fresh process: (seconds writing, planning, generating, that
-    process's peak RSS in MB).
+) -> dict[str, float]:
+    """Load the corpus in a fresh process; return the BuildReport fields it measured.
 
     A process's peak RSS only ever grows, so measuring in the caller would count
     whatever it held before (an earlier scale's rows, say)."""
@@ -157,8 +151,8 @@ def _load_in_child(
             if kind == "progress" and progress is not None:
                 progress(int(values[0]))
             elif kind == "done":
-                write, plan, generate, peak = (float(value) for value in values)
-                return write, plan, generate, peak
+                timings: dict[str, float] = values[0]
+                return timings
             elif kind == "failed":
                 raise RuntimeError(f"loading the corpus failed: {values[0]}")
     except BaseException:  # an interrupt or an error here: do not wait for the whole load
@@ -168,38 +162,9 @@ def _load_in_child(
         child.join()
 
 
-class PlanClock:
-    """Time spent generating each synthetic source (the generator's next step) and
-    building its plan (the maker's call), apart."""
-
-    def __init__(self) -> None:
-        self.generate_seconds = 0.0
-        self.plan_seconds = 0.0
-
-    def timed(self, makers: Iterable[PlanMaker]) -> Iterator[PlanMaker]:
-        pending = iter(makers)
-        while True:
-            started = time.perf_counter()
-            make = next(pending, None)
-            self.generate_seconds += time.perf_counter() - started
-            if make is None:
-                return
-            yield self._timed_maker(make)
-
-    def _timed_maker(self, make: PlanMaker) -> PlanMaker:
-        def timed_make(entities: set[str], topics: set[str]) -> Plan:
-            started = time.perf_counter()
-            try:
-                return make(entities, topics)
-            finally:
-                self.plan_seconds += time.perf_counter() - started
-
-        return timed_make
-
-
 def _load(url: str, sources: int, seed: int, messages: Any) -> None:
-    """The child's work: load, then report the times writing, planning and generating,
-    and the peak RSS."""
+    """The child's work: load, then report the times and peak RSS of itself and of the
+    process that prepared the sources."""
     try:
         engine = make_engine(url)
         done = 0
@@ -210,18 +175,29 @@ def _load(url: str, sources: int, seed: int, messages: Any) -> None:
             if done % 100 == 0 or done == sources:
                 messages.put(("progress", done))
 
-        clock = PlanClock()
-        makers = clock.timed(generate_plans(sources, seed))
         started = time.perf_counter()
-        bulk_load_plans(engine, makers, batch_size=BATCH, progress=counted)
+        makers = generate_plans(sources, seed, processes=PREPARING_PROCESSES)
+        with closing(makers):
+            bulk_load_plans(engine, makers, batch_size=BATCH, progress=counted)
+        ranking_started = time.perf_counter()
         rebuild_search_top(engine)  # as loading files does (load_folders)
-        seconds = time.perf_counter() - started - clock.generate_seconds - clock.plan_seconds
+        ended = time.perf_counter()
         engine.dispose()
         # The planner's statistics, as a user would gather them after a large load.
         with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
             connection.execute("ANALYZE")
-        peak_mb = peak_rss_kb(os.getpid()) / 1024
-        messages.put(("done", seconds, clock.plan_seconds, clock.generate_seconds, peak_mb))
+        itself = resource.getrusage(resource.RUSAGE_SELF)
+        # The preparing process has ended and been waited for: its figures are here.
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        timings = {
+            "load_seconds": ended - started,
+            "ranking_seconds": ended - ranking_started,
+            "writer_cpu_seconds": itself.ru_utime + itself.ru_stime,
+            "preparer_cpu_seconds": children.ru_utime + children.ru_stime,
+            "loader_peak_rss_mb": peak_rss_kb(os.getpid()) / 1024,
+            "preparer_peak_rss_mb": children.ru_maxrss / 1024,  # KB on Linux
+        }
+        messages.put(("done", timings))
     except Exception as error:  # reported to the parent, which raises it
         messages.put(("failed", f"{type(error).__name__}: {error}"))
 

@@ -14,16 +14,11 @@ computation, the ORM writer), so `factdb check` holds on the result.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from factdb.bench.pools import PoolEntity, ZipfPool, entity_pools, topic_pool
+from factdb.bench.pools import PoolEntity, ZipfPool
 from factdb.bench.words import FIRST_DAY, LAST_DAY, MONTHS, STANCES, WORDS, ordinal, spoken_date
-from factdb.loader import PlanMaker
-from factdb.loader.plan import Plan, plan_from_data
 
 GENERATOR_VERSION = 1
 STATEMENTS_PER_SOURCE = 14
@@ -347,29 +342,3 @@ def generate_source(
 ) -> tuple[str, dict[str, Any], str]:
     """(slug, facts mapping, text) of synthetic source ``number``."""
     return SourceBuilder(number, seed, pools, topics).build()
-
-
-def generate_plans(
-    count: int, seed: int = 1, entities: int = 20_000, first: int = 1
-) -> Iterator[PlanMaker]:
-    """Plan makers for the loader's load_plans, one per synthetic source, numbered from
-    ``first`` (a corpus of n sources is grown by starting at n + 1)."""
-    pools, topics = entity_pools(entities, seed), topic_pool()
-    for number in range(first, first + count):
-        slug, facts, text = generate_source(number, seed, pools, topics)
-        encoded = json.dumps(facts, sort_keys=True).encode()
-
-        def make(
-            known_entities: set[str],
-            known_topics: set[str],
-            slug: str = slug,
-            facts: dict[str, Any] = facts,
-            text: str = text,
-            encoded: bytes = encoded,
-        ) -> Plan:
-            folder = Path("synthetic") / slug
-            return plan_from_data(
-                folder, facts, text.encode(), encoded, known_entities, known_topics
-            )
-
-        yield make

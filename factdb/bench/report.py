@@ -194,12 +194,12 @@ def scaling_table(runs: dict[int, dict[str, Any]], scaling: dict[str, Any]) -> s
         load, floor = build["load_seconds"], build["executemany_seconds"]
         lines.append(
             f"- {n:,} sources, {build['facts']:,} facts: loaded in {load:,.1f} s"
-            f" ({build['plan_seconds']:,.1f} s validating and planning,"
-            f" {build['write_seconds']:,.1f} s writing through the bulk path) against"
-            f" {floor:,.1f} s of raw executemany ({load / floor:.2f}x; writing alone"
-            f" {build['write_seconds'] / floor:.2f}x); generating the synthetic sources"
-            f" took {build['generate_seconds']:,.1f} s more; loader peak RSS"
-            f" {build['loader_peak_rss_mb']:.0f} MB; `factdb check` failures:"
+            f" against {floor:,.1f} s of raw executemany ({load / floor:.2f}x), ranking"
+            f" the search terms {build['ranking_seconds']:,.1f} s of it; CPU"
+            f" {build['writer_cpu_seconds']:,.1f} s writing and"
+            f" {build['preparer_cpu_seconds']:,.1f} s generating and preparing in a second"
+            f" process; peak RSS {build['loader_peak_rss_mb']:.0f} MB and"
+            f" {build['preparer_peak_rss_mb']:.0f} MB; `factdb check` failures:"
             f" {build['check_failures']}."
         )
     return "\n".join(lines) + "\n"

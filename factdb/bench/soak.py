@@ -20,9 +20,9 @@ from urllib.parse import quote
 
 import click
 
-from factdb.bench.corpus import generate_plans
 from factdb.bench.queries import pick_parameters
 from factdb.bench.servers import HOST, BenchError, http_get, require_wrk, serving
+from factdb.bench.synthetic import generate_plans
 from factdb.config import PROJECT_ROOT
 from factdb.db import make_engine
 from factdb.loader import load_plans

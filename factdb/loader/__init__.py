@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import select
@@ -10,14 +12,24 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from factdb.loader.apply import apply_plan, update_content_version
+from factdb.loader.background import prepared_makers
 from factdb.loader.errors import Problem, SeedError
-from factdb.loader.plan import FACTS_FILE, Plan, read_plan
+from factdb.loader.plan import FACTS_FILE, Plan, PlanMaker, prepare_folder
 from factdb.loader.search_top import rebuild_search_top
 from factdb.models import Entity, Topic
 
-__all__ = ["Problem", "SeedError", "load_folders", "load_plans", "source_folders"]
+__all__ = [
+    "PlanMaker",
+    "Problem",
+    "SeedError",
+    "load_folders",
+    "load_plans",
+    "source_folders",
+]
 
-PlanMaker = Callable[[set[str], set[str]], Plan]
+# From this many folders on, they are read and validated in another process while this
+# one writes (background.py): below it, starting that process costs more than it saves.
+BACKGROUND_FROM = 50
 Progress = Callable[[Plan, dict[str, int]], None]
 # load_plans, or the insert-only bulk_load_plans (factdb.loader.bulk).
 Writer = Callable[[Engine, Iterable[PlanMaker], int, Progress | None], int]
@@ -33,12 +45,15 @@ def load_folders(
     folders: Iterable[Path],
     progress: Callable[[Path, dict[str, int]], None] | None = None,
     writer: Writer | None = None,
+    processes: int | None = None,
 ) -> dict[str, dict[str, int]]:
     """Load ``folders`` in one transaction: all of them, or nothing and a SeedError.
     Then rank the frequent search terms again (search_top.py), in transactions of
     their own: until that ends, searches rank every match.
 
-    ``writer`` is load_plans unless given (the bulk path, for sources all new)."""
+    ``writer`` is load_plans unless given (the bulk path, for sources all new).
+    ``processes`` read and validate the folders meanwhile; by default one, when there
+    are at least BACKGROUND_FROM folders and more than one core."""
     loaded: dict[str, dict[str, int]] = {}
 
     def report(plan: Plan, counts: dict[str, int]) -> None:
@@ -46,15 +61,15 @@ def load_folders(
         if progress is not None:
             progress(plan.folder, counts)
 
-    makers = [_folder_maker(folder) for folder in folders]
-    (writer or load_plans)(engine, makers, max(len(makers), 1), report)
+    folders = list(folders)
+    if processes is None:
+        many = len(folders) >= BACKGROUND_FROM and (os.cpu_count() or 1) > 1
+        processes = 1 if many else 0
+    with closing(prepared_makers(folders, prepare_folder, processes)) as makers:
+        (writer or load_plans)(engine, makers, max(len(folders), 1), report)
     if loaded:
         rebuild_search_top(engine)
     return loaded
-
-
-def _folder_maker(folder: Path) -> PlanMaker:
-    return lambda entities, topics: read_plan(folder, entities, topics)
 
 
 def load_plans(

@@ -32,6 +32,10 @@ class SeedError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
 
+    def __reduce__(self) -> tuple[type[SeedError], tuple[list[Problem]]]:
+        # Rebuilt from its problems, not its message, when it comes from another process.
+        return (SeedError, (self.problems,))
+
 
 def fact_label(raw: Any, section: str, index: int | None) -> str:
     """``statements[3] 'putin-quote'``: the section, position and key of a fact."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,12 @@ from marshmallow import ValidationError
 
 from factdb.loader.dates import DateError, Interval, compute_dates
 from factdb.loader.errors import Problem, SeedError, fact_label, problems_from_validation
+from factdb.loader.references import (
+    UnresolvedReference,
+    natural_key,
+    reference_problems,
+    unresolved_references,
+)
 from factdb.loader.schemas import Excerpt, facts_file_schema
 from factdb.loader.spans import ExcerptError, Span, locate
 
@@ -27,13 +34,6 @@ SECTIONS = (
     "positions",
     "quantities",
 )
-SINGULAR = {
-    "entities": "entity",
-    "topics": "topic",
-    "dates": "date",
-    "events": "event",
-    "statements": "statement",
-}
 # Fields holding an excerpt whose span is also evidence of the fact.
 TEXT_EXCERPT_SECTIONS = ("dates", "statements", "quantities")
 
@@ -53,8 +53,8 @@ class Plan:
     intervals: dict[str, Interval] = field(default_factory=dict)
 
 
-def natural_key(section: str, item: dict[str, Any]) -> str:
-    return str(item["slug"] if section in ("entities", "topics") else item["key"])
+# Builds a source's plan given the entity and topic slugs stored so far (load_plans).
+PlanMaker = Callable[[set[str], set[str]], Plan]
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -86,6 +86,53 @@ def read_plan(
     ``known_entities`` and ``known_topics`` are slugs already stored, which a file may
     reference without defining them again.
     """
+    return prepare_folder(folder).resolve(known_entities, known_topics)
+
+
+def plan_from_data(
+    folder: Path,
+    raw: dict[str, Any],
+    text_bytes: bytes,
+    facts_bytes: bytes,
+    known_entities: AbstractSet[str] = frozenset(),
+    known_topics: AbstractSet[str] = frozenset(),
+) -> Plan:
+    """The checks of read_plan on a facts mapping and text already in memory."""
+    prepared = prepare_from_data(folder, raw, text_bytes, facts_bytes)
+    return prepared.resolve(known_entities, known_topics)
+
+
+@dataclass
+class PreparedPlan:
+    """A plan checked in everything but whether the entities and topics it references
+    without defining them are stored, which only the writer knows. Picklable, so that
+    another process can prepare it (background.py)."""
+
+    plan: Plan
+    # The folder's name, and keys given twice.
+    early_problems: list[Problem]
+    unresolved: list[UnresolvedReference]
+    span_problems: list[Problem]
+    # Only looked for when everything else is right, as the dates rest on it.
+    date_problems: list[Problem]
+
+    def resolve(self, known_entities: AbstractSet[str], known_topics: AbstractSet[str]) -> Plan:
+        """The plan, given the slugs stored so far; or a SeedError with every problem."""
+        problems = (
+            self.early_problems
+            + reference_problems(self.unresolved, known_entities, known_topics)
+            + self.span_problems
+        )
+        if not problems:
+            problems = self.date_problems
+        if problems:
+            raise SeedError(problems)
+        return self.plan
+
+
+def prepare_folder(folder: Path) -> PreparedPlan:
+    """Read and check ``folder`` as far as can be done without a database; raise
+    SeedError for a file that cannot be read or does not fit the schema."""
     facts_path = folder / FACTS_FILE
     file = str(facts_path)
     if not facts_path.is_file():
@@ -103,29 +150,23 @@ def read_plan(
         text_bytes = (folder / str(text_file)).read_bytes()
     except (OSError, ValueError) as error:  # ValueError: a NUL in the path
         raise SeedError([Problem(file, "source", "text_file", f"cannot read: {error}")]) from None
-    return plan_from_data(folder, raw, text_bytes, facts_bytes, known_entities, known_topics)
+    return prepare_from_data(folder, raw, text_bytes, facts_bytes)
 
 
-def plan_from_data(
-    folder: Path,
-    raw: dict[str, Any],
-    text_bytes: bytes,
-    facts_bytes: bytes,
-    known_entities: AbstractSet[str] = frozenset(),
-    known_topics: AbstractSet[str] = frozenset(),
-) -> Plan:
-    """The checks of read_plan on a facts mapping and text already in memory."""
+def prepare_from_data(
+    folder: Path, raw: dict[str, Any], text_bytes: bytes, facts_bytes: bytes
+) -> PreparedPlan:
+    """The checks of prepare_folder on a facts mapping and text already in memory."""
     file = str(folder / FACTS_FILE)
     try:
         data = facts_file_schema.load(raw)
     except ValidationError as error:
         raise SeedError(problems_from_validation(file, raw, error.messages)) from None
     source = data["source"]
-    problems: list[Problem] = []
+    early_problems = []
     if source["slug"] != folder.name:
-        problems.append(
-            Problem(file, "source", "slug", f"must equal the folder name {folder.name!r}")
-        )
+        message = f"must equal the folder name {folder.name!r}"
+        early_problems.append(Problem(file, "source", "slug", message))
     try:
         text = text_bytes.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -138,14 +179,18 @@ def plan_from_data(
         facts_sha256=hashlib.sha256(facts_bytes).hexdigest(),
         sections={name: data[name] for name in SECTIONS},
     )
-    problems += _check_unique_keys(file, raw, plan)
-    problems += _check_references(file, raw, plan, known_entities, known_topics)
-    problems += _locate_spans(file, raw, plan)
-    if not problems:
-        problems += _compute_intervals(file, raw, plan)
-    if problems:
-        raise SeedError(problems)
-    return plan
+    prepared = PreparedPlan(
+        plan=plan,
+        early_problems=early_problems + _check_unique_keys(file, raw, plan),
+        unresolved=unresolved_references(file, raw, plan.sections),
+        span_problems=_locate_spans(file, raw, plan),
+        date_problems=[],
+    )
+    # A reference to an undefined date or event is a problem whatever is stored.
+    broken = any(reference.target is None for reference in prepared.unresolved)
+    if not (prepared.early_problems or prepared.span_problems or broken):
+        prepared.date_problems = _compute_intervals(file, raw, plan)
+    return prepared
 
 
 def _check_unique_keys(file: str, raw: Any, plan: Plan) -> list[Problem]:
@@ -159,64 +204,6 @@ def _check_unique_keys(file: str, raw: Any, plan: Plan) -> list[Problem]:
                 label = fact_label(raw, section, index)
                 problems.append(Problem(file, label, name, f"duplicate {name} {key!r}"))
             seen.add(key)
-    return problems
-
-
-def _references(section: str, item: dict[str, Any]) -> list[tuple[str, str, str | None]]:
-    """(field, kind of thing referenced, value) for every reference of a fact."""
-    refs: list[tuple[str, str, str | None]] = []
-    get = item.get
-    if section == "entities":
-        refs.append(("located_in", "entities", get("located_in")))
-    elif section == "dates" and get("relative"):
-        refs.append(("relative.anchor", "events", item["relative"]["anchor"]))
-    elif section == "events":
-        refs += [("date", "dates", get("date")), ("place", "entities", get("place"))]
-        refs.append(("part_of", "events", get("part_of")))
-        refs += [
-            (f"participants.{i}.entity", "entities", p["entity"])
-            for i, p in enumerate(item["participants"])
-        ]
-        refs += [(f"topics.{i}", "topics", t) for i, t in enumerate(item["topics"])]
-    elif section == "roles":
-        refs += [("holder", "entities", get("holder")), ("date", "dates", get("date"))]
-        refs.append(("organization", "entities", get("organization")))
-    elif section == "statements":
-        refs += [("speaker", "entities", get("speaker")), ("event", "events", get("event"))]
-        refs.append(("date", "dates", get("date")))
-        refs += [(f"mentions.{i}", "entities", m) for i, m in enumerate(item["mentions"])]
-    elif section == "positions":
-        refs += [("holder", "entities", get("holder")), ("date", "dates", get("date"))]
-        refs += [("target.entity", "entities", item["target"].get("entity"))]
-        refs += [("target.topic", "topics", item["target"].get("topic"))]
-        refs.append(("statement", "statements", get("statement")))
-    elif section == "quantities":
-        refs += [("subject.entity", "entities", item["subject"].get("entity"))]
-        refs.append(("subject.event", "events", item["subject"].get("event")))
-    return refs
-
-
-def _check_references(
-    file: str,
-    raw: Any,
-    plan: Plan,
-    known_entities: AbstractSet[str],
-    known_topics: AbstractSet[str],
-) -> list[Problem]:
-    defined = {
-        section: {natural_key(section, item) for item in items}
-        for section, items in plan.sections.items()
-    }
-    defined["entities"] |= set(known_entities)
-    defined["topics"] |= set(known_topics)
-    problems = []
-    for section, items in plan.sections.items():
-        for index, item in enumerate(items):
-            for field_name, target, value in _references(section, item):
-                if value is not None and value not in defined[target]:
-                    label = fact_label(raw, section, index)
-                    message = f"unknown {SINGULAR[target]} {value!r}"
-                    problems.append(Problem(file, label, field_name, message))
     return problems
 
 
