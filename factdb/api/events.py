@@ -121,11 +121,12 @@ def list_events(args: dict[str, Any]) -> Response:
         query = query.where(Event.kind.in_(args["kind"]))
     window = sort_date_window(Event, args)
     participants = resolve_entities("participant", args.get("participant", []))
-    for entity_id in participants[1:]:
-        query = query.where(took_part(entity_id, window))
     if participants:
         lead = and_(LEAD.event_id == Event.id, LEAD.entity_id == participants[0])
         query = query.join(LEAD, and_(lead, *within(LEAD.sort_date, window)))
+    for entity_id in participants[1:]:
+        # On the lead's event id, so that it is probed before the event is read.
+        query = query.where(took_part(entity_id, LEAD.event_id))
     if "place" in args:
         query = query.where(Event.place_id == resolve_entity("place", args["place"]))
     query = source_text_and_dates(query, Event, "event", args)

@@ -8,6 +8,7 @@ import difflib
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import aliased
 
 from factdb.api import database
 from factdb.api.collection import AnySelect, Expression
@@ -163,9 +164,14 @@ def text_matches(parameter: str, fact_type: str, query: str) -> AnySelect:
 
 # Links are tested with ``id IN (…)`` rather than EXISTS: the planner can then start
 # from the link table's (entity_id, sort_date) index instead of reading every fact.
-def took_part(entity_id: int, window: Window = (None, None)) -> ColumnElement[bool]:
-    """Events that ``entity_id`` took part in, their sort_date within ``window``."""
-    return Event.id.in_(participations(entity_id, window))
+def took_part(entity_id: int, event_id: Expression = Event.id) -> ColumnElement[bool]:
+    """Events (``event_id``) that ``entity_id`` took part in, probed for each event by
+    the participation's primary key (event, entity): a page that walks another
+    entity's participations stops once full, where an IN list would first read all of
+    this entity's in the date range, however many."""
+    link = aliased(EventParticipant, name="also")
+    probe = select(link.event_id).where(link.event_id == event_id, link.entity_id == entity_id)
+    return probe.exists()
 
 
 def participations(entity_id: int, window: Window) -> AnySelect:
