@@ -11,11 +11,11 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from factdb.api.collection import AnySelect, Collection, SortKey
 from factdb.api.documents import EVENTS
 from factdb.api.filters import (
+    also_took_part,
     resolve_entities,
     resolve_entity,
     sort_date_window,
     source_text_and_dates,
-    took_part,
     within,
 )
 from factdb.api.items import by_source, date_sort, get_item, grouped, item_response
@@ -126,7 +126,7 @@ def list_events(args: dict[str, Any]) -> Response:
         query = query.join(LEAD, and_(lead, *within(LEAD.sort_date, window)))
     for entity_id in participants[1:]:
         # On the lead's event id, so that it is probed before the event is read.
-        query = query.where(took_part(entity_id, LEAD.event_id))
+        query = query.where(also_took_part(entity_id, LEAD.event_id))
     if "place" in args:
         query = query.where(Event.place_id == resolve_entity("place", args["place"]))
     query = source_text_and_dates(query, Event, "event", args)

@@ -17,7 +17,6 @@ from factdb.api.problems import BadParameter
 from factdb.models import (
     Entity,
     EntityAlias,
-    Event,
     EventParticipant,
     SearchDocument,
     Source,
@@ -162,13 +161,11 @@ def text_matches(parameter: str, fact_type: str, query: str) -> AnySelect:
     )
 
 
-# Links are tested with ``id IN (…)`` rather than EXISTS: the planner can then start
-# from the link table's (entity_id, sort_date) index instead of reading every fact.
-def took_part(entity_id: int, event_id: Expression = Event.id) -> ColumnElement[bool]:
-    """Events (``event_id``) that ``entity_id`` took part in, probed for each event by
-    the participation's primary key (event, entity): a page that walks another
-    entity's participations stops once full, where an IN list would first read all of
-    this entity's in the date range, however many."""
+def also_took_part(entity_id: int, event_id: Expression) -> ColumnElement[bool]:
+    """Events (``event_id``) that ``entity_id`` also took part in, probed for each event
+    by the participation's primary key (event, entity). Only for a query that another
+    participation leads: a page that walks it stops once full, where an IN list would
+    first read all of this entity's participations in the date range, however many."""
     link = aliased(EventParticipant, name="also")
     probe = select(link.event_id).where(link.event_id == event_id, link.entity_id == entity_id)
     return probe.exists()
@@ -180,6 +177,8 @@ def participations(entity_id: int, window: Window) -> AnySelect:
     return select(link.event_id).where(link.entity_id == entity_id, *within(link.sort_date, window))
 
 
+# Links are tested with ``id IN (…)`` rather than EXISTS: the planner can then start
+# from the link table's (entity_id, sort_date) index instead of reading every fact.
 def mentioned(entity_id: int, window: Window = (None, None)) -> ColumnElement[bool]:
     """Statements that mention ``entity_id``, their sort_date within ``window``."""
     return Statement.id.in_(mentions(entity_id, window))
