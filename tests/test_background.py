@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from factdb import migrate
 from factdb.bench.synthetic import generate_plans
 from factdb.db import make_engine
 from factdb.loader import Problem, SeedError, load_folders
 from factdb.loader.background import prepared_makers
 from factdb.loader.plan import Plan, PlanMaker, prepare_folder
 from tests.conftest import DatabaseFactory
-from tests.test_loader import SEED_FOLDER, TINY_FACTS, TINY_TEXT, dump_tables
+from tests.test_bulk_load import new_database
+from tests.test_loader import SEED_FOLDER, TINY_FACTS, dump_tables, write_tiny_source
 from tests.test_loader_errors import CASES, copy_seed, edit_facts
 
 SEED = 7
@@ -62,18 +62,8 @@ def test_every_bad_file_fails_the_same_in_another_process(tmp_path: Path) -> Non
     assert there == here
 
 
-def write_tiny_source(parent: Path, facts: str) -> Path:
-    folder = parent / "tiny-source"
-    folder.mkdir(parents=True)
-    (folder / "article.txt").write_text(TINY_TEXT, encoding="utf-8")
-    (folder / "facts.yaml").write_text(facts, encoding="utf-8")
-    return folder
-
-
 def new_engine(databases: DatabaseFactory) -> Engine:
-    url = databases.new()
-    migrate.upgrade(url, "head")
-    return make_engine(url)
+    return make_engine(new_database(databases))
 
 
 def test_a_load_prepared_in_another_process_writes_the_same_rows(

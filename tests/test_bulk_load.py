@@ -16,9 +16,10 @@ from factdb.check import check_database
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.loader import PlanMaker, SeedError, load_plans, source_folders
+from factdb.loader.background import prepared_makers
 from factdb.loader.bulk import bulk_load_plans
 from factdb.loader.bulk_catalog import Catalog
-from factdb.loader.plan import read_plan
+from factdb.loader.plan import prepare_folder
 from factdb.models import Base, Dataset, Source
 from tests.conftest import DatabaseFactory
 
@@ -27,10 +28,7 @@ BATCH = 7  # small, so that batch boundaries fall inside the corpus
 
 
 def seed_makers() -> list[PlanMaker]:
-    return [
-        lambda entities, topics, folder=folder: read_plan(folder, entities, topics)
-        for folder in source_folders(SEED_DIR)
-    ]
+    return list(prepared_makers(source_folders(SEED_DIR), prepare_folder, 0))
 
 
 def new_database(databases: DatabaseFactory) -> str:

@@ -279,14 +279,19 @@ events:
 """
 
 
+def write_tiny_source(parent: Path, facts: str) -> Path:
+    """The tiny second source's folder, with ``facts`` as its facts file."""
+    folder = parent / "tiny-source"
+    folder.mkdir(parents=True)
+    (folder / "article.txt").write_text(TINY_TEXT, encoding="utf-8")
+    (folder / "facts.yaml").write_text(facts, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def two_sources(engine: Engine, tmp_path: Path) -> Iterator[Session]:
     """The seed and a tiny second source, loaded together in one call."""
-    folder = tmp_path / "tiny-source"
-    folder.mkdir()
-    (folder / "article.txt").write_text(TINY_TEXT, encoding="utf-8")
-    (folder / "facts.yaml").write_text(TINY_FACTS, encoding="utf-8")
-    load_folders(engine, [SEED_FOLDER, folder])
+    load_folders(engine, [SEED_FOLDER, write_tiny_source(tmp_path, TINY_FACTS)])
     with Session(engine) as session:
         yield session
 

@@ -85,7 +85,7 @@ class SourceRows:
     def entity(self, slug: str) -> EntityState:
         if slug not in self.entities:
             found = self.catalog.entities.get(slug)
-            if found is None:  # read_plan checked every reference; this is a bug
+            if found is None:  # the plan's resolve checked every reference; a bug
                 raise LookupError(f"entity {slug!r} vanished during the load")
             self.entities[slug] = found
         return self.entities[slug]

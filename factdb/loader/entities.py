@@ -29,7 +29,7 @@ class EntityWriter:
     def entity(self, slug: str) -> Entity:
         if slug not in self.entities:
             found = self.session.scalar(select(Entity).where(Entity.slug == slug))
-            if found is None:  # read_plan checked every reference; this is a bug
+            if found is None:  # the plan's resolve checked every reference; a bug
                 raise LookupError(f"entity {slug!r} vanished during the load")
             self.entities[slug] = found
         return self.entities[slug]

@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from factdb.loader.dates import DateError, Interval, compute_dates
 from factdb.loader.errors import Problem, SeedError, fact_label, problems_from_validation
 from factdb.loader.references import (
+    SHARED,
     UnresolvedReference,
     natural_key,
     reference_problems,
@@ -75,32 +76,6 @@ class _UniqueKeyLoader(yaml.CSafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
-
-
-def read_plan(
-    folder: Path,
-    known_entities: AbstractSet[str] = frozenset(),
-    known_topics: AbstractSet[str] = frozenset(),
-) -> Plan:
-    """Parse, validate and resolve ``folder``; raise SeedError listing every problem.
-
-    ``known_entities`` and ``known_topics`` are slugs already stored, which a file may
-    reference without defining them again.
-    """
-    return prepare_folder(folder).resolve(known_entities, known_topics)
-
-
-def plan_from_data(
-    folder: Path,
-    raw: dict[str, Any],
-    text_bytes: bytes,
-    facts_bytes: bytes,
-    known_entities: AbstractSet[str] = frozenset(),
-    known_topics: AbstractSet[str] = frozenset(),
-) -> Plan:
-    """The checks of read_plan on a facts mapping and text already in memory."""
-    prepared = prepare_from_data(folder, raw, text_bytes, facts_bytes)
-    return prepared.resolve(known_entities, known_topics)
 
 
 @dataclass
@@ -201,7 +176,7 @@ def _check_unique_keys(file: str, raw: Any, plan: Plan) -> list[Problem]:
         for index, item in enumerate(items):
             key = natural_key(section, item)
             if key in seen:
-                name = "slug" if section in ("entities", "topics") else "key"
+                name = "slug" if section in SHARED else "key"
                 label = fact_label(raw, section, index)
                 problems.append(Problem(file, label, name, f"duplicate {name} {key!r}"))
             seen.add(key)
