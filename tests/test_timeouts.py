@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from factdb import create_app
 from factdb.api import database
+from factdb.api.driver import run
 
 # Queries that would run far past the limit on each engine.
 ENDLESS = {
@@ -25,20 +26,27 @@ def slow_app(seeded_url: str) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "DATABASE_URL": seeded_url, "QUERY_TIMEOUT_SECONDS": 0.3})
 
     # A stand-in for a pathological query, run through the API's own engine and
-    # error handling (no endpoint lets a client write SQL).
+    # error handling (no endpoint lets a client write SQL): through SQLAlchemy, as item
+    # pages run, and on the driver, as collection pages run.
     def endless() -> str:
         dialect = database.engine().dialect.name
         database.session().execute(text(ENDLESS[dialect]))
         return "finished"
 
+    def endless_on_driver() -> str:
+        run(database.connection(), ENDLESS[database.engine().dialect.name])
+        return "finished"
+
     app.add_url_rule("/api/v1/_endless", view_func=endless)
+    app.add_url_rule("/api/v1/_endless_on_driver", view_func=endless_on_driver)
     yield app
     database.dispose(app)
 
 
-def test_a_runaway_query_is_stopped_and_answered_503(slow_app: Flask) -> None:
+@pytest.mark.parametrize("path", ["/api/v1/_endless", "/api/v1/_endless_on_driver"])
+def test_a_runaway_query_is_stopped_and_answered_503(slow_app: Flask, path: str) -> None:
     started = time.monotonic()
-    response = slow_app.test_client().get("/api/v1/_endless")
+    response = slow_app.test_client().get(path)
     elapsed = time.monotonic() - started
     assert response.status_code == 503
     assert response.content_type == "application/problem+json"

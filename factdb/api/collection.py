@@ -22,6 +22,7 @@ from factdb.api.keyset import (
     encode_cursor,
     keyset_after,
     parse_sort,
+    stored_value,
 )
 from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
@@ -152,9 +153,9 @@ class Collection:
                 .order_by(*ordering)
             )
 
-        rows, values = self._pages.statement(page, build, tuple(order), shape.fields)
+        kept, values = self._pages.statement(page, build, tuple(order), shape.fields)
         values["api_root"] = api_root()
-        return list(database.session().connection().execute(rows, values).all())
+        return kept.rows(database.connection(), values)
 
     def _dumped(self, rows: list[Any], shape: Shape, order: list[tuple[str, bool]]) -> list[Any]:
         """The rows as the schema dumps them, in order."""
@@ -216,7 +217,7 @@ class Collection:
         self, order: list[tuple[str, bool]], values: list[Any]
     ) -> list[tuple[Expression, bool, Any]]:
         return [
-            (self.sort_keys[name].expression, desc, value)
+            (self.sort_keys[name].expression, desc, stored_value(self.sort_keys[name].kind, value))
             for (name, desc), value in zip(order, values, strict=True)
         ]
 

@@ -1,4 +1,10 @@
-"""The API's read-only database access: one engine per app, one session per request."""
+"""The API's read-only database access: one engine per app; per request, one connection
+in one transaction, and an ORM session on it for the views that load ORM objects.
+
+A collection page needs only the connection. Reading the content version through an
+ORM session took 85 µs (opened, begun, closed) against 53 µs on a plain connection, so
+the session is opened on the request's connection only when a view asks for it.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,11 @@ from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 
 from factdb.api.problems import ApiProblem
+from factdb.api.reuse import KeptStatement
 from factdb.db import is_sqlite, make_engine, query_deadline
 from factdb.models import Dataset
 
@@ -17,7 +24,7 @@ EXTENSION = "factdb"
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = {"engine": None, "sessionmaker": None}
+    app.extensions[EXTENSION] = {"engine": None}
     app.before_request(_start_deadline)
     app.teardown_request(_close_session)
 
@@ -45,28 +52,35 @@ def engine() -> Engine:
                 f"{missing}: create it with `factdb db upgrade` and `factdb seed`",
                 slug="database-missing",
             ) from None
-        state["sessionmaker"] = sessionmaker(state["engine"], expire_on_commit=False)
     return state["engine"]
 
 
+def connection() -> Connection:
+    """This request's connection, opened on first use and closed when the request ends.
+    Its one transaction is the request's snapshot: the content version, the total and
+    the page all agree while a loader commits."""
+    if "db_connection" not in g:
+        g.db_connection = engine().connect()
+    return g.db_connection
+
+
 def session() -> Session:
-    """This request's session, opened on first use and closed when the request ends."""
+    """This request's ORM session, on the request's connection and in its transaction."""
     if "db_session" not in g:
-        engine()
-        g.db_session = current_app.extensions[EXTENSION]["sessionmaker"]()
+        g.db_session = Session(bind=connection(), expire_on_commit=False)
     return g.db_session
 
 
 # The content version of a database without a dataset row (empty, or being copied).
 NO_CONTENT = "empty"
-_CONTENT_VERSION = select(Dataset.content_version)
+_CONTENT_VERSION = KeptStatement(select(Dataset.content_version), [])
 
 
 def content_version() -> str:
     """The dataset's content version, which changes with every load that changes data."""
     if "content_version" not in g:
-        # Through the connection: the ORM's execution layer costs more than the query.
-        found = session().connection().execute(_CONTENT_VERSION).scalar()
+        rows = _CONTENT_VERSION.rows(connection(), {})
+        found = rows[0][0] if rows else None
         g.content_version = found or NO_CONTENT
     return str(g.content_version)
 
@@ -81,6 +95,9 @@ def _close_session(_error: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
         db_session.close()
+    db_connection = g.pop("db_connection", None)
+    if db_connection is not None:
+        db_connection.close()  # rolls the read-only transaction back
     manager = g.pop("deadline", None)
     if manager is not None:
         manager.__exit__(None, None, None)
@@ -91,4 +108,4 @@ def dispose(app: Flask) -> None:
     state = app.extensions[EXTENSION]
     if state["engine"] is not None:
         state["engine"].dispose()
-        state["engine"] = state["sessionmaker"] = None
+        state["engine"] = None

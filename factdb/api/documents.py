@@ -200,7 +200,7 @@ def documents_of(reader: DocumentReader, model: Any, schema: Schema, ids: list[i
     """The facts ``ids`` of ``model``, in that order, as the database builds them for
     ``schema`` (pages use the reader; the tests compare these with ``schema.dump``)."""
     query = reader.select(schema).add_columns(model.id).where(model.id.in_(ids))
-    rows = database.session().connection().execute(query, {"api_root": api_root()}).all()
+    rows = database.connection().execute(query, {"api_root": api_root()}).all()
     documents = parsed([document for document, _ in rows])
     by_id = {fact_id: document for (_, fact_id), document in zip(rows, documents, strict=True)}
     return [by_id[fact_id] for fact_id in ids]

@@ -35,11 +35,11 @@ def resolve_entity(parameter: str, value: str) -> int:
     Earlier ways of naming win (a slug over an alias), so "Moscow" is the city and not
     Russia. No match is a 400 with suggestions; a tie is a 400 listing the candidates.
     """
-    session = database.session()
-    key = fold(value)
     slug = _id_of_slug(Entity, value)
     if slug is not None:
         return slug
+    session = database.session()
+    key = fold(value)
     levels: list[AnySelect] = [
         select(Entity.id).where(Entity.name_key == key),
         select(EntityAlias.entity_id).where(

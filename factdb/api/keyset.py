@@ -110,6 +110,14 @@ def decode_cursor(
     ]
 
 
+def stored_value(kind: str, value: Any) -> Any:
+    """A sort value as a row read on the driver holds it, typed as its sort key binds
+    it: SQLite's driver returns dates as ISO text."""
+    if kind == "date" and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
 def _typed_value(kind: str, value: Any) -> Any:
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "date" and isinstance(value, str):

@@ -7,21 +7,45 @@ a request, more than SQLite took to answer it (400 µs); the page query's key al
 40 µs. Here the large statement is kept, keyed by the cache key of its small varying
 part (the page query): a later page query with the same key differs only in its bound
 values, which are handed to the kept statement in the order both keys list them, as
-SQLAlchemy does on its own cache hits.
+SQLAlchemy does on its own cache hits. The kept statement then runs on the driver,
+compiled once (driver.py).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from cachetools import LRUCache
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import BindParameter
 
+from factdb.api.driver import DriverStatement
 from factdb.sql import AnySelect
 
-Kept = tuple[AnySelect, list[BindParameter[Any]]]
+
+@dataclass(eq=False)
+class KeptStatement:
+    """A statement built for one shape, and its compiled forms by dialect."""
+
+    statement: AnySelect
+    binds: list[BindParameter[Any]]  # the part's, in its cache key's order
+    _compiled: dict[str, DriverStatement | None] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def rows(self, connection: Connection, values: dict[str, Any]) -> list[Sequence[Any]]:
+        """The statement's rows for ``values``: on the driver (driver.py), or through
+        SQLAlchemy when its SQL changes with its values."""
+        dialect = connection.dialect
+        with self._lock:
+            if dialect.name not in self._compiled:
+                self._compiled[dialect.name] = DriverStatement.compile(self.statement, dialect)
+            compiled = self._compiled[dialect.name]
+        if compiled is None:
+            return list(connection.execute(self.statement, values).all())
+        return compiled.rows(connection, values)
 
 
 class StatementsByShape:
@@ -29,28 +53,27 @@ class StatementsByShape:
     (thread-safe)."""
 
     def __init__(self, maxsize: int = 256) -> None:
-        self._kept: LRUCache[Hashable, Kept] = LRUCache(maxsize=maxsize)
+        self._kept: LRUCache[Hashable, KeptStatement] = LRUCache(maxsize=maxsize)
         self._lock = threading.Lock()
 
     def statement(
         self, part: AnySelect, build: Callable[[], AnySelect], *shape: Hashable
-    ) -> tuple[AnySelect, dict[str, Any]]:
+    ) -> tuple[KeptStatement, dict[str, Any]]:
         """The statement ``build()`` makes around ``part`` (kept from an earlier part of
         the same shape) and the parameters to run it with; ``shape`` names whatever else
         ``build`` depends on."""
         key = part._generate_cache_key()  # SQLAlchemy's own key; its values left out
         if key is None:  # an element SQLAlchemy cannot cache: built each time, as it does
-            return build(), {}
+            return KeptStatement(build(), []), {}
         with self._lock:
             kept = self._kept.get((shape, key.key))
         if kept is None:
-            statement = build()
+            kept = KeptStatement(build(), list(key.bindparams))
             with self._lock:
-                self._kept[(shape, key.key)] = (statement, list(key.bindparams))
-            return statement, {}
-        statement, kept_binds = kept
+                self._kept[(shape, key.key)] = kept
+            return kept, {}
         values = {
             old.key: new.effective_value
-            for old, new in zip(kept_binds, key.bindparams, strict=True)
+            for old, new in zip(kept.binds, key.bindparams, strict=True)
         }
-        return statement, values
+        return kept, values

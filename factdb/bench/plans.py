@@ -86,23 +86,29 @@ def _tagged(kind: str, factdb: list[dict[str, Any]], floor: list[dict[str, Any]]
 
 
 def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str, Any]]:
-    """EXPLAIN QUERY PLAN of every statement factdb runs for each query (captured from one
-    request through the test client) and of the floor's SQL, and whether both return the
-    same rows. ``failures``: whole big tables a filtered query reads, different rows."""
+    """EXPLAIN QUERY PLAN of every statement factdb runs for each query (traced by SQLite
+    itself during one request through the test client, whichever way factdb ran it) and
+    of the floor's SQL, and whether both return the same rows. ``failures``: whole big
+    tables a filtered query reads, different rows."""
     from sqlalchemy import event
 
     from factdb import create_app
     from factdb.api import database
 
     app = create_app({"DATABASE_URL": f"sqlite:///{sqlite_path}"})
-    captured: list[tuple[str, Any]] = []
+    captured: list[str] = []
+    tracing = False
 
-    def capture(_c: Any, _cursor: Any, sql: str, params: Any, _x: Any, _many: bool) -> None:
-        captured.append((sql, params))
+    def capture(sql: str) -> None:  # SQLite hands over the SQL with its values bound
+        if tracing:
+            captured.append(sql)
+
+    def trace(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.set_trace_callback(capture)
 
     with app.app_context():
         engine = database.engine()
-    event.listen(engine, "before_cursor_execute", capture)
+    event.listen(engine, "connect", trace)
     connection = connect(sqlite_path)
     # factdb's SQL calls the functions its engine registers (factdb_float, factdb_fold).
     pooled = engine.raw_connection()
@@ -113,17 +119,17 @@ def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str,
         client = app.test_client()
         for query in queries:
             captured.clear()
+            tracing = True
             response = client.get(query.factdb_path)
+            tracing = False
             floor_rows = json.loads(fetch(connection, query.qid, query.floor_params))["data"]
             # Queries only: the read transaction's BEGIN has no plan.
             unique = list(
                 dict.fromkeys(
-                    (sql, tuple(params or ()))
-                    for sql, params in captured
-                    if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+                    sql for sql in captured if sql.lstrip().upper().startswith(("SELECT", "WITH"))
                 )
             )
-            factdb = [explain(own, sql, params) for sql, params in unique]
+            factdb = [explain(own, sql, ()) for sql in unique]
             floor = [explain(connection, query.floor_sql, query.floor_params)]
             scans = _tagged("table_scans", factdb, floor)
             status = response.status_code
@@ -149,7 +155,7 @@ def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str,
                 "failures": failures,
             }
     finally:
-        event.remove(engine, "before_cursor_execute", capture)
+        event.remove(engine, "connect", trace)
         connection.close()
         pooled.close()
         database.dispose(app)
