@@ -32,7 +32,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.visitors import InternalTraversal, iterate, replacement_traverse
 
 from factdb.sql import AnySelect
 
@@ -124,7 +125,9 @@ def _field_value(owner: Schema, name: str, field: fields.Field, value: Value) ->
 def _plain(where: str, value: Value) -> ColumnElement[Any]:
     if isinstance(value, Nested | Many):
         raise TypeError(f"{where} is a plain value: give it a column expression")
-    return value
+    # An ORM attribute becomes its column, which json_list can find inside an item.
+    clause_element = getattr(value, "__clause_element__", None)
+    return value if clause_element is None else clause_element()
 
 
 def _checked(word: str) -> str:
@@ -183,8 +186,10 @@ class json_list(ColumnElement[Any]):
     ORDER BY in an aggregate: it aggregates an ordered subquery, which it does not
     flatten into an aggregate query (the query flattener's rule 16), so the rows arrive
     in that order (the tests check it on every seeded list of several items).
-    The items pass the subquery as text, and json() makes them objects again; the
-    array passes its scalar subquery, and json() marks it JSON for the enclosing object."""
+    The subquery selects the columns the item is made of, and the aggregate makes each
+    item from them: an item made inside the subquery would pass it as text, to be
+    parsed again by json() (7% of the SQL of a page of 50 statements). The array passes
+    its scalar subquery, and json() marks it JSON for the enclosing object."""
 
     type = String()
     inherit_cache = True
@@ -195,11 +200,18 @@ class json_list(ColumnElement[Any]):
     ]
 
     def __init__(self, item: ColumnElement[Any], rows: AnySelect, order: Sequence[Any]) -> None:
-        ordered = rows.with_only_columns(item.label("item")).order_by(*order).subquery()
+        # The subquery's columns: the table columns the item reads, each once.
+        read: list[Any] = list({id(c): c for c in iterate(item) if _is_table_column(c)}.values())
+        labelled = [column.label(f"c{index}") for index, column in enumerate(read)]
+        ordered = rows.with_only_columns(*labelled).order_by(*order).subquery()
+        in_subquery = {id(column): ordered.c[f"c{index}"] for index, column in enumerate(read)}
+
+        def from_subquery(element: Any, **_kw: Any) -> Any:
+            return in_subquery.get(id(element))
+
+        item_of_row = replacement_traverse(item, {}, from_subquery)
         self.sqlite_form = func.json(
-            ordered.select()
-            .with_only_columns(func.json_group_array(func.json(ordered.c.item)))
-            .scalar_subquery()
+            select(func.json_group_array(item_of_row)).select_from(ordered).scalar_subquery()
         )
         self.sqlite_ordered_form = func.json(
             rows.with_only_columns(
@@ -298,3 +310,8 @@ def _json_boolean_sqlite(element: json_boolean, compiler: Any, **kw: Any) -> str
 @compiles(json_boolean, "postgresql")
 def _json_boolean_postgresql(element: json_boolean, compiler: Any, **kw: Any) -> str:
     return f"CAST({compiler.process(element.value, **kw)} AS boolean)"
+
+
+def _is_table_column(element: Any) -> bool:
+    """A column of a table or alias (not a literal_column, which has no table)."""
+    return isinstance(element, ColumnClause) and element.table is not None
