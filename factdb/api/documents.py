@@ -10,8 +10,9 @@ from marshmallow import Schema
 from sqlalchemy import ColumnElement, select
 
 from factdb.api import database
+from factdb.api.jsonsql import json_list, json_object
 from factdb.api.schemas import api_root
-from factdb.api.sqljson import DocumentReader, Many, Nested, json_list, json_object, parsed, url
+from factdb.api.sqljson import DocumentReader, Many, Nested, parsed, url
 from factdb.models import (
     DateInterval,
     Entity,

@@ -20,7 +20,10 @@ from werkzeug.test import EnvironBuilder
 # (part, substrings of a function's file or name), the first match wins.
 PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("SQL (SQLAlchemy and sqlite3)", ("sqlalchemy/", "sqlite3", "psycopg")),
-    ("rows into documents", ("factdb/api/documents.py", "factdb/api/sqljson.py")),
+    (
+        "rows into documents",
+        ("factdb/api/documents.py", "factdb/api/sqljson.py", "factdb/api/jsonsql.py"),
+    ),
     (
         "serialization (dump, URLs, JSON)",
         ("factdb/api/fastdump.py", "factdb/api/schemas.py", "factdb/api/output.py", "orjson"),
