@@ -1,7 +1,7 @@
 """Kept statements run on the DBAPI connection, compiled once.
 
 SQLAlchemy's execution of an already compiled statement still costs a collection page
-about 4% of its instructions (10.50 M -> 10.08 M a request for 50 statements, counted
+about 4% of its instructions (10.50 M -> 10.07 M a request for 50 statements, counted
 by callgrind): it looks the compiled form up by the statement's large cache key, sets up
 an execution context and wraps every row. A kept statement (reuse.py) is compiled once
 per dialect here instead, and each request only binds its values, the way SQLAlchemy
