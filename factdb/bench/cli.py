@@ -90,8 +90,7 @@ def bench_command(
     Exits 1 when a filtered query reads a whole table (the reports are still written).
     """
     from factdb.bench.build import build_database
-    from factdb.bench.plot import plot_p50
-    from factdb.bench.runner import BenchError, run_benchmark, run_scaling
+    from factdb.bench.runner import BenchError, run_benchmark
 
     sizes = _scales(scales)
     if bool(sizes) == (sqlite_path is not None):
@@ -130,24 +129,34 @@ def bench_command(
         if build is not None:
             runs[build["sources"]] = {"build": build, "results": results, "path": str(path)}
     if len(runs) > 1:
-        click.echo("p50 by size: factdb on every corpus at once", err=True)
-        corpora = {
-            n: (run["path"], {q: v["factdb_path"] for q, v in run["results"]["queries"].items()})
-            for n, run in runs.items()
-        }
         settings = {"duration": duration, "connections": connections, "threads": threads}
-        try:
-            scaling = run_scaling(corpora, out_dir, settings, rounds)
-        except BenchError as error:
-            raise click.ClickException(str(error)) from None
-        (out_dir / "bench-scaling.json").write_text(json.dumps(scaling, indent=2))
-        table = scaling_table(runs, scaling)
-        (out_dir / "bench-scaling.md").write_text(table, encoding="utf-8")
-        click.echo(table)
-        facts = {n: run["build"]["facts"] for n, run in runs.items()}
-        if plot_p50(p50_by_size(scaling), facts, out_dir / "bench-p50.png", QUERY_IDS):
-            click.echo(f"wrote {out_dir / 'bench-p50.png'}", err=True)
-        else:
-            click.echo("no plot: pip install -e '.[bench]' for matplotlib", err=True)
+        scale_run(runs, out_dir, settings, rounds)
     if failed:
         sys.exit(1)
+
+
+def scale_run(
+    runs: dict[int, dict[str, Any]], out_dir: Path, settings: dict[str, int], rounds: int
+) -> None:
+    """The p50 of every query on every corpus size, factdb serving all at once, with
+    parameters matching as many facts on every size; writes the table and the plot."""
+    from factdb.bench.plot import plot_p50
+    from factdb.bench.runner import BenchError, matched_queries, run_scaling
+
+    click.echo("p50 by size: factdb on every corpus at once", err=True)
+    matched = matched_queries({n: run["path"] for n, run in runs.items()})
+    corpora = {n: (runs[n]["path"], paths) for n, (_, paths) in matched.items()}
+    try:
+        scaling = run_scaling(corpora, out_dir, settings, rounds)
+    except BenchError as error:
+        raise click.ClickException(str(error)) from None
+    scaling["parameters"] = {str(n): params for n, (params, _) in matched.items()}
+    (out_dir / "bench-scaling.json").write_text(json.dumps(scaling, indent=2))
+    table = scaling_table(runs, scaling)
+    (out_dir / "bench-scaling.md").write_text(table, encoding="utf-8")
+    click.echo(table)
+    facts = {n: run["build"]["facts"] for n, run in runs.items()}
+    if plot_p50(p50_by_size(scaling), facts, out_dir / "bench-p50.png", QUERY_IDS):
+        click.echo(f"wrote {out_dir / 'bench-p50.png'}", err=True)
+    else:
+        click.echo("no plot: pip install -e '.[bench]' for matplotlib", err=True)

@@ -87,6 +87,8 @@ def _one(connection: sqlite3.Connection, sql: str, *params: Any) -> Any:
     return row
 
 
+# Among how many of the busiest entities a month of as many facts is looked for.
+MATCHED_AMONG = 20
 # How busy an entity is: statements it said plus events it took part in.
 _ACTIVITY = (
     "(SELECT count(*) FROM statements WHERE speaker_id = e.id)"
@@ -94,9 +96,18 @@ _ACTIVITY = (
 )
 
 
-def pick_parameters(sqlite_path: str) -> dict[str, Any]:
+def pick_parameters(sqlite_path: str, like: dict[str, Any] | None = None) -> dict[str, Any]:
     """Realistic parameters, chosen from the data: the busiest speaker, a pair of
-    entities sharing events and one of their years, a frequent word, a busy month."""
+    entities sharing events and one of their years, a frequent word, a busy month.
+
+    With ``like`` (another corpus's parameters), the pair's year, the word, and the
+    month (of one of the busiest entities) are those whose counts come nearest to
+    ``like``'s, so that a query matches as many facts on corpora of every size."""
+    pair_order, month_order, busiest = "n DESC, eb.id, year", "n DESC, who.id, month", 1
+    if like is not None:
+        pair_order = f"abs(n - {int(like['pair_shared_events_in_year'])}), eb.id, year"
+        month_order = f"abs(n - {int(like['timeline_month_facts'])}), who.id, month"
+        busiest = MATCHED_AMONG
     connection = connect(sqlite_path)
     try:
         speaker, statements = _one(
@@ -113,25 +124,37 @@ def pick_parameters(sqlite_path: str) -> dict[str, Any]:
             " JOIN entities eb ON eb.id = pb.entity_id JOIN events ev ON ev.id = pa.event_id"
             " JOIN dates d ON d.id = ev.date_id WHERE pa.entity_id = (SELECT entity_id"
             " FROM event_participants GROUP BY entity_id ORDER BY count(*) DESC, entity_id"
-            " LIMIT 1) GROUP BY eb.id, year ORDER BY n DESC, eb.id, year LIMIT 1",
+            f" LIMIT 1) GROUP BY eb.id, year ORDER BY {pair_order} LIMIT 1",
         )
         bodies = connection.execute(
             "SELECT body FROM search_documents WHERE fact_type = 'statement' LIMIT 20000"
-        )
+        ).fetchall()
         words: Counter[str] = Counter()
         for (body,) in bodies:
             words.update({w for w in WORD.findall(body.lower()) if len(w) >= 5 and w.isalpha()})
         if not words:
             raise ValueError("no statement holds a word of 5 letters or more")
+        # Statements holding a word, estimated from the sample of their bodies.
+        (statements_total,) = _one(
+            connection, "SELECT count(*) FROM search_documents WHERE fact_type = 'statement'"
+        )
+        scale = statements_total / len(bodies)
         word, word_count = min(words.items(), key=lambda item: (-item[1], item[0]))
+        if like is not None:
+            wanted = int(like["word_statement_matches"])
+            word, word_count = min(
+                words.items(), key=lambda item: (abs(item[1] * scale - wanted), item[0])
+            )
         entity, month, month_count = _one(
             connection,
             f"WITH who AS (SELECT e.id, e.slug FROM entities e ORDER BY {_ACTIVITY} DESC, e.id"
-            " LIMIT 1) SELECT who.slug, substr(d.start_date, 1, 7) AS month, count(*) AS n"
-            " FROM who, (SELECT date_id FROM statements WHERE speaker_id = (SELECT id FROM who)"
-            " UNION ALL SELECT ev.date_id FROM events ev JOIN event_participants p"
-            " ON p.event_id = ev.id WHERE p.entity_id = (SELECT id FROM who)) f"
-            " JOIN dates d ON d.id = f.date_id GROUP BY month ORDER BY n DESC, month LIMIT 1",
+            f" LIMIT {busiest}), f(entity_id, date_id) AS (SELECT s.speaker_id, s.date_id"
+            " FROM statements s JOIN who ON s.speaker_id = who.id UNION ALL SELECT"
+            " p.entity_id, ev.date_id FROM event_participants p JOIN who ON p.entity_id ="
+            " who.id JOIN events ev ON ev.id = p.event_id)"
+            " SELECT who.slug, substr(d.start_date, 1, 7) AS month, count(*) AS n"
+            " FROM f JOIN who ON who.id = f.entity_id JOIN dates d ON d.id = f.date_id"
+            f" GROUP BY who.id, month ORDER BY {month_order} LIMIT 1",
         )
         detail, roles = _one(
             connection,
@@ -148,6 +171,7 @@ def pick_parameters(sqlite_path: str) -> dict[str, Any]:
         "pair_shared_events_in_year": shared,
         "word": word,
         "word_statements": word_count,
+        "word_statement_matches": round(word_count * scale),
         "timeline_entity": entity,
         "timeline_month": month,
         "timeline_month_facts": month_count,

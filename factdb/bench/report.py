@@ -186,9 +186,23 @@ def scaling_table(runs: dict[int, dict[str, Any]], scaling: dict[str, Any]) -> s
         "",
         f"factdb on every size at once ({scaling['machine']['date']}), each query loaded on"
         f" each size in turn for {settings['duration']} s, {settings['rounds']} rounds;"
-        " each p50 is the median of the rounds'.",
+        " each p50 is the median of the rounds'. Each size is asked about parameters"
+        " matching as many facts as the smallest size's where the corpus has them (the"
+        " busiest speaker and entity otherwise, as in each size's own benchmark):",
         "",
     ]
+    for n in scales:
+        params = scaling.get("parameters", {}).get(str(n))
+        if params is not None:
+            lines.append(
+                f"- {n:,} sources: Q2 {params['pair'][0]} and {params['pair'][1]} in"
+                f" {params['pair_year']} ({params['pair_shared_events_in_year']} shared"
+                f' events); Q3 and Q3id "{params["word"]}" (about'
+                f" {params['word_statement_matches']:,} statements); Q4"
+                f" {params['timeline_entity']} in {params['timeline_month']}"
+                f" ({params['timeline_month_facts']} of its statements and events)."
+            )
+    lines.append("")
     for n in scales:
         build = runs[n]["build"]
         load, floor = build["load_seconds"], build["executemany_seconds"]

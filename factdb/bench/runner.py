@@ -149,6 +149,18 @@ def run_benchmark(
     return results
 
 
+def matched_queries(paths: dict[int, str]) -> dict[int, tuple[dict[str, Any], dict[str, str]]]:
+    """For each corpus (``{sources: path}``), parameters matching as many facts as the
+    smallest corpus's (pick_parameters with ``like``), and each query's factdb path."""
+    reference: dict[str, Any] | None = None
+    found = {}
+    for size, path in sorted(paths.items()):
+        params = pick_parameters(path, like=reference)
+        reference = reference or params
+        found[size] = (params, {q.qid: q.factdb_path for q in build_queries(path, params)})
+    return found
+
+
 def run_scaling(
     corpora: dict[int, tuple[str, dict[str, str]]],
     out_dir: str | Path,
