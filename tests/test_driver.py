@@ -77,6 +77,15 @@ def test_sql_that_changes_with_its_values_runs_through_sqlalchemy(app: Flask) ->
         assert sorted(slug for (slug,) in rows) == ["russia", "vladimir-putin"]
 
 
+def test_a_statement_built_for_one_request_runs_through_sqlalchemy(app: Flask) -> None:
+    """Compiling for the driver pays only for statements that are kept and rerun."""
+    statement = select(Entity.slug).where(Entity.slug == "russia")
+    once = KeptStatement(statement, [], on_driver=False)
+    with app.test_request_context("/api/v1/"):
+        assert [tuple(row) for row in once.rows(database.connection(), {})] == [("russia",)]
+    assert once._compiled == {}  # nothing was compiled for the driver
+
+
 def test_driver_errors_are_wrapped_as_sqlalchemy_wraps_them(app: Flask) -> None:
     with app.test_request_context("/api/v1/"):
         with pytest.raises(DBAPIError) as raised:

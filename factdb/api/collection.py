@@ -116,15 +116,9 @@ class Collection:
         page_order: dict[str, Expression] | None = None,
     ) -> list[Any]:
         """The page's rows, each ending with its sort values."""
-        expressions, ordering = self._sorted_by(order)
         if self.documents is not None:
-            page_ordering = ordering
-            if page_order:
-                chosen_by = [
-                    page_order.get(name, e) for (name, _), e in zip(order, expressions, strict=True)
-                ]
-                page_ordering = _ordering(chosen_by, order)
-            return self._read(query, order, limit, shape, page_ordering)
+            return self._read(query, order, limit, shape, page_order)
+        expressions, ordering = self._sorted_by(order)
         if self.records is not None:
             query = query.with_only_columns(self.id_column)
         ordered = query.add_columns(*expressions).order_by(*ordering)
@@ -148,16 +142,22 @@ class Collection:
         order: list[tuple[str, bool]],
         limit: int,
         shape: Shape,
-        page_ordering: list[Any],
+        page_order: dict[str, Expression] | None,
     ) -> list[Any]:
         """The page and its rows' documents in one statement: the documents of the ids
-        the page query selects, in ``page_ordering``. The page is chosen first,
-        on the sort index as on its own; joining the rows' references in the page query
-        itself would look them up for every matching row that a filter leaves to be
-        sorted, not only the page's."""
+        the page query selects, ordered by ``page_order``'s columns where it names one.
+        The page is chosen first, on the sort index as on its own; joining the rows'
+        references in the page query itself would look them up for every matching row
+        that a filter leaves to be sorted, not only the page's."""
         documents = self.documents
         assert documents is not None
         expressions, ordering = self._sorted_by(order)
+        page_ordering = ordering
+        if page_order:
+            chosen_by = [
+                page_order.get(name, e) for (name, _), e in zip(order, expressions, strict=True)
+            ]
+            page_ordering = _ordering(chosen_by, order)
         page = query.with_only_columns(self.id_column).order_by(*page_ordering).limit(limit)
 
         def build() -> AnySelect:

@@ -121,7 +121,7 @@ def stored_value(kind: str, value: Any) -> Any:
 def _typed_value(kind: str, value: Any) -> Any:
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "date" and isinstance(value, str):
-        return dt.date.fromisoformat(value)
+        return stored_value(kind, value)
     # Integers within the 32-bit ids both engines store; floats finite; no NUL in text.
     if kind == "int" and number and isinstance(value, int) and -(2**31) <= value < 2**31:
         return value

@@ -32,12 +32,17 @@ class KeptStatement:
 
     statement: AnySelect
     binds: list[BindParameter[Any]]  # the part's, in its cache key's order
+    # False for a statement built for one request only: compiling it for the driver
+    # would cost more than SQLAlchemy's own execution, which caches what it can.
+    on_driver: bool = True
     _compiled: dict[str, DriverStatement | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rows(self, connection: Connection, values: dict[str, Any]) -> list[Sequence[Any]]:
         """The statement's rows for ``values``: on the driver (driver.py), or through
-        SQLAlchemy when its SQL changes with its values."""
+        SQLAlchemy when its SQL changes with its values or it is not kept."""
+        if not self.on_driver:
+            return list(connection.execute(self.statement, values).all())
         dialect = connection.dialect
         with self._lock:
             if dialect.name not in self._compiled:
@@ -64,7 +69,7 @@ class StatementsByShape:
         ``build`` depends on."""
         key = part._generate_cache_key()  # SQLAlchemy's own key; its values left out
         if key is None:  # an element SQLAlchemy cannot cache: built each time, as it does
-            return KeptStatement(build(), []), {}
+            return KeptStatement(build(), [], on_driver=False), {}
         with self._lock:
             kept = self._kept.get((shape, key.key))
         if kept is None:
