@@ -199,12 +199,12 @@ def test_the_scaling_plot_and_table_are_drawn(tmp_path: Path) -> None:
     assert "loaded in 2.0 s against 1.0 s of raw executemany (2.00x)" in table
     assert "CPU 1.5 s writing and 1.2 s generating and preparing" in table
     params = {"pair": ["a", "b"], "pair_year": "2019", "pair_shared_events_in_year": 3,
-              "word": "talks", "word_statement_matches": 1234, "timeline_entity": "c",
+              "word": "talks", "word_documents": 1234, "timeline_entity": "c",
               "timeline_month": "2019-09", "timeline_month_facts": 7}  # fmt: skip
     table = scaling_table(runs, {**scaling, "parameters": {"20": params}})
     assert (
-        '- 20 sources: Q2 a and b in 2019 (3 shared events); Q3 and Q3id "talks" (about'
-        " 1,234 statements); Q4 c in 2019-09 (7 of its statements and events)." in table
+        '- 20 sources: Q2 a and b in 2019 (3 shared events); Q3 and Q3id "talks" (held by'
+        " 1,234 documents); Q4 c in 2019-09 (7 of its statements and events)." in table
     )
 
 
@@ -215,14 +215,14 @@ def test_parameters_can_match_another_corpus(databases: DatabaseFactory) -> None
 
     path = seeded_sqlite_for_wrk(databases)
     busiest = pick_parameters(path)
-    counts = ("pair_shared_events_in_year", "word_statement_matches", "timeline_month_facts")
+    counts = ("pair_shared_events_in_year", "word_documents", "timeline_month_facts")
     assert all(busiest[name] > 0 for name in counts)
     same = pick_parameters(path, like=busiest)
     assert [same[name] for name in counts] == [busiest[name] for name in counts]
     fewest = pick_parameters(path, like={**busiest, **{name: 1 for name in counts}})
     for name in counts:
         assert 1 <= fewest[name] <= busiest[name], name
-    assert fewest["word_statement_matches"] < busiest["word_statement_matches"]
+    assert fewest["word_documents"] < busiest["word_documents"]
 
 
 def test_sizes_are_loaded_in_the_same_rounds(databases: DatabaseFactory, tmp_path: Path) -> None:

@@ -17,10 +17,10 @@ import datetime as dt
 import random
 from typing import Any
 
-from factdb.bench.pools import PoolEntity, ZipfPool
-from factdb.bench.words import FIRST_DAY, LAST_DAY, MONTHS, STANCES, WORDS, ordinal, spoken_date
+from factdb.bench.pools import PoolEntity, ZipfPool, quote_word
+from factdb.bench.words import FIRST_DAY, LAST_DAY, MONTHS, STANCES, ordinal, spoken_date
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 STATEMENTS_PER_SOURCE = 14
 Excerpt = dict[str, str]
 
@@ -265,7 +265,7 @@ class SourceBuilder:
     def statement_and_position(self, index: int) -> None:
         speaker = self.people[self.rng.randrange(len(self.people))]
         other = self.people[(self.people.index(speaker) + 1) % len(self.people)]
-        words = " ".join(self.rng.choice(WORDS) for _ in range(self.rng.randint(5, 12)))
+        words = " ".join(quote_word(self.rng) for _ in range(self.rng.randint(5, 12)))
         direct = index % 2 == 0
         if direct:
             e_speaker, e_words = self.dispatch.add(

@@ -8,7 +8,15 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from factdb.bench.words import FIRST_NAMES, KINDS, LAST_NAMES, SYLLABLES, WORDS
+from factdb.bench.words import (
+    FIRST_NAMES,
+    KINDS,
+    LAST_NAMES,
+    RARE_SHARE,
+    RARE_WORDS,
+    SYLLABLES,
+    WORDS,
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,14 @@ def entity_pools(size: int, seed: int) -> dict[str, ZipfPool]:
             name = f"{_made_up_word(rng)} {kind.capitalize()} {index}"
         by_kind[kind].append(PoolEntity(f"{name.lower().replace(' ', '-')}-{index}", name, kind))
     return {kind: ZipfPool(items) for kind, items in by_kind.items()}
+
+
+_RARE_WORDS = ZipfPool(list(RARE_WORDS), s=1.0)
+
+
+def quote_word(rng: random.Random) -> str:
+    """A word of a quote: a common word, or one of the long tail of rare ones."""
+    return _RARE_WORDS.draw(rng) if rng.random() < RARE_SHARE else rng.choice(WORDS)
 
 
 def topic_pool() -> ZipfPool:

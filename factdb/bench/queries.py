@@ -14,7 +14,6 @@ import calendar
 import json
 import re
 import sqlite3
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -126,25 +125,9 @@ def pick_parameters(sqlite_path: str, like: dict[str, Any] | None = None) -> dic
             " FROM event_participants GROUP BY entity_id ORDER BY count(*) DESC, entity_id"
             f" LIMIT 1) GROUP BY eb.id, year ORDER BY {pair_order} LIMIT 1",
         )
-        bodies = connection.execute(
-            "SELECT body FROM search_documents WHERE fact_type = 'statement' LIMIT 20000"
-        ).fetchall()
-        words: Counter[str] = Counter()
-        for (body,) in bodies:
-            words.update({w for w in WORD.findall(body.lower()) if len(w) >= 5 and w.isalpha()})
-        if not words:
-            raise ValueError("no statement holds a word of 5 letters or more")
-        # Statements holding a word, estimated from the sample of their bodies.
-        (statements_total,) = _one(
-            connection, "SELECT count(*) FROM search_documents WHERE fact_type = 'statement'"
+        word, word_documents = _word(
+            connection, None if like is None else int(like["word_documents"])
         )
-        scale = statements_total / len(bodies)
-        word, word_count = min(words.items(), key=lambda item: (-item[1], item[0]))
-        if like is not None:
-            wanted = int(like["word_statement_matches"])
-            word, word_count = min(
-                words.items(), key=lambda item: (abs(item[1] * scale - wanted), item[0])
-            )
         entity, month, month_count = _one(
             connection,
             f"WITH who AS (SELECT e.id, e.slug FROM entities e ORDER BY {_ACTIVITY} DESC, e.id"
@@ -170,14 +153,40 @@ def pick_parameters(sqlite_path: str, like: dict[str, Any] | None = None) -> dic
         "pair_year": year,
         "pair_shared_events_in_year": shared,
         "word": word,
-        "word_statements": word_count,
-        "word_statement_matches": round(word_count * scale),
+        "word_documents": word_documents,
         "timeline_entity": entity,
         "timeline_month": month,
         "timeline_month_facts": month_count,
         "detail_entity": detail,
         "detail_roles": roles,
     }
+
+
+def _word(connection: sqlite3.Connection, wanted: int | None) -> tuple[str, int]:
+    """A word of the statements' quotes (five letters or more) and how many search
+    documents hold it: the word most hold, or the one whose count is nearest ``wanted``."""
+    bodies = connection.execute(
+        "SELECT body FROM search_documents WHERE fact_type = 'statement' LIMIT 20000"
+    ).fetchall()
+    seen = {
+        word for (body,) in bodies for word in WORD.findall(body.lower())
+        if len(word) >= 5 and word.isalpha()
+    }  # fmt: skip
+    # Exact counts from the index (a temporary table: the database may be read-only).
+    connection.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocabulary"
+        " USING fts5vocab(main, 'search_fts', 'row')"
+    )
+    held = {
+        term: documents
+        for term, documents in connection.execute("SELECT term, doc FROM search_vocabulary")
+        if term in seen
+    }
+    if not held:
+        raise ValueError("no statement holds a word of 5 letters or more")
+    if wanted is None:
+        return min(held.items(), key=lambda item: (-item[1], item[0]))
+    return min(held.items(), key=lambda item: (abs(item[1] - wanted), item[0]))
 
 
 def decode_cursor(cursor: str) -> list[Any]:

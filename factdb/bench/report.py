@@ -197,8 +197,8 @@ def scaling_table(runs: dict[int, dict[str, Any]], scaling: dict[str, Any]) -> s
             lines.append(
                 f"- {n:,} sources: Q2 {params['pair'][0]} and {params['pair'][1]} in"
                 f" {params['pair_year']} ({params['pair_shared_events_in_year']} shared"
-                f' events); Q3 and Q3id "{params["word"]}" (about'
-                f" {params['word_statement_matches']:,} statements); Q4"
+                f' events); Q3 and Q3id "{params["word"]}" (held by'
+                f" {params['word_documents']:,} documents); Q4"
                 f" {params['timeline_entity']} in {params['timeline_month']}"
                 f" ({params['timeline_month_facts']} of its statements and events)."
             )

@@ -1,6 +1,7 @@
 """The vocabulary synthetic sources are written with."""
 
 import datetime as dt
+import random
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -18,13 +19,32 @@ LAST_NAMES = _words(
 SYLLABLES = _words(
     "ar be cor dan el fa gor hal is jun ka lor mir nal or pel qua ros sil tor ul van wes yor zan"
 )
-# Words of quotes and topics; drawn with a skew, so some are common, as in news.
+# Common words of quotes and topics, drawn evenly.
 WORDS = _words(
     "security border trade talks peace ceasefire election coalition budget reform sanctions "
     "energy pipeline treaty alliance refugees inflation drought harvest vaccine tariffs "
     "embargo summit parliament referendum protest strike corruption court ruling minister "
     "envoy veto missiles drones troops airspace reservoir railway port grain wages pensions"
 )
+
+
+def _rare_words(count: int) -> tuple[str, ...]:
+    """``count`` made-up words of four syllables and ten letters or more. A name's
+    made-up words have two or three syllables, nine letters at most: none is a name."""
+    rng = random.Random(0)
+    found: dict[str, None] = {}
+    while len(found) < count:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(4))
+        if len(word) >= 10 and word not in WORDS:
+            found[word] = None
+    return tuple(found)
+
+
+# The long tail of quotes' words: as in news, most words are rare. Drawn with a Zipf
+# skew for one word of a quote in five, it gives words held by few documents and by
+# many at every corpus size, so that a search can be asked for as many hits on each.
+RARE_WORDS = _rare_words(5000)
+RARE_SHARE = 0.2
 MONTHS = _words(
     "January February March April May June July August September October November December"
 )
