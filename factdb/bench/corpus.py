@@ -17,38 +17,12 @@ import datetime as dt
 import random
 from typing import Any
 
+from factdb.bench.dispatch import Dispatch, Excerpt
 from factdb.bench.pools import PoolEntity, ZipfPool, quote_word
 from factdb.bench.words import FIRST_DAY, LAST_DAY, MONTHS, STANCES, ordinal, spoken_date
 
 GENERATOR_VERSION = 2
 STATEMENTS_PER_SOURCE = 14
-Excerpt = dict[str, str]
-
-
-class Dispatch:
-    """A source's text, sentence by sentence. Excerpts are unique because each
-    sentence opens with its own number ("[7] ") and an excerpt carries its sentence's
-    words before it as its prefix."""
-
-    def __init__(self) -> None:
-        self.sentences: list[str] = []
-
-    def add(self, *pieces: str | tuple[str]) -> list[Excerpt]:
-        """Append a sentence of pieces; plain ``(text,)`` pieces are not excerpts.
-        Return one excerpt per other piece, in order."""
-        text, excerpts = f"[{len(self.sentences) + 1}] ", []
-        for piece in pieces:
-            if isinstance(piece, str):
-                excerpts.append({"before": text, "text": piece})
-                text += piece
-            else:
-                text += piece[0]
-        self.sentences.append(text)
-        return excerpts
-
-    @property
-    def text(self) -> str:
-        return "\n\n".join(self.sentences) + "\n"
 
 
 class SourceBuilder:
