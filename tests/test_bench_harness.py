@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
@@ -146,6 +147,8 @@ def test_q1_is_profiled_into_parts_that_add_up(bench: Bench) -> None:
 
 def test_a_tiny_synthetic_corpus_passes_check_and_is_cached(tmp_path: Path) -> None:
     from factdb.bench.build import build_database
+    from factdb.bench.queries import pick_parameters
+    from factdb.bench.words import TAIL_WORDS
 
     seen: list[int] = []
     path, report = build_database(tmp_path, 5, progress=seen.append)
@@ -164,6 +167,19 @@ def test_a_tiny_synthetic_corpus_passes_check_and_is_cached(tmp_path: Path) -> N
     assert 0 < report.preparer_peak_rss_mb < 1000
     again, cached = build_database(tmp_path, 5)
     assert again == path and cached == report
+    # A word of the quotes is chosen by how many documents hold it, counted exactly:
+    # the most held, or the nearest to a count given (a word of the long tail here).
+    busiest = pick_parameters(str(path))
+    fewest = pick_parameters(str(path), like={**busiest, "word_documents": 1})
+    assert fewest["word"] in TAIL_WORDS
+    assert fewest["word_documents"] < busiest["word_documents"]
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        for params in (busiest, fewest):
+            match = f'"{params["word"]}"'
+            held = connection.execute(
+                "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (match,)
+            ).fetchone()[0]
+            assert held == params["word_documents"], params["word"]
 
 
 def test_the_scaling_plot_and_table_are_drawn(tmp_path: Path) -> None:

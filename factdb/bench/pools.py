@@ -1,4 +1,5 @@
-"""Entities and topics shared by synthetic sources, drawn with a Zipf-like skew."""
+"""Entities and topics shared by synthetic sources, drawn with a Zipf-like skew, and
+the words of their quotes."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from factdb.bench.words import (
     FIRST_NAMES,
     KINDS,
     LAST_NAMES,
-    RARE_SHARE,
-    RARE_WORDS,
     SYLLABLES,
+    TAIL_SHARE,
+    TAIL_WORDS,
     WORDS,
 )
 
@@ -57,12 +58,12 @@ def entity_pools(size: int, seed: int) -> dict[str, ZipfPool]:
     return {kind: ZipfPool(items) for kind, items in by_kind.items()}
 
 
-_RARE_WORDS = ZipfPool(list(RARE_WORDS), s=1.0)
+_TAIL_WORDS = ZipfPool(list(TAIL_WORDS), s=1.0)
 
 
 def quote_word(rng: random.Random) -> str:
-    """A word of a quote: a common word, or one of the long tail of rare ones."""
-    return _RARE_WORDS.draw(rng) if rng.random() < RARE_SHARE else rng.choice(WORDS)
+    """A word of a quote: a common word, or one of the long tail."""
+    return _TAIL_WORDS.draw(rng) if rng.random() < TAIL_SHARE else rng.choice(WORDS)
 
 
 def topic_pool() -> ZipfPool:

@@ -19,7 +19,7 @@ LAST_NAMES = _words(
 SYLLABLES = _words(
     "ar be cor dan el fa gor hal is jun ka lor mir nal or pel qua ros sil tor ul van wes yor zan"
 )
-# Common words of quotes and topics, drawn evenly.
+# Common words: of quotes, where each is drawn as often as the others, and of topics.
 WORDS = _words(
     "security border trade talks peace ceasefire election coalition budget reform sanctions "
     "energy pipeline treaty alliance refugees inflation drought harvest vaccine tariffs "
@@ -28,7 +28,7 @@ WORDS = _words(
 )
 
 
-def _rare_words(count: int) -> tuple[str, ...]:
+def _tail_words(count: int) -> tuple[str, ...]:
     """``count`` made-up words of four syllables and ten letters or more. A name's
     made-up words have two or three syllables, nine letters at most: none is a name."""
     rng = random.Random(0)
@@ -41,10 +41,11 @@ def _rare_words(count: int) -> tuple[str, ...]:
 
 
 # The long tail of quotes' words: as in news, most words are rare. Drawn with a Zipf
-# skew for one word of a quote in five, it gives words held by few documents and by
-# many at every corpus size, so that a search can be asked for as many hits on each.
-RARE_WORDS = _rare_words(5000)
-RARE_SHARE = 0.2
+# skew for one word of a quote in five, its first words are about as frequent as a
+# common word and its last ones seldom drawn, so that corpora of every size hold words
+# of every frequency and a search can be asked for as many hits on each.
+TAIL_WORDS = _tail_words(5000)
+TAIL_SHARE = 0.2
 MONTHS = _words(
     "January February March April May June July August September October November December"
 )
