@@ -8,6 +8,7 @@ import re
 from collections import Counter
 
 from factdb.bench.pools import entity_pools, quote_word
+from factdb.bench.synthetic import ENTITIES
 from factdb.bench.words import TAIL_SHARE, TAIL_WORDS, WORDS
 
 
@@ -16,7 +17,7 @@ def test_tail_words_are_neither_common_words_nor_names() -> None:
     assert not set(TAIL_WORDS) & set(WORDS)
     names = {
         word.lower()
-        for pool in entity_pools(2000, seed=1).values()
+        for pool in entity_pools(ENTITIES, seed=1).values()
         for entity in pool.items
         for word in re.findall(r"[^\W\d_]+", entity.name)
     }
