@@ -86,6 +86,28 @@ def test_a_statement_built_for_one_request_runs_through_sqlalchemy(app: Flask) -
     assert once._compiled == {}  # nothing was compiled for the driver
 
 
+def test_a_kept_statement_is_compiled_once_per_dialect(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Later runs, with other values, reuse the compiled form."""
+    compiled: list[str] = []
+    compile_for = DriverStatement.compile.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[DriverStatement], statement: AnySelect, dialect: object) -> object:
+        compiled.append(getattr(dialect, "name", ""))
+        return compile_for(cls, statement, dialect)
+
+    monkeypatch.setattr(DriverStatement, "compile", classmethod(counted))
+    slug = bindparam("slug", "russia")
+    kept = KeptStatement(select(Entity.slug).where(Entity.slug == slug), [slug])
+    with app.test_request_context("/api/v1/"):
+        connection = database.connection()
+        assert [tuple(row) for row in kept.rows(connection, {})] == [("russia",)]
+        again = kept.rows(connection, {"slug": "vladimir-putin"})
+        assert [tuple(row) for row in again] == [("vladimir-putin",)]
+        assert compiled == [connection.dialect.name]
+
+
 def test_driver_errors_are_wrapped_as_sqlalchemy_wraps_them(app: Flask) -> None:
     with app.test_request_context("/api/v1/"):
         with pytest.raises(DBAPIError) as raised:

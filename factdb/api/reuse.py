@@ -25,6 +25,9 @@ from sqlalchemy.sql.elements import BindParameter
 from factdb.api.driver import DriverStatement
 from factdb.sql import AnySelect
 
+# Not yet compiled for a dialect (None: compiled, and found to need SQLAlchemy).
+_UNCOMPILED: Any = object()
+
 
 @dataclass(eq=False)
 class KeptStatement:
@@ -35,8 +38,9 @@ class KeptStatement:
     # False for a statement built for one request only: compiling it for the driver
     # would cost more than SQLAlchemy's own execution, which caches what it can.
     on_driver: bool = True
+    # No lock: two threads compiling the same statement at once make the same form, and
+    # setdefault keeps the first.
     _compiled: dict[str, DriverStatement | None] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rows(self, connection: Connection, values: dict[str, Any]) -> list[Sequence[Any]]:
         """The statement's rows for ``values``: on the driver (driver.py), or through
@@ -44,10 +48,11 @@ class KeptStatement:
         if not self.on_driver:
             return list(connection.execute(self.statement, values).all())
         dialect = connection.dialect
-        with self._lock:
-            if dialect.name not in self._compiled:
-                self._compiled[dialect.name] = DriverStatement.compile(self.statement, dialect)
-            compiled = self._compiled[dialect.name]
+        compiled = self._compiled.get(dialect.name, _UNCOMPILED)
+        if compiled is _UNCOMPILED:
+            compiled = self._compiled.setdefault(
+                dialect.name, DriverStatement.compile(self.statement, dialect)
+            )
         if compiled is None:
             return list(connection.execute(self.statement, values).all())
         return compiled.rows(connection, values)
