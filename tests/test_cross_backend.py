@@ -17,7 +17,7 @@ from factdb import create_app
 from factdb.api import database
 from factdb.copy import CopyError, copy_database
 from tests.conftest import DatabaseFactory, seed
-from tests.test_readme import README, examples
+from tests.test_readme import all_examples
 
 pytestmark = pytest.mark.postgres
 
@@ -95,15 +95,15 @@ def _answer(client: FlaskClient, path: str) -> tuple[int, str, bytes]:
     return response.status_code, response.content_type, response.data
 
 
-def _readme_paths() -> list[str]:
+def _documented_paths() -> list[str]:
     paths = []
-    for command, _ in examples(README.read_text(encoding="utf-8")):
+    for command, _ in all_examples():
         if command.startswith("curl "):
             paths.append(command.split("'")[1].removeprefix("http://127.0.0.1:5000"))
     return paths
 
 
-@pytest.mark.parametrize("path", REQUESTS + _readme_paths())
+@pytest.mark.parametrize("path", REQUESTS + _documented_paths())
 def test_same_answer_on_both_engines(
     sqlite_client: FlaskClient, postgres_client: FlaskClient, path: str
 ) -> None:
