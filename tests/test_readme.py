@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+from fnmatch import fnmatch
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -30,6 +31,7 @@ DOCUMENTS = [README, *sorted(DOCS.glob("*.md"))]
 API_DOC = DOCS / "api.md"
 DATABASE_DOC = DOCS / "database.md"
 OPERATIONS_DOC = DOCS / "postgresql.md"
+DEVELOPMENT_DOC = DOCS / "development.md"
 SEED_README = PROJECT_ROOT / "seed" / "README.md"
 UPDATE = os.environ.get("FACTDB_UPDATE_README") == "1"
 CONSOLE_BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
@@ -226,3 +228,26 @@ def test_every_doc_says_what_it_covers_and_the_readme_maps_them() -> None:
         assert title.startswith("# ") and blank == "", f"{path.name} starts with its title"
         assert "](../README.md)" in opening, f"{path.name}'s opening links back to the README"
         assert f"](docs/{path.name})" in readme, f"the README's map lacks {path.name}"
+
+
+def test_the_development_layout_names_every_module() -> None:
+    layout = re.search(
+        r"```\nfactdb/\n(.*?)```", DEVELOPMENT_DOC.read_text(encoding="utf-8"), re.DOTALL
+    )
+    assert layout is not None, "the layout tree"
+    named = set(re.findall(r"[\w*]+\.(?:py|lua)\b", layout[1]))
+    package = PROJECT_ROOT / "factdb"
+    files = [
+        path
+        for path in package.rglob("*")
+        if path.suffix in (".py", ".lua")
+        and "results" not in path.parts
+        and (path.name != "__init__.py" or path.parent == package)
+    ]
+    for path in files:
+        assert any(fnmatch(path.name, name) for name in named), f"the layout lacks {path}"
+    for name in named:
+        assert any(fnmatch(path.name, name) for path in files), f"the layout names no {name}"
+    folders = [p for p in package.rglob("*") if p.is_dir() and p.parent.name != "results"]
+    for folder in [p for p in folders if p.name != "__pycache__"]:
+        assert f"{folder.name}/" in layout[1], f"the layout lacks {folder.name}/"
