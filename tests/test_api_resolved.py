@@ -15,6 +15,7 @@ from factdb.api.resolved import HEADER, header
 from tests.test_fuzz import schema
 
 ROOT = "http://localhost/api/v1"
+MOSCOW_HEADER = "speaker=Moscow -> moscow (name): 0; also russia (metonym): 1"
 # One entry of the header: parameter=value -> slug (way): count, then "; also" entries.
 NAMED = r"([^\s(),;]+) \((slug|name|alias|metonym)\): (\d+)"
 ENTRY = re.compile(rf"^(\w+)=([^\s,;]+) -> {NAMED}((?:; also {NAMED})*)$")
@@ -91,7 +92,7 @@ def test_moscow_is_the_city_and_the_hint_names_russia(client: FlaskClient) -> No
             "also": [{"entity": RUSSIA, "matched_by": "metonym", "count": 1}],
         }
     ]
-    assert response.headers[HEADER] == "speaker=Moscow -> moscow (name): 0; also russia (metonym): 1"
+    assert response.headers[HEADER] == MOSCOW_HEADER
 
 
 def test_the_hint_counts_what_the_other_entity_gives(client: FlaskClient) -> None:
@@ -249,7 +250,7 @@ def test_facets_say_it_too(client: FlaskClient, csv: bool) -> None:
     path = "/api/v1/statements?speaker=Moscow&group_by=mode" + ("&format=csv" if csv else "")
     response = client.get(path)
     assert response.status_code == 200
-    assert response.headers[HEADER] == "speaker=Moscow -> moscow (name): 0; also russia (metonym): 1"
+    assert response.headers[HEADER] == MOSCOW_HEADER
     if not csv:
         body = response.get_json()
         assert body["data"] == [] and body["resolved"][0]["also"][0]["count"] == 1
@@ -259,7 +260,7 @@ def test_the_header_percent_encodes_values_and_stays_latin_1(app: Flask) -> None
     member = [
         {
             "parameter": "speaker",
-            "value": "Москва, \"Kremlin\"; 1 > 0",
+            "value": 'Москва, "Kremlin"; 1 > 0',
             "entity": {"slug": "moscow"},
             "matched_by": "alias",
             "count": 0,
@@ -276,13 +277,13 @@ def test_the_header_percent_encodes_values_and_stays_latin_1(app: Flask) -> None
     ]
     text = header(member)[HEADER]
     text.encode("ascii")  # so latin-1 too
-    value = quote("Москва, \"Kremlin\"; 1 > 0", safe="")
+    value = quote('Москва, "Kremlin"; 1 > 0', safe="")
     assert text == (
         f"speaker={value} -> moscow (alias): 0; also russia (metonym): 1, "
         "mentions=Tel%20Aviv -> tel-aviv (name): 2"
     )
     assert [entry["value"] for entry in parse_header(text)] == [
-        "Москва, \"Kremlin\"; 1 > 0",
+        'Москва, "Kremlin"; 1 > 0',
         "Tel Aviv",
     ]
     assert header([]) == {}
