@@ -56,6 +56,10 @@ REQUESTS = [
     "/api/v1/evidence?source=netanyahu-fails-to-impress-putin&start=0&end=400",
     "/api/v1/statements?format=csv",
     "/api/v1/statements?speaker=Putn",
+    "/api/v1/statements?speaker=Moscow",
+    "/api/v1/statements?speaker=MOSCOW&group_by=mode",
+    "/api/v1/timeline?entity=Moscow",
+    "/api/v1/evidence?entity=moscow",
     "/api/v1/statements?from=2019-02-30",
     "/api/v1/statements?cursor=bogus",
     "/api/v1/events/no-such-event",
@@ -108,6 +112,25 @@ def test_same_answer_on_both_engines(
     sqlite_client: FlaskClient, postgres_client: FlaskClient, path: str
 ) -> None:
     assert _answer(sqlite_client, path) == _answer(postgres_client, path)
+
+
+# How names were resolved, as the header says it, in CSV and in JSON.
+RESOLVED = [
+    "/api/v1/statements?speaker=Moscow&format=csv",
+    "/api/v1/events?participant=Putin&participant=Netanyahu&format=csv",
+    "/api/v1/positions?holder=Russia&target=Israel",
+    "/api/v1/roles?holder=Vladimir%20Putin&organization=russia&format=csv",
+    "/api/v1/quantities?subject=Russian%20immigrants&format=csv",
+]
+
+
+@pytest.mark.parametrize("path", RESOLVED)
+def test_same_resolved_header_on_both_engines(
+    sqlite_client: FlaskClient, postgres_client: FlaskClient, path: str
+) -> None:
+    found = sqlite_client.get(path).headers.get("Factdb-Resolved")
+    assert found is not None
+    assert found == postgres_client.get(path).headers.get("Factdb-Resolved")
 
 
 def _hits(client: FlaskClient, path: str) -> tuple[int, Any]:

@@ -26,6 +26,7 @@ from factdb.api.keyset import (
 )
 from factdb.api.output import csv_stream, json_response, url_with
 from factdb.api.problems import BadParameter
+from factdb.api.resolved import FilterRows, described, header
 from factdb.api.reuse import StatementsByShape
 from factdb.api.schemas import FacetOut, api_root
 from factdb.api.shapes import Shape, shape_of
@@ -57,6 +58,8 @@ class Collection:
     records: Callable[[list[int], dict[str, list[Any]]], list[Any]] | None = None
     # Or has the database build each row's JSON document, with the page in one statement.
     documents: DocumentReader | None = None
+    # The rows each entity-valued filter gives for one entity: the resolved member's counts.
+    name_filters: dict[str, FilterRows] = field(default_factory=dict)
     _pages: StatementsByShape = field(default_factory=StatementsByShape, init=False, repr=False)
     # Sort expressions and ORDER BY terms by order; bounded by the sort keys' choices.
     _orderings: dict[tuple[tuple[str, bool], ...], tuple[list[Expression], list[Any]]] = field(
@@ -95,7 +98,15 @@ class Collection:
             "links": links,
         }
         headers = {"Link": f'<{links["next"]}>; rel="next"'} if next_cursor else {}
-        return json_response(body, headers)
+        return json_response(*self._with_resolved(body, headers))
+
+    def _with_resolved(
+        self, body: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The body and headers, with how the filters' entity names were resolved."""
+        resolved = described(self.name, self.name_filters)
+        body = {**body, "resolved": resolved} if resolved else body
+        return body, {**headers, **header(resolved)}
 
     def _total(self, query: AnySelect, args: dict[str, Any]) -> int:
         """How many rows the filters match, counted once per content version."""
@@ -223,10 +234,11 @@ class Collection:
                     return
                 rows = page(list(rows[-1][-len(order) :]))
 
+        disposition = {"Content-Disposition": f'inline; filename="{self.name}.csv"'}
         return Response(
             stream_with_context(csv_stream(shape.schema, objects())),
             mimetype="text/csv",
-            headers={"Content-Disposition": f'inline; filename="{self.name}.csv"'},
+            headers=self._with_resolved({}, disposition)[1],
         )
 
     def _typed(
@@ -252,14 +264,16 @@ class Collection:
         rows = database.session().execute(self.group_keys[key](ids)).all()
         data = [{"key": row[0], "label": row[1], "count": row[2]} for row in rows]
         data.sort(key=lambda item: (-item["count"], item["key"] is None, str(item["key"])))
-        if wants_csv(args):
-            return Response(csv_stream(FacetOut(), iter(data)), mimetype="text/csv")
         body = {
             "data": data,
             "meta": {"total": len(data), "group_by": key},
             "links": {"self": request.url},
         }
-        return json_response(body, {})
+        body, headers = self._with_resolved(body, {})
+        if wants_csv(args):
+            text = csv_stream(FacetOut(), iter(data))
+            return Response(text, mimetype="text/csv", headers=headers)
+        return json_response(body, headers)
 
 
 def _ordering(expressions: Sequence[Any], order: list[tuple[str, bool]]) -> list[Any]:

@@ -100,6 +100,12 @@ events = Collection(
         "source": by_source(Event),
     },
     documents=EVENTS,
+    name_filters={
+        "participant": lambda e: select(EventParticipant.event_id).where(
+            EventParticipant.entity_id == e
+        ),
+        "place": lambda e: select(Event.id).where(Event.place_id == e),
+    },
 )
 
 

@@ -124,6 +124,7 @@ def list_evidence(args: dict[str, Any]) -> Response:
         },
         default_sort="source,start",
         row_object=lambda row: row._mapping,
+        name_filters={"entity": lambda e: select(Evidence.id).where(Evidence.entity_id == e)},
     )
     return collection.respond(query, args)
 

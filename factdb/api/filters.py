@@ -7,13 +7,14 @@ import datetime as dt
 import difflib
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, String, and_, func, literal_column, select, union_all
 from sqlalchemy.orm import aliased
 
 from factdb.api import database
 from factdb.api.collection import AnySelect, Expression
 from factdb.api.counts import counted
 from factdb.api.problems import BadParameter
+from factdb.api.resolved import MATCHED_BY, Named, Resolution, record
 from factdb.models import (
     Entity,
     EntityAlias,
@@ -34,31 +35,52 @@ def resolve_entity(parameter: str, value: str) -> int:
 
     Earlier ways of naming win (a slug over an alias), so "Moscow" is the city and not
     Russia. No match is a 400 with suggestions; a tie is a 400 listing the candidates.
+    The resolution, with the other entities ``value`` also names, is recorded for the
+    response (resolved.py).
     """
-    slug = _id_of_slug(Entity, value)
-    if slug is not None:
-        return slug
-    session = database.session()
-    key = fold(value)
-    levels: list[AnySelect] = [
-        select(Entity.id).where(Entity.name_key == key),
-        select(EntityAlias.entity_id).where(
-            EntityAlias.alias_key == key, EntityAlias.kind == "alias"
-        ),
-        select(EntityAlias.entity_id).where(
-            EntityAlias.alias_key == key, EntityAlias.kind == "metonym"
-        ),
-    ]
-    for level in levels:
-        ids = sorted(set(session.scalars(level)))
-        if len(ids) == 1:
-            return ids[0]
-        if len(ids) > 1:
-            slugs = list(session.scalars(select(Entity.slug).where(Entity.id.in_(ids))))
-            raise BadParameter(
-                parameter, f"{value!r} names several entities; use a slug", candidates=slugs
-            )
-    raise BadParameter(parameter, f"no entity is named {value!r}", suggestions=_suggestions(key))
+    named = _entities_named(value)
+    if not named:
+        raise BadParameter(
+            parameter, f"no entity is named {value!r}", suggestions=_suggestions(fold(value))
+        )
+    best = [n for n in named if n.rank == named[0].rank]
+    if len(best) > 1:
+        raise BadParameter(
+            parameter,
+            f"{value!r} names several entities; use a slug",
+            candidates=[n.slug for n in best],
+        )
+    record(Resolution(parameter, value, named[0], named[1:]))
+    return named[0].entity_id
+
+
+def _entities_named(value: str) -> tuple[Named, ...]:
+    """Every entity ``value`` names, earliest way (MATCHED_BY) first: one query on the
+    slug, name and alias indexes, kept per content version. An entity named both by its
+    slug and by its name is shown as matched by name unless ``value`` is written as
+    the slug ("Moscow" is the city's name, "moscow" its slug)."""
+    written, slug, key = value.strip(), value.strip().lower(), fold(value)
+
+    def find() -> tuple[Named, ...]:
+        columns = (Entity.id, Entity.slug, Entity.name, Entity.kind)
+        ways = union_all(
+            select(*columns, literal_column("'slug'", String)).where(Entity.slug == slug),
+            select(*columns, literal_column("'name'", String)).where(Entity.name_key == key),
+            select(*columns, EntityAlias.kind)
+            .join(EntityAlias, EntityAlias.entity_id == Entity.id)
+            .where(EntityAlias.alias_key == key),
+        )
+        found: dict[tuple[int, str, str, str], set[str]] = {}
+        for entity_id, entity_slug, name, kind, way in database.session().execute(ways):
+            found.setdefault((entity_id, entity_slug, name, kind), set()).add(way)
+        named = []
+        for entity, matched in found.items():
+            order = sorted(matched, key=MATCHED_BY.index)
+            shown = order[1] if order[1:] and order[0] == "slug" and written != slug else order[0]
+            named.append(Named(*entity, matched_by=shown, rank=MATCHED_BY.index(order[0])))
+        return tuple(sorted(named, key=lambda n: (n.rank, n.slug)))
+
+    return counted(("entities named", written, key), find)
 
 
 def _id_of_slug(model: Any, value: str) -> int | None:

@@ -6,9 +6,22 @@ from typing import Any
 
 from apispec import BasePlugin
 
+from factdb.api.resolved import HEADER
+
+RESOLVED_HEADER = {
+    "description": (
+        "How each entity name of the filters was resolved, as the resolved member says: "
+        "`speaker=Moscow -> moscow (name): 0; also russia (metonym): 1`, one entry per "
+        "name, comma-separated; values and slugs percent-encoded. Absent when no filter "
+        "names an entity."
+    ),
+    "schema": {"type": "string"},
+}
+
 
 class CollectionFormatsPlugin(BasePlugin):
-    """Document what every collection can also answer: CSV, and facet rows (group_by)."""
+    """Document what every collection can also answer: CSV, facet rows (group_by), and
+    the Factdb-Resolved header."""
 
     def operation_helper(
         self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
@@ -23,3 +36,4 @@ class CollectionFormatsPlugin(BasePlugin):
             content["text/csv"] = {
                 "schema": {"type": "string", "description": "The same rows as CSV, every page."}
             }
+            ok.setdefault("headers", {})[HEADER] = RESOLVED_HEADER

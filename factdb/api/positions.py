@@ -110,6 +110,10 @@ positions = Collection(
         "source": by_source(Position),
     },
     options=OPTIONS,
+    name_filters={
+        "holder": lambda e: select(Position.id).where(Position.holder_id == e),
+        "target": lambda e: select(Position.id).where(Position.target_entity_id == e),
+    },
 )
 
 

@@ -47,6 +47,9 @@ quantities = Collection(
     default_sort="id",
     group_keys={"unit": lambda ids: grouped(Quantity, ids, Quantity.unit)},
     options=OPTIONS,
+    name_filters={
+        "subject": lambda e: select(Quantity.id).where(Quantity.subject_entity_id == e),
+    },
 )
 
 

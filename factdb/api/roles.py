@@ -50,6 +50,10 @@ roles = Collection(
         "title": lambda ids: grouped(Role, ids, Role.title),
     },
     options=OPTIONS,
+    name_filters={
+        "holder": lambda e: select(Role.id).where(Role.holder_id == e),
+        "organization": lambda e: select(Role.id).where(Role.organization_id == e),
+    },
 )
 
 

@@ -252,6 +252,29 @@ class Links(Schema):
     next = fields.String(allow_none=True)
 
 
+class ResolvedEntityOut(EntityRef):
+    kind = fields.String()
+
+
+class NamedOut(Schema):
+    """An entity a filter's name matches, and how many facts that filter alone gives it."""
+
+    entity = fields.Nested(ResolvedEntityOut)
+    matched_by = fields.String(metadata={"description": "slug, name, alias or metonym"})
+    count = fields.Integer()
+
+
+class ResolvedOut(Schema):
+    """How an entity name of the filters was resolved, and what else it names."""
+
+    parameter = fields.String()
+    value = fields.String()
+    entity = fields.Nested(ResolvedEntityOut)
+    matched_by = fields.String()
+    count = fields.Integer()
+    also = fields.List(fields.Nested(NamedOut))
+
+
 class FacetOut(Schema):
     key = fields.Raw(metadata={"description": "The group's key: a slug or a value."})
     label = fields.Raw()
@@ -269,6 +292,10 @@ def page_of(item: type[Schema]) -> type[Schema]:
             ),
             "meta": fields.Nested(PageMeta),
             "links": fields.Nested(Links),
+            "resolved": fields.List(
+                fields.Nested(ResolvedOut),
+                metadata={"description": "How each entity name of the filters was resolved."},
+            ),
         },
         name=name,
     )

@@ -81,6 +81,12 @@ statements = Collection(
         "source": by_source(Statement),
     },
     documents=STATEMENTS,
+    name_filters={
+        "speaker": lambda e: select(Statement.id).where(Statement.speaker_id == e),
+        "mentions": lambda e: select(StatementMention.statement_id).where(
+            StatementMention.entity_id == e
+        ),
+    },
 )
 
 

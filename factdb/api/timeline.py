@@ -142,6 +142,8 @@ def _collection(facts: Any) -> Collection:
         default_sort="date",
         # The date columns, grouped the way every dated fact shows them.
         row_object=lambda row: {**row._mapping, "date": row._mapping},
+        # The entity's dated facts of every type, as entity= alone lists them.
+        name_filters={"entity": lambda e: select(_facts(e, list(TYPES), {}).c.uid)},
     )
 
 
