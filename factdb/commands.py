@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -12,6 +14,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from factdb import migrate
+from factdb.app import create_api_app
 from factdb.bench.cli import bench_command
 from factdb.bench.soak import soak_command
 from factdb.check import check_database
@@ -206,16 +209,17 @@ def serve_command(host: str, port: int, workers: int) -> None:
     serve(current_app._get_current_object(), host=host, port=port, workers=workers)  # type: ignore[attr-defined]
 
 
-def _create_app() -> Flask:
-    from factdb import create_app
-
-    return create_app()
+def create_cli_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The API app with the factdb commands registered on its CLI."""
+    app = create_api_app(test_config)
+    init_app(app)
+    return app
 
 
 main = FlaskGroup(
     name="factdb",
     help="factdb: a structured fact database for news articles.",
-    create_app=_create_app,
+    create_app=create_cli_app,
     add_default_commands=False,
     add_version_option=False,
 )
