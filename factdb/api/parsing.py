@@ -146,11 +146,17 @@ class StrictArgs(Schema):
             for name in multidict
             if len(multidict.getlist(name)) > 1
             and name in by_name
-            and not isinstance(by_name[name], fields.List)
+            and not _takes_many(by_name[name])
         }
         if repeated:
             raise ValidationError(repeated)
         return data
+
+
+def _takes_many(field: fields.Field) -> bool:
+    """Whether the parameter may be repeated: a list, but not a comma-separated one
+    (which webargs reads from the first value only)."""
+    return isinstance(field, fields.List) and not isinstance(field, DelimitedList)
 
 
 class NoArgs(StrictArgs):
