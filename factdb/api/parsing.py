@@ -55,7 +55,10 @@ class CommaSeparated(DelimitedList):
             description or "One or more of " + ", ".join(self.choices) + ", comma-separated (OR)."
         )
         super().__init__(
-            one, validate=validate.Length(min=1), metadata={"description": text}, **kwargs
+            one,
+            validate=validate.Length(min=1, error="give at least one value"),
+            metadata={"description": text},
+            **kwargs,
         )
 
 
