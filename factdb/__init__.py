@@ -7,41 +7,11 @@ from typing import Any
 
 from flask import Flask
 
-from factdb.config import database_url
-
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Application factory: the read-only API and the factdb commands."""
-    app = Flask(__name__)
-    app.config.from_mapping(
-        DATABASE_URL=database_url(),
-        # Seconds a request's queries may run before the API answers 503.
-        QUERY_TIMEOUT_SECONDS=5.0,
-        # SQLite VM steps between two checks of that deadline.
-        SQLITE_PROGRESS_STEPS=10_000,
-        # Connections per API worker process (PostgreSQL).
-        POOL_SIZE=4,
-    )
-    # FACTDB_QUERY_TIMEOUT_SECONDS=2 sets QUERY_TIMEOUT_SECONDS, and so on.
-    app.config.from_prefixed_env("FACTDB")
-    if test_config is not None:
-        app.config.from_mapping(test_config)
-    _check_config(app)
+    """The API app with the factdb commands: for gunicorn and `flask --app factdb`."""
+    # The package root sits above every layer (pyproject.toml's import contracts): it is
+    # imported by whatever imports a factdb module, so it loads the commands only here.
+    from factdb.commands import create_cli_app
 
-    from factdb import commands
-    from factdb.api import init_app as init_api
-
-    init_api(app)
-    commands.init_app(app)
-    return app
-
-
-def _check_config(app: Flask) -> None:
-    """Fail at start-up, naming the setting, rather than on the first request."""
-    numbers = {"QUERY_TIMEOUT_SECONDS": float, "SQLITE_PROGRESS_STEPS": int, "POOL_SIZE": int}
-    for name, kind in numbers.items():
-        value = app.config[name]
-        # Zero would mean "no limit" to PostgreSQL and to SQLAlchemy's pool.
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise ValueError(f"FACTDB_{name} must be a positive number, not {value!r}")
-        app.config[name] = kind(value)
+    return create_cli_app(test_config)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -12,6 +15,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from factdb import migrate
+from factdb.app import create_api_app
 from factdb.bench.cli import bench_command
 from factdb.bench.soak import soak_command
 from factdb.check import check_database
@@ -146,6 +150,29 @@ def rank_search_command() -> None:
     click.echo(f"ranked {terms} frequent search term(s)")
 
 
+class _TableBars(ExitStack):
+    """A click progress bar per table on stderr: redrawn in place on a terminal, else
+    one line as each table starts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._table: str | None = None
+        self._update: Callable[[int], None] | None = None
+        self._done = 0
+
+    def __call__(self, table: str, done: int, total: int) -> None:
+        if table != self._table or self._update is None:
+            self.close()  # finishes the previous table's bar
+            label = f"{table}, {total} row(s)"
+            bar = self.enter_context(
+                click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            )
+            self._update = bar.update
+            self._table, self._done = table, 0
+        self._update(done - self._done)
+        self._done = done
+
+
 @click.command("copy")
 @click.option("--from", "source_url", required=True, help="SQLAlchemy URL to copy from.")
 @click.option("--to", "target_url", required=True, help="SQLAlchemy URL to copy into.")
@@ -158,11 +185,9 @@ def copy_command(source_url: str, target_url: str, replace: bool) -> None:
     """
     from factdb.copy import CopyError, copy_database
 
-    def progress(table: str, done: int, total: int) -> None:
-        click.echo(f"\r{table}: {done}/{total}", nl=done == total, err=True)
-
     try:
-        counts = copy_database(source_url, target_url, replace=replace, progress=progress)
+        with _TableBars() as progress:
+            counts = copy_database(source_url, target_url, replace=replace, progress=progress)
     except CopyError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"copied {sum(counts.values())} rows in {len(counts)} tables; check passed")
@@ -206,16 +231,17 @@ def serve_command(host: str, port: int, workers: int) -> None:
     serve(current_app._get_current_object(), host=host, port=port, workers=workers)  # type: ignore[attr-defined]
 
 
-def _create_app() -> Flask:
-    from factdb import create_app
-
-    return create_app()
+def create_cli_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The API app with the factdb commands registered on its CLI."""
+    app = create_api_app(test_config)
+    init_app(app)
+    return app
 
 
 main = FlaskGroup(
     name="factdb",
     help="factdb: a structured fact database for news articles.",
-    create_app=_create_app,
+    create_app=create_cli_app,
     add_default_commands=False,
     add_version_option=False,
 )

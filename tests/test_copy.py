@@ -3,14 +3,18 @@ recognisably incomplete, and a SQLite -> PostgreSQL -> SQLite round trip."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+import factdb.copy
 from factdb import migrate
 from factdb.check import check_database
+from factdb.commands import copy_command
 from factdb.copy import CopyError, copy_database
 from factdb.db import make_engine
 from factdb.loader.search_top import ranked_version
@@ -117,6 +121,27 @@ def test_sqlite_to_sqlite_keeps_ids_and_passes_check(
     assert len(evidence) == -(-counts["evidence"] // 7)
     assert evidence[-1] == ("evidence", counts["evidence"], counts["evidence"])
     assert seen[-1] == ("dataset", 1, 1)
+
+
+def test_the_command_writes_one_progress_line_per_table_when_not_a_terminal(
+    databases: DatabaseFactory,
+    source: str,
+    source_rows: Rows,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Batches of 7: most tables report progress several times; CliRunner is no terminal.
+    monkeypatch.setattr(factdb.copy, "copy_database", partial(copy_database, batch_size=7))
+    target = _migrated(databases, "sqlite")
+    result = CliRunner().invoke(copy_command, ["--from", source, "--to", target])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("copied ")
+    assert "\r" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert sorted(lines) == sorted(
+        f"{name}, {len(rows)} row(s)" for name, rows in source_rows.items()
+    )
+    assert lines[-1] == "dataset, 1 row(s)"
+    assert result.stderr.endswith("\n")
 
 
 @pytest.mark.parametrize("engine", BOTH_ENGINES)

@@ -229,11 +229,16 @@ def test_sqlite_orders_inside_the_aggregate_where_it_can() -> None:
 
 def test_each_shape_of_page_runs_with_its_own_values(client: FlaskClient) -> None:
     """Pages are kept per shape and rerun with each request's values: spellings of
-    one fields parameter share a shape, and never another request's speaker or host."""
+    one fields parameter (a name repeated) share a shape, and never another request's
+    speaker or host."""
     cases = [
         ("fields=slug,speaker.slug&speaker=vladimir-putin", "vladimir-putin", "localhost"),
-        ("fields=slug,speaker.slug,&speaker=benjamin-netanyahu", "benjamin-netanyahu", "a.test"),
-        ("fields= slug,speaker.slug&speaker=vladimir-putin", "vladimir-putin", "b.test"),
+        (
+            "fields=slug,speaker.slug,slug&speaker=benjamin-netanyahu",
+            "benjamin-netanyahu",
+            "a.test",
+        ),
+        ("fields=slug,slug,speaker.slug&speaker=vladimir-putin", "vladimir-putin", "b.test"),
         ("fields=url&speaker=benjamin-netanyahu", None, "c.test"),
     ]
     for query, speaker, host in cases:

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from factdb.api import database
 from factdb.api.openapi import CollectionFormatsPlugin
-from factdb.api.parsing import CommaSeparated, Period
+from factdb.api.parsing import Period
 from factdb.api.problems import (
     MEDIA_TYPE,
     ApiProblem,
@@ -72,7 +72,6 @@ def init_app(app: Flask) -> None:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     database.init_app(app)
     api = FactdbApi(app, spec_kwargs={"extra_plugins": [CollectionFormatsPlugin()]})
-    api.register_field(CommaSeparated, "string", None)
     api.register_field(Period, "string", None)
 
     from factdb.api import (

@@ -200,7 +200,7 @@ class Collection:
         sort_values = {name: [row[1 + i] for row in rows] for i, (name, _) in enumerate(order)}
         return self.records([row[0] for row in rows], sort_values)
 
-    def _shape(self, only: str | None) -> Shape:
+    def _shape(self, only: list[str] | None) -> Shape:
         return shape_of(self.schema, only)
 
     def _csv(

@@ -18,7 +18,7 @@ from factdb.api.fastdump import dump_many, dumper
 from factdb.api.filters import contains_folded
 from factdb.api.items import get_item, grouped
 from factdb.api.output import json_response
-from factdb.api.parsing import Blueprint, CommaSeparated, NoArgs, PageArgs, text_field
+from factdb.api.parsing import Blueprint, CommaSeparated, NoArgs, PageArgs, field_names, text_field
 from factdb.api.schemas import (
     DateOut,
     EntityOut,
@@ -142,6 +142,7 @@ OPTIONS = (selectinload(Entity.aliases), joinedload(Entity.located_in))
 
 
 class EntityArgs(PageArgs):
+    only_fields = field_names(entity_out)
     kind = CommaSeparated(ENTITY_KINDS)
     q = text_field("Part of the name or of an alias, case-insensitive (any script).")
 

@@ -27,6 +27,7 @@ from factdb.api.parsing import (
     NoArgs,
     PageArgs,
     entity_field,
+    field_names,
     text_field,
 )
 from factdb.api.schemas import EventOut, item_of, page_of
@@ -51,6 +52,7 @@ OPTIONS = (
 
 
 class EventArgs(PageArgs, DateRangeArgs):
+    only_fields = field_names(event_out)
     kind = CommaSeparated(EVENT_KINDS)
     participant = entity_field("Who took part; repeat to require all of them.", many=True)
     place = entity_field("Where it happened.")

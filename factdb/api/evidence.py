@@ -13,7 +13,14 @@ from sqlalchemy.orm import aliased
 from factdb.api import database
 from factdb.api.collection import Collection, SortKey
 from factdb.api.filters import resolve_entity, resolve_slug
-from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, entity_field, text_field
+from factdb.api.parsing import (
+    Blueprint,
+    CommaSeparated,
+    PageArgs,
+    entity_field,
+    field_names,
+    text_field,
+)
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import RESOURCES, item_url, page_of
 from factdb.models import FACT_COLUMNS, Evidence, Source
@@ -46,6 +53,7 @@ evidence_row_out = EvidenceRowOut()
 
 
 class EvidenceArgs(PageArgs):
+    only_fields = field_names(evidence_row_out)
     source = text_field("The slug of the source.")
     sentence = text_field(
         "Words of a sentence of the source (case-insensitive): facts resting on any part "

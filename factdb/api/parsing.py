@@ -5,11 +5,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import flask_smorest
 import marshmallow as ma
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from webargs.fields import DelimitedList
 from webargs.flaskparser import FlaskParser
 
 MAX_LIMIT = 500
@@ -38,24 +40,47 @@ class Blueprint(flask_smorest.Blueprint):
         return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
 
 
-class CommaSeparated(fields.Field):
-    """``kind=meeting,visit``: values from a vocabulary, OR-ed together."""
+class CommaSeparated(DelimitedList):
+    """``kind=meeting,visit``: values from a vocabulary, OR-ed together; documented as
+    a comma-separated array (style form, explode false) of exactly those values."""
 
-    def __init__(self, choices: tuple[str, ...], **kwargs: Any) -> None:
-        self.choices = choices
-        description = "One or more of " + ", ".join(choices) + ", comma-separated (OR)."
-        super().__init__(metadata={"description": description}, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
-        text = _string(value)
-        values = [part.strip() for part in text.split(",")]
-        bad = [part for part in values if part not in self.choices]
-        if bad or not values:
-            unknown = ", ".join(map(repr, bad))
-            raise ValidationError(
-                f"unknown value(s) {unknown}; choose from {', '.join(self.choices)}"
+    def __init__(self, choices: Sequence[str], description: str | None = None, **kwargs: Any):
+        self.choices = tuple(choices)
+        one = fields.String(
+            validate=validate.OneOf(
+                self.choices, error="unknown value {input!r}; choose from {choices}"
             )
-        return values
+        )
+        text = (
+            description or "One or more of " + ", ".join(self.choices) + ", comma-separated (OR)."
+        )
+        super().__init__(
+            one,
+            validate=validate.Length(min=1, error="give at least one value"),
+            metadata={"description": text},
+            **kwargs,
+        )
+
+
+def field_names(schema: Schema) -> CommaSeparated:
+    """The fields parameter of a collection whose rows ``schema`` dumps: the names of its
+    fields, dotted for nested ones; the document lists exactly these."""
+    return CommaSeparated(
+        _paths(schema),
+        "Only these fields, comma-separated; dotted for nested ones (speaker.name).",
+        data_key="fields",
+    )
+
+
+def _paths(schema: Schema) -> list[str]:
+    """Every field of ``schema`` and, for a nested schema, each of its dotted paths."""
+    names = []
+    for name, field in schema.fields.items():
+        names.append(name)
+        inner = getattr(field, "inner", field)
+        if isinstance(inner, fields.Nested):
+            names += [f"{name}.{path}" for path in _paths(inner.schema)]
+    return names
 
 
 def _string(value: Any) -> str:
@@ -124,11 +149,17 @@ class StrictArgs(Schema):
             for name in multidict
             if len(multidict.getlist(name)) > 1
             and name in by_name
-            and not isinstance(by_name[name], fields.List)
+            and not _takes_many(by_name[name])
         }
         if repeated:
             raise ValidationError(repeated)
         return data
+
+
+def _takes_many(field: fields.Field) -> bool:
+    """Whether the parameter may be repeated: a list, but not a comma-separated one
+    (which webargs reads from the first value only)."""
+    return isinstance(field, fields.List) and not isinstance(field, DelimitedList)
 
 
 class NoArgs(StrictArgs):
@@ -136,7 +167,8 @@ class NoArgs(StrictArgs):
 
 
 class PageArgs(StrictArgs):
-    """Paging, sorting, facets and format: accepted by every collection."""
+    """Paging, sorting, facets and format: accepted by every collection, which adds its
+    own fields parameter (field_names of its rows' schema)."""
 
     limit = fields.Integer(
         load_default=DEFAULT_LIMIT,
@@ -154,14 +186,6 @@ class PageArgs(StrictArgs):
     group_by = fields.String(
         validate=validate.Length(min=1, max=50),
         metadata={"description": "Count rows per key instead of listing them."},
-    )
-    only_fields = fields.String(
-        data_key="fields",
-        validate=validate.Length(min=1, max=MAX_TEXT),
-        metadata={
-            "description": "Only these fields, comma-separated; dotted for nested (speaker.name).",
-            "example": "speaker.name,text",
-        },
     )
     format = fields.String(
         validate=validate.OneOf(("json", "csv")),

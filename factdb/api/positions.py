@@ -24,6 +24,7 @@ from factdb.api.parsing import (
     NoArgs,
     PageArgs,
     entity_field,
+    field_names,
     text_field,
 )
 from factdb.api.problems import ApiProblem, BadParameter
@@ -47,6 +48,7 @@ OPTIONS = (
 
 
 class PositionArgs(PageArgs, DateRangeArgs):
+    only_fields = field_names(position_out)
     holder = entity_field("Who holds the stance.")
     stance = CommaSeparated(STANCES)
     target = text_field(

@@ -12,7 +12,7 @@ from factdb.api import database
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import resolve_entity
 from factdb.api.items import get_item, grouped, item_response
-from factdb.api.parsing import Blueprint, NoArgs, PageArgs, text_field
+from factdb.api.parsing import Blueprint, NoArgs, PageArgs, field_names, text_field
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import QuantityOut, item_of, page_of
 from factdb.models import Event, Quantity
@@ -30,6 +30,7 @@ OPTIONS = (
 
 
 class QuantityArgs(PageArgs):
+    only_fields = field_names(quantity_out)
     subject = text_field("What the number describes: an event slug, or an entity's name.")
     unit = text_field("The unit, e.g. person, hour, day.")
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.filters import contains_folded, resolve_entity
 from factdb.api.items import get_item, grouped, item_response
-from factdb.api.parsing import Blueprint, NoArgs, PageArgs, entity_field, text_field
+from factdb.api.parsing import Blueprint, NoArgs, PageArgs, entity_field, field_names, text_field
 from factdb.api.schemas import RoleOut, item_of, page_of
 from factdb.models import Entity, Role
 from factdb.sql import folded
@@ -29,6 +29,7 @@ OPTIONS = (
 
 
 class RoleArgs(PageArgs):
+    only_fields = field_names(role_out)
     holder = entity_field("Who holds the office.")
     organization = entity_field("The country, party or organization of the office.")
     q = text_field("Part of the title, case-insensitive.")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from factdb.api import database
 from factdb.api.collection import Collection, SortKey
-from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, text_field
+from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, field_names, text_field
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import RESOURCES, item_url, page_of
 from factdb.api.search_top import kept_hits
@@ -36,6 +36,7 @@ hit_out = HitOut()
 
 
 class SearchArgs(PageArgs):
+    only_fields = field_names(hit_out)
     q = text_field(
         "Words to find; all must occur. Operators and quotes are ignored.", required=True
     )

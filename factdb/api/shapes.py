@@ -21,14 +21,12 @@ class Shape(NamedTuple):
     fields: tuple[str, ...] | None
 
 
-def shape_of(schema: Schema, only: str | None) -> Shape:
-    """``schema`` narrowed to ``only`` (the fields parameter), and its compiled dump
-    function; BadParameter naming what is unknown."""
+def shape_of(schema: Schema, only: list[str] | None) -> Shape:
+    """``schema`` narrowed to ``only`` (the fields parameter's names), and its compiled
+    dump function; BadParameter naming what is unknown."""
     if only is None:
         return Shape(schema, dumper(schema), None)
-    names = [name.strip() for name in only.split(",") if name.strip()]
-    if not names:
-        raise BadParameter("fields", "give at least one field name")
+    names = list(dict.fromkeys(only))  # a name given twice is shown once
     unknown = [name for name in names if not _has_field(schema, name.split("."))]
     if unknown:
         choices = ", ".join(schema.fields)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
 from factdb.api.items import get_item, item_response
-from factdb.api.parsing import Blueprint, NoArgs, PageArgs
+from factdb.api.parsing import Blueprint, NoArgs, PageArgs, field_names
 from factdb.api.schemas import SourceOut, item_of, page_of
 from factdb.models import Source
 
@@ -24,6 +24,11 @@ class SourceDetailOut(SourceOut):
 source_out = SourceOut()
 source_detail_out = SourceDetailOut()
 
+
+class SourceArgs(PageArgs):
+    only_fields = field_names(source_out)
+
+
 sources = Collection(
     name="sources",
     id_column=Source.id,
@@ -34,7 +39,7 @@ sources = Collection(
 
 
 @blp.route("/sources")
-@blp.arguments(PageArgs, location="query")
+@blp.arguments(SourceArgs, location="query")
 @blp.response(200, page_of(SourceOut))
 @collection_view(sources)
 def list_sources(args: dict[str, Any]) -> AnySelect:

@@ -26,6 +26,7 @@ from factdb.api.parsing import (
     NoArgs,
     PageArgs,
     entity_field,
+    field_names,
     text_field,
 )
 from factdb.api.schemas import StatementOut, item_of, page_of
@@ -48,6 +49,7 @@ OPTIONS = (
 
 
 class StatementArgs(PageArgs, DateRangeArgs):
+    only_fields = field_names(statement_out)
     speaker = entity_field("Who said it.")
     mentions = entity_field("An entity it mentions; repeat to require several.", many=True)
     event = text_field("The slug of the event where it was said.")

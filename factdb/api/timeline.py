@@ -19,7 +19,14 @@ from factdb.api.filters import (
     sort_date_window,
     within,
 )
-from factdb.api.parsing import Blueprint, CommaSeparated, DateRangeArgs, PageArgs, entity_field
+from factdb.api.parsing import (
+    Blueprint,
+    CommaSeparated,
+    DateRangeArgs,
+    PageArgs,
+    entity_field,
+    field_names,
+)
 from factdb.api.schemas import RESOURCES, item_url, page_of
 from factdb.models import (
     DateInterval,
@@ -56,6 +63,7 @@ timeline_out = TimelineOut()
 
 
 class TimelineArgs(PageArgs, DateRangeArgs):
+    only_fields = field_names(timeline_out)
     entity = entity_field("Facts an entity takes part in, says, holds or is mentioned in.")
     type = CommaSeparated(TYPES)
 

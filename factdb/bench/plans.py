@@ -92,10 +92,10 @@ def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str,
     tables a filtered query reads, different rows."""
     from sqlalchemy import event
 
-    from factdb import create_app
     from factdb.api import database
+    from factdb.app import create_api_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{sqlite_path}"})
+    app = create_api_app({"DATABASE_URL": f"sqlite:///{sqlite_path}"})
     captured: list[str] = []
     tracing = False
 

@@ -60,10 +60,10 @@ def _row_counts(sqlite_path: str) -> dict[str, int]:
 
 def profile_q1(path: str, factdb_path: str) -> dict[str, Any]:
     """The Q1 request's time, apportioned by the profiler (factdb.bench.profile)."""
-    from factdb import create_app
     from factdb.api import database
+    from factdb.app import create_api_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}"})
+    app = create_api_app({"DATABASE_URL": f"sqlite:///{path}"})
     try:
         return profile_request(app, factdb_path)
     finally:

@@ -46,10 +46,10 @@ def walk_factdb_cursor(
     """The cursor of page ``target_page`` of /statements (limit 50), found by following
     next_cursor through the API (test client); on smaller data, of the last page. With a
     single page, the cursor after the first row (as limit=1 gives it)."""
-    from factdb import create_app
     from factdb.api import database
+    from factdb.app import create_api_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{sqlite_path}"})
+    app = create_api_app({"DATABASE_URL": f"sqlite:///{sqlite_path}"})
     client = app.test_client()
 
     def next_of(cursor: str | None, limit: int) -> str | None:

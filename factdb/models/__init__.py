@@ -1,7 +1,7 @@
 """The relational model of factdb: every table, importable from one place."""
 
 from factdb.models.base import Base
-from factdb.models.core import DateInterval, Entity, EntityAlias, Source, Topic
+from factdb.models.core import DateInterval, Entity, EntityAlias, Topic
 from factdb.models.evidence import FACT_COLUMNS, Evidence
 from factdb.models.facts import (
     Dataset,
@@ -15,6 +15,7 @@ from factdb.models.facts import (
     StatementMention,
 )
 from factdb.models.search import SEARCH_TYPES, SearchDocument, SearchTopHit
+from factdb.models.source import Source
 
 __all__ = [
     "FACT_COLUMNS",

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factdb.models.base import Base, exactly_one
-
-if TYPE_CHECKING:
-    from factdb.models.core import Source
+from factdb.models.source import Source
 
 # One nullable foreign key per kind of fact (an "exclusive arc"): real foreign keys,
 # unlike a (fact_type, fact_id) pair, and exactly one of them is set.

@@ -8,8 +8,9 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from factdb.models.core import DateInterval, Source
+from factdb.models.core import DateInterval
 from factdb.models.evidence import EVIDENCE_ORDER, Evidence
+from factdb.models.source import Source
 
 
 class SourcedFact:
