@@ -8,11 +8,12 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import pytest
+import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
 
 from factdb.api.resolved import HEADER, header
-from tests.test_fuzz import schema
+from tests.test_fuzz import _openapi_document
 
 ROOT = "http://localhost/api/v1"
 MOSCOW_HEADER = "speaker=Moscow -> moscow (name): 0; also russia (metonym): 1"
@@ -307,6 +308,7 @@ def test_a_name_with_a_space_in_the_header(client: FlaskClient) -> None:
 def test_answers_with_the_member_match_the_openapi_document(
     app: Flask, path: str, query: dict[str, Any]
 ) -> None:
+    schema = schemathesis.openapi.from_dict(_openapi_document())
     case = schema[path]["GET"].Case(query=query)
     response = case.call_and_validate(app=app)
     assert "resolved" in response.json()

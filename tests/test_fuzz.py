@@ -2,8 +2,8 @@
 coverage, fuzzing, stateful) with every check: no 5xx, schema-valid requests accepted,
 schema-violating ones refused, and every answer as the document says (status, content
 type, headers, body); against gunicorn serving the seeded database as `factdb serve`
-does. schemathesis.toml holds what the document cannot say. And every field name the
-document lists for a collection is one the collection takes."""
+does. tests/schemathesis.toml holds what the document cannot say. And every field name
+the document lists for a collection is one the collection takes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +21,8 @@ from factdb import create_app
 from factdb.config import PROJECT_ROOT
 from tests.servers import BIN, GUNICORN, free_port, get, running
 
-# Bounded for the suite's time; README ("Development") has the long run.
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+# Bounded for the suite's time; docs/development.md has the long run.
 EXAMPLES = 10
 
 
@@ -48,10 +50,12 @@ def test_the_server_serves_the_apps_document(served: str) -> None:
 
 
 def test_the_server_answers_as_the_document_says(served: str) -> None:
-    # The schemathesis CLI, as README ("Development") runs it longer: it infers the
+    # The schemathesis CLI, as docs/development.md runs it longer: it infers the
     # stateful phase's links from the answers, which the pytest plugin does not.
     command = [
         str(BIN / "schemathesis"),
+        "--config-file",
+        str(CONFIG),
         "run",
         f"{served}/api/v1/openapi.json",
         "--phases",
@@ -64,7 +68,6 @@ def test_the_server_answers_as_the_document_says(served: str) -> None:
         "1",
         "--no-color",
     ]
-    # Run from the checkout, where it reads schemathesis.toml.
     result = subprocess.run(
         command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=False
     )
