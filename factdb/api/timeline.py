@@ -19,7 +19,14 @@ from factdb.api.filters import (
     sort_date_window,
     within,
 )
-from factdb.api.parsing import Blueprint, CommaSeparated, DateRangeArgs, PageArgs, entity_field
+from factdb.api.parsing import (
+    Blueprint,
+    CommaSeparated,
+    DateRangeArgs,
+    PageArgs,
+    ReviewedArgs,
+    entity_field,
+)
 from factdb.api.schemas import RESOURCES, item_url, page_of
 from factdb.models import (
     DateInterval,
@@ -49,13 +56,14 @@ class TimelineOut(Schema):
     slug = fields.String()
     title = fields.String()
     date = fields.Nested(TimelineDateOut)
+    reviewed = fields.Boolean()
     url = fields.Function(lambda row: item_url(RESOURCES[row["type"]], row["slug"]))
 
 
 timeline_out = TimelineOut()
 
 
-class TimelineArgs(PageArgs, DateRangeArgs):
+class TimelineArgs(PageArgs, DateRangeArgs, ReviewedArgs):
     entity = entity_field("Facts an entity takes part in, says, holds or is mentioned in.")
     type = CommaSeparated(TYPES)
 
@@ -119,7 +127,10 @@ def _facts(entity_id: int | None, types: list[str], args: dict[str, Any]) -> Sub
             DateInterval.text.label("date_text"),
             DateInterval.basis,
             DateInterval.year_basis,
+            model.reviewed.label("reviewed"),
         ).join(DateInterval, DateInterval.id == model.date_id)
+        if "reviewed" in args:
+            query = query.where(model.reviewed == args["reviewed"])
         if entity_id is not None:
             window = sort_date_window(model, args)
             query = query.where(model.id.in_(_involved(fact_type, entity_id, window)))
