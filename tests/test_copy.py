@@ -4,6 +4,7 @@ recognisably incomplete, and a SQLite -> PostgreSQL -> SQLite round trip."""
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +20,8 @@ from factdb.copy import CopyError, copy_database
 from factdb.db import make_engine
 from factdb.loader.search_top import ranked_version
 from factdb.models import Base, Dataset, DateInterval
-from tests.conftest import DatabaseFactory, seed
+from tests.conftest import DatabaseFactory
+from tests.test_api_drafting import load_drafting_source
 
 Rows = dict[str, list[dict[str, Any]]]
 BOTH_ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -91,10 +93,11 @@ def _migrated(databases: DatabaseFactory, engine: str, revision: str = "head") -
 
 
 @pytest.fixture(scope="module")
-def source(databases: DatabaseFactory) -> str:
-    """A seeded SQLite database, read only by the tests."""
+def source(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite database holding the seed and a drafted source (every column of
+    drafting filled), read only by the tests."""
     url = databases.new("sqlite")
-    seed(url)
+    load_drafting_source(url, tmp_path_factory.mktemp("copy-source"))
     return url
 
 
@@ -175,11 +178,11 @@ def test_a_target_at_another_revision_is_refused(
 
 @pytest.mark.postgres
 def test_a_failed_copy_names_the_table_and_leaves_no_dataset_row(
-    databases: DatabaseFactory, source_rows: Rows
+    databases: DatabaseFactory, source_rows: Rows, tmp_path: Path
 ) -> None:
     target = _migrated(databases, "postgresql")
     bad_source = databases.new("sqlite")
-    seed(bad_source)
+    load_drafting_source(bad_source, tmp_path)  # as the source
     fifth = source_rows["roles"][4]
     # SQLite keeps 400 characters in a VARCHAR(300); PostgreSQL refuses them.
     _execute(bad_source, f"UPDATE roles SET title = printf('%.400c', 'x') WHERE id = {fifth['id']}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.loader import load_folders, source_folders
 from factdb.models import Base
+from tests.drafting_source import facts, write_source
 
 VIEWS = {
     "statements_view",
@@ -62,7 +64,7 @@ def test_upgrade_creates_every_table_and_view(blank_url: str) -> None:
     assert schema(blank_url) == (set(), set())
     migrate.upgrade(blank_url, "head")
     assert schema(blank_url) == (MODEL_TABLES | {"alembic_version"}, VIEWS)
-    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0005"
+    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0006"
 
 
 def test_downgrade_to_base_removes_everything(blank_url: str) -> None:
@@ -284,3 +286,114 @@ def test_views_answer_questions_without_ids(seeded_url: str) -> None:
     assert "It hopes that politicians will be elected who maintain close ties with Russia." in texts
     assert len(texts) == 5
     assert not any("Security coordination is always important" in t for t in texts)
+
+
+def load_into(url: str, folders: list[Any]) -> None:
+    engine = make_engine(url)
+    try:
+        load_folders(engine, folders)
+    finally:
+        engine.dispose()
+
+
+RELATIVE = (
+    "SELECT slug, start_date, end_date, offset_days, length_days FROM dates"
+    " WHERE basis = 'relative' ORDER BY slug"
+)
+
+
+def test_0006_fills_the_new_columns_of_rows_already_stored(empty_url: str) -> None:
+    load_into(empty_url, source_folders(SEED_DIR))
+    relative = rows(empty_url, RELATIVE)
+    texts = rows(empty_url, "SELECT slug, text FROM statements ORDER BY id")
+
+    migrate.downgrade(empty_url, "0005")
+    assert rows(empty_url, RELATIVE) == relative
+    migrate.upgrade(empty_url, "head")
+
+    assert rows(empty_url, RELATIVE) == relative
+    rules = "SELECT DISTINCT relative_anchor, relative_unit FROM dates WHERE basis = 'relative'"
+    assert rows(empty_url, rules) == [("date", "days")]
+    same = "SELECT count(*) FROM dates WHERE relative_offset IS NOT DISTINCT FROM offset_days"
+    assert scalar(empty_url, same) == scalar(empty_url, "SELECT count(*) FROM dates")
+    for table in ("events", "roles", "statements", "positions", "quantities"):
+        assert scalar(empty_url, f"SELECT count(*) FROM {table} WHERE NOT reviewed") == 0
+    # Existing rows: held, not drafted, no approximation (the seed's own values come back
+    # with the next load).
+    assert rows(empty_url, "SELECT DISTINCT status FROM events") == [("held",)]
+    assert scalar(empty_url, "SELECT count(*) FROM sources WHERE drafted") == 0
+    assert scalar(empty_url, "SELECT count(*) FROM quantities WHERE approximation IS NULL") == 7
+    assert rows(empty_url, "SELECT slug, text FROM statements ORDER BY id") == texts
+    reviewed_in_view = "SELECT count(*) FROM statements_view WHERE reviewed"
+    assert scalar(empty_url, reviewed_in_view) == len(texts)
+    engine = make_engine(empty_url)
+    try:
+        with Session(engine) as session:
+            assert check_database(session) == []
+        for values, table, constraint in (
+            ("approximation = 'roughly'", "quantities", "approximation"),
+            ("approximation = 'about', approximate = false", "quantities", "is_approximate"),
+            ("status = 'postponed'", "events", "status"),
+            ("reviewed = NULL", "events", "reviewed"),
+        ):
+            update = f"UPDATE {table} SET {values} WHERE id = (SELECT min(id) FROM {table})"
+            with (
+                pytest.raises(IntegrityError, match=f"(?i){constraint}"),
+                engine.begin() as connection,
+            ):
+                connection.execute(text(update))
+        relative_without_rule = (
+            "UPDATE dates SET relative_unit = NULL WHERE id = (SELECT min(id) FROM dates"
+            " WHERE basis = 'relative')"
+        )
+        with pytest.raises(IntegrityError, match="relative_rule"), engine.begin() as connection:
+            connection.execute(text(relative_without_rule))
+    finally:
+        engine.dispose()
+
+
+def test_0006_downgrade_refuses_dates_anchored_on_the_published_date(
+    empty_url: str, tmp_path: Path
+) -> None:
+    load_into(empty_url, [write_source(tmp_path, facts())])
+    with pytest.raises(RuntimeError, match="council-founded, council-thursday"):
+        migrate.downgrade(empty_url, "0005")
+    assert scalar(empty_url, "SELECT version_num FROM alembic_version") == "0006"
+    assert scalar(empty_url, "SELECT count(*) FROM dates WHERE relative_weekday IS NOT NULL") == 1
+
+
+def test_0006_downgrade_keeps_calendar_rules_as_days_from_the_anchor(
+    empty_url: str, tmp_path: Path
+) -> None:
+    data = facts()
+    dates = {date["key"]: date for date in data["dates"]}
+    dates["council-thursday"] = {
+        "key": "council-thursday",
+        "text": "on Thursday",
+        "when": "--03-12",
+    }
+    dates["council-founded"]["relative"] = {
+        "anchor": "council-talks",
+        "offset": -75,
+        "unit": "years",
+    }
+    data["dates"] = list(dates.values())
+    load_into(empty_url, [write_source(tmp_path, data)])
+    relative = rows(
+        empty_url, "SELECT slug, start_date, end_date, length_days FROM dates ORDER BY slug"
+    )
+
+    migrate.downgrade(empty_url, "0005")
+    offsets = dict(rows(empty_url, "SELECT slug, offset_days FROM dates WHERE basis = 'relative'"))
+    # 1 June 2026 (the month three months after 12 March) and 1 January 1951.
+    assert offsets == {"next-meeting": 81, "council-founded": -27464, "day-before-talks": -1}
+    migrate.upgrade(empty_url, "head")
+
+    restored = "SELECT slug, start_date, end_date, length_days FROM dates ORDER BY slug"
+    assert rows(empty_url, restored) == relative
+    engine = make_engine(empty_url)
+    try:
+        with Session(engine) as session:
+            assert check_database(session) == []
+    finally:
+        engine.dispose()

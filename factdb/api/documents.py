@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import Schema
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 
 from factdb.api import database
 from factdb.api.jsonsql import json_list, json_object
@@ -38,6 +38,10 @@ def order_of(relationship: Any) -> tuple[Any, ...]:
 
 def _date(dates: Any) -> Nested:
     c = dates.c
+    anchor = DateInterval.__table__.alias("anchor_date")
+    anchor_slug = (
+        select(anchor.c.slug).where(anchor.c.id == c.anchor_date_id).correlate(dates)
+    ).scalar_subquery()
     return Nested(
         {
             "start": c.start_date,
@@ -46,6 +50,17 @@ def _date(dates: Any) -> Nested:
             "text": c.text,
             "basis": c.basis,
             "year_basis": c.year_basis,
+            # DateInterval.rule: published, or the anchor date's slug.
+            "relative": Nested(
+                {
+                    "anchor": func.coalesce(anchor_slug, c.relative_anchor),
+                    "offset": c.relative_offset,
+                    "unit": c.relative_unit,
+                    "weekday": c.relative_weekday,
+                    "direction": c.relative_direction,
+                },
+                present=c.relative_anchor,
+            ),
         },
         present=c.id,
     )
@@ -92,10 +107,12 @@ def _linked(link: Any, target: Any, target_key: Any, owner_key: Any, fact: Any) 
 def _statement_reader() -> DocumentReader:
     statements, sources, events = Statement.__table__, Source.__table__, Event.__table__
     speaker, dates = Entity.__table__.alias("speaker"), DateInterval.__table__
+    relayer = Entity.__table__.alias("relayer")
     # Speaker and source are required: the inner joins keep every statement.
     joined = (
         statements.join(speaker, speaker.c.id == statements.c.speaker_id)
         .join(sources, sources.c.id == statements.c.source_id)
+        .outerjoin(relayer, relayer.c.id == statements.c.relayed_by_id)
         .outerjoin(events, events.c.id == statements.c.event_id)
         .outerjoin(dates, dates.c.id == statements.c.date_id)
     )
@@ -111,12 +128,15 @@ def _statement_reader() -> DocumentReader:
             "slug": s.slug,
             "speaker": Nested(_entity(speaker)),
             "speaker_text": s.speaker_text,
+            "relayed_by": Nested(_entity(relayer), present=relayer.c.id),
+            "relayed_by_text": s.relayed_by_text,
             "mode": s.mode,
             "text": s.text,
             "event": Nested(event, present=events.c.id),
             "date": _date(dates),
             "mentions": Many(mentions, _entity(mentioned), order=order_of(Statement.mentions)),
             "source": sources.c.slug,
+            "reviewed": s.reviewed,
             "evidence": _evidence(Evidence.statement_id, statements),
             "url": url("statements", s.slug),
         },
@@ -146,6 +166,7 @@ def _event_reader() -> DocumentReader:
             "slug": e.slug,
             "kind": e.kind,
             "title": e.title,
+            "status": e.status,
             "date": _date(dates),
             "place": Nested(_entity(place), present=place.c.id),
             "part_of": Nested(
@@ -180,13 +201,16 @@ def _event_reader() -> DocumentReader:
                     "max": quantity.max_value,
                     "unit": quantity.unit,
                     "approximate": quantity.approximate,
+                    "approximation": quantity.approximation,
                     "description": quantity.description,
                     "slug": quantity.slug,
+                    "reviewed": quantity.reviewed,
                     "url": url("quantities", quantity.slug),
                 },
                 order=order_of(Event.quantities),
             ),
             "source": sources.c.slug,
+            "reviewed": e.reviewed,
             "evidence": _evidence(Evidence.event_id, events),
             "url": url("events", e.slug),
         },

@@ -30,6 +30,7 @@ from factdb.api.schemas import (
     url_field,
 )
 from factdb.models import (
+    DateInterval,
     Entity,
     EntityAlias,
     EventParticipant,
@@ -74,6 +75,7 @@ class HeldRoleOut(Schema):
     title = fields.String()
     organization = fields.Nested(EntityRef, allow_none=True)
     date = fields.Nested(DateOut, allow_none=True)
+    reviewed = fields.Boolean()
     url = url_field("roles")
 
 
@@ -96,7 +98,11 @@ def entity_detail(entity: Entity) -> dict[str, Any]:
     roles = session.scalars(
         select(Role)
         .where(Role.holder_id == entity.id)
-        .options(joinedload(Role.organization), joinedload(Role.date), joinedload(Role.source))
+        .options(
+            joinedload(Role.organization),
+            joinedload(Role.date).joinedload(DateInterval.anchor),
+            joinedload(Role.source),
+        )
         .order_by(Role.id)
         .limit(EMBED_LIMIT)
     )

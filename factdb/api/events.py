@@ -26,21 +26,22 @@ from factdb.api.parsing import (
     DateRangeArgs,
     NoArgs,
     PageArgs,
+    ReviewedArgs,
     entity_field,
     field_names,
     text_field,
 )
 from factdb.api.schemas import EventOut, item_of, page_of
-from factdb.models import Entity, Event, EventParticipant, EventTopic
+from factdb.models import DateInterval, Entity, Event, EventParticipant, EventTopic
 from factdb.sql import year_month, year_of
-from factdb.vocabulary import EVENT_KINDS
+from factdb.vocabulary import EVENT_KINDS, EVENT_STATUSES
 
 blp = Blueprint("events", __name__, description="Meetings, visits, elections, strikes…")
 event_out = EventOut()
 
 # What an item's page loads with its fact (collections read documents instead).
 OPTIONS = (
-    joinedload(Event.date),
+    joinedload(Event.date).joinedload(DateInterval.anchor),
     joinedload(Event.place),
     joinedload(Event.part_of),
     joinedload(Event.source),
@@ -51,9 +52,10 @@ OPTIONS = (
 )
 
 
-class EventArgs(PageArgs, DateRangeArgs):
+class EventArgs(PageArgs, DateRangeArgs, ReviewedArgs):
     only_fields = field_names(event_out)
     kind = CommaSeparated(EVENT_KINDS)
+    status = CommaSeparated(EVENT_STATUSES)
     participant = entity_field("Who took part; repeat to require all of them.", many=True)
     place = entity_field("Where it happened.")
     source = text_field("The slug of the source.")
@@ -93,6 +95,7 @@ events = Collection(
     default_sort="date",
     group_keys={
         "kind": lambda ids: grouped(Event, ids, Event.kind),
+        "status": lambda ids: grouped(Event, ids, Event.status),
         "month": _by_date(year_month),
         "year": _by_date(year_of),
         "place": lambda ids: grouped(
@@ -127,6 +130,8 @@ def list_events(args: dict[str, Any]) -> Response:
     query = select(Event)
     if "kind" in args:
         query = query.where(Event.kind.in_(args["kind"]))
+    if "status" in args:
+        query = query.where(Event.status.in_(args["status"]))
     window = sort_date_window(Event, args)
     participants = resolve_entities("participant", args.get("participant", []))
     if participants:

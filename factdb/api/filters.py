@@ -232,10 +232,17 @@ def resolve_slug(parameter: str, model: Any, value: str) -> int:
     raise BadParameter(parameter, f"no {name} has the slug {value!r}", suggestions=suggestions)
 
 
+def review_state(query: AnySelect, model: Any, args: dict[str, Any]) -> AnySelect:
+    """Reviewed facts (reviewed=true) or drafts (reviewed=false), when asked."""
+    return query if "reviewed" not in args else query.where(model.reviewed == args["reviewed"])
+
+
 def source_text_and_dates(
     query: AnySelect, model: Any, fact_type: str, args: dict[str, Any]
 ) -> AnySelect:
-    """The filters every dated, searchable fact shares: source, q, from and to."""
+    """The filters every dated, searchable fact shares: source, q, from and to, and
+    reviewed as every fact."""
+    query = review_state(query, model, args)
     if "source" in args:
         query = query.where(model.source_id == resolve_slug("source", Source, args["source"]))
     if "q" in args:

@@ -193,6 +193,17 @@ class PageArgs(StrictArgs):
     )
 
 
+class ReviewedArgs(StrictArgs):
+    """reviewed=true|false: reviewed facts, or drafts; every fact collection takes it."""
+
+    reviewed = fields.Boolean(
+        truthy={"true"},
+        falsy={"false"},
+        error_messages={"invalid": "must be true or false"},
+        metadata={"description": "true: reviewed facts only; false: drafts only."},
+    )
+
+
 class DateRangeArgs(StrictArgs):
     """from/to: a fact matches when its date interval overlaps [from, to]."""
 

@@ -23,13 +23,14 @@ from factdb.api.parsing import (
     DateRangeArgs,
     NoArgs,
     PageArgs,
+    ReviewedArgs,
     entity_field,
     field_names,
     text_field,
 )
 from factdb.api.problems import ApiProblem, BadParameter
 from factdb.api.schemas import PositionOut, item_of, page_of
-from factdb.models import Entity, Position, Topic
+from factdb.models import DateInterval, Entity, Position, Topic
 from factdb.names import fold
 from factdb.vocabulary import STANCES
 
@@ -41,13 +42,13 @@ OPTIONS = (
     joinedload(Position.target_entity),
     joinedload(Position.target_topic),
     joinedload(Position.statement),
-    joinedload(Position.date),
+    joinedload(Position.date).joinedload(DateInterval.anchor),
     joinedload(Position.source),
     selectinload(Position.evidence),
 )
 
 
-class PositionArgs(PageArgs, DateRangeArgs):
+class PositionArgs(PageArgs, DateRangeArgs, ReviewedArgs):
     only_fields = field_names(position_out)
     holder = entity_field("Who holds the stance.")
     stance = CommaSeparated(STANCES)

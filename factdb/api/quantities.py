@@ -10,12 +10,21 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api import database
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.filters import resolve_entity
+from factdb.api.filters import resolve_entity, review_state
 from factdb.api.items import get_item, grouped, item_response
-from factdb.api.parsing import Blueprint, NoArgs, PageArgs, field_names, text_field
+from factdb.api.parsing import (
+    Blueprint,
+    CommaSeparated,
+    NoArgs,
+    PageArgs,
+    ReviewedArgs,
+    field_names,
+    text_field,
+)
 from factdb.api.problems import BadParameter
 from factdb.api.schemas import QuantityOut, item_of, page_of
 from factdb.models import Event, Quantity
+from factdb.vocabulary import APPROXIMATIONS
 
 NO_VALUE = 1e308
 blp = Blueprint("quantities", __name__, description="Numbers, units and what they describe.")
@@ -29,10 +38,11 @@ OPTIONS = (
 )
 
 
-class QuantityArgs(PageArgs):
+class QuantityArgs(PageArgs, ReviewedArgs):
     only_fields = field_names(quantity_out)
     subject = text_field("What the number describes: an event slug, or an entity's name.")
     unit = text_field("The unit, e.g. person, hour, day.")
+    approximation = CommaSeparated(APPROXIMATIONS)
 
 
 quantities = Collection(
@@ -46,7 +56,10 @@ quantities = Collection(
         "id": SortKey(Quantity.id, "int"),
     },
     default_sort="id",
-    group_keys={"unit": lambda ids: grouped(Quantity, ids, Quantity.unit)},
+    group_keys={
+        "unit": lambda ids: grouped(Quantity, ids, Quantity.unit),
+        "approximation": lambda ids: grouped(Quantity, ids, Quantity.approximation),
+    },
     options=OPTIONS,
     name_filters={
         "subject": lambda e: select(Quantity.id).where(Quantity.subject_entity_id == e),
@@ -75,7 +88,9 @@ def list_quantities(args: dict[str, Any]) -> AnySelect:
                 "unit", f"no quantity has the unit {args['unit']!r}", units=sorted(units)
             )
         query = query.where(Quantity.unit == args["unit"])
-    return query
+    if "approximation" in args:
+        query = query.where(Quantity.approximation.in_(args["approximation"]))
+    return review_state(query, Quantity, args)
 
 
 def _event_id(slug: str) -> int | None:

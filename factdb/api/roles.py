@@ -9,11 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.filters import contains_folded, resolve_entity
+from factdb.api.filters import contains_folded, resolve_entity, review_state
 from factdb.api.items import get_item, grouped, item_response
-from factdb.api.parsing import Blueprint, NoArgs, PageArgs, entity_field, field_names, text_field
+from factdb.api.parsing import (
+    Blueprint,
+    NoArgs,
+    PageArgs,
+    ReviewedArgs,
+    entity_field,
+    field_names,
+    text_field,
+)
 from factdb.api.schemas import RoleOut, item_of, page_of
-from factdb.models import Entity, Role
+from factdb.models import DateInterval, Entity, Role
 from factdb.sql import folded
 
 blp = Blueprint("roles", __name__, description="Offices and affiliations.")
@@ -22,13 +30,13 @@ role_out = RoleOut()
 OPTIONS = (
     joinedload(Role.holder),
     joinedload(Role.organization),
-    joinedload(Role.date),
+    joinedload(Role.date).joinedload(DateInterval.anchor),
     joinedload(Role.source),
     selectinload(Role.evidence),
 )
 
 
-class RoleArgs(PageArgs):
+class RoleArgs(PageArgs, ReviewedArgs):
     only_fields = field_names(role_out)
     holder = entity_field("Who holds the office.")
     organization = entity_field("The country, party or organization of the office.")
@@ -72,7 +80,7 @@ def list_roles(args: dict[str, Any]) -> AnySelect:
         query = query.where(Role.organization_id == organization)
     if "q" in args:
         query = query.where(contains_folded(folded(Role.title), args["q"]))
-    return query
+    return review_state(query, Role, args)
 
 
 @blp.route("/roles/<ref>")

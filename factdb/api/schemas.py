@@ -52,6 +52,21 @@ def url_field(resource: str) -> fields.Function:
     return fields.Function(lambda obj: f"{api_root()}/{resource}/{obj.slug}")
 
 
+class RelativeOut(Schema):
+    """How a relative date was computed: from an anchor, a whole number of units or
+    the weekday on or before (after) the anchor's first day."""
+
+    anchor = fields.String(
+        metadata={"description": "published (the source's date), or the anchor date's slug"}
+    )
+    offset = fields.Integer(allow_none=True)
+    unit = fields.String(allow_none=True, metadata={"description": "days, weeks, months, years"})
+    weekday = fields.String(allow_none=True)
+    direction = fields.String(
+        allow_none=True, metadata={"description": "on_or_before or on_or_after"}
+    )
+
+
 class DateOut(Schema):
     start = fields.Date(attribute="start_date")
     end = fields.Date(attribute="end_date")
@@ -59,6 +74,12 @@ class DateOut(Schema):
     text = fields.String(metadata={"description": "The expression as written."})
     basis = fields.String(metadata={"description": "explicit, relative or inferred"})
     year_basis = fields.String(metadata={"description": "explicit, or inferred (see source)"})
+    relative = fields.Nested(
+        RelativeOut,
+        attribute="rule",
+        allow_none=True,
+        metadata={"description": "The rule of a relative date; null for the others."},
+    )
 
 
 class EvidenceOut(Schema):
@@ -100,6 +121,7 @@ class Provenance(Schema):
     """Where a fact comes from: its source, the exact spans, its own URL."""
 
     source = fields.Function(lambda fact: fact.source.slug)
+    reviewed = fields.Boolean(metadata={"description": "false while the fact is a draft."})
     evidence = fields.List(fields.Nested(EvidenceOut))
     url = fields.Method("_url")
 
@@ -126,6 +148,10 @@ class QuantityValues(Schema):
     max = fields.Float(attribute="max_value", allow_none=True)
     unit = fields.String()
     approximate = fields.Boolean()
+    approximation = fields.String(
+        allow_none=True,
+        metadata={"description": "about, nearly, over, at_least, under or at_most; null as stated"},
+    )
     description = fields.String()
 
 
@@ -148,6 +174,7 @@ class EventQuantityOut(QuantityValues):
     """A quantity as embedded in its event."""
 
     slug = fields.String()
+    reviewed = fields.Boolean()
     url = url_field("quantities")
 
 
@@ -160,6 +187,9 @@ class ParticipantOut(Schema):
 class EventFields(FactOut):
     kind = fields.String()
     title = fields.String()
+    status = fields.String(
+        metadata={"description": "held, planned or cancelled, as the source saw it at its date"}
+    )
     date = fields.Nested(DateOut, allow_none=True)
     place = fields.Nested(EntityRef, allow_none=True)
     part_of = fields.Nested(EventRef, allow_none=True)
@@ -176,6 +206,10 @@ EventOut = fact_schema(EventFields, "events")
 class StatementFields(FactOut):
     speaker = fields.Nested(EntityRef)
     speaker_text = fields.String(metadata={"description": "The speaker as the text names it."})
+    relayed_by = fields.Nested(
+        EntityRef, allow_none=True, metadata={"description": "Who relays the speaker's words."}
+    )
+    relayed_by_text = fields.String(allow_none=True)
     mode = fields.String(metadata={"description": "direct, indirect or mixed"})
     text = fields.String()
     event = fields.Nested(EventRef, allow_none=True)
@@ -234,6 +268,7 @@ class SourceOut(Schema):
     published_on = fields.Date(allow_none=True)
     sha256 = fields.String()
     year_note = fields.String(allow_none=True)
+    drafted = fields.Boolean(metadata={"description": "Its facts were drafted by factdb draft."})
     length = fields.Integer(metadata={"description": "Characters (code points) of the text."})
     url = url_field("sources")
 

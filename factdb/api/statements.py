@@ -25,12 +25,13 @@ from factdb.api.parsing import (
     DateRangeArgs,
     NoArgs,
     PageArgs,
+    ReviewedArgs,
     entity_field,
     field_names,
     text_field,
 )
 from factdb.api.schemas import StatementOut, item_of, page_of
-from factdb.models import Entity, Event, Statement, StatementMention
+from factdb.models import DateInterval, Entity, Event, Statement, StatementMention
 from factdb.sql import year_month
 from factdb.vocabulary import STATEMENT_MODES
 
@@ -40,17 +41,19 @@ statement_out = StatementOut()
 # What an item's page loads with its fact (collections read documents instead).
 OPTIONS = (
     joinedload(Statement.speaker),
+    joinedload(Statement.relayed_by),
     joinedload(Statement.event),
-    joinedload(Statement.date),
+    joinedload(Statement.date).joinedload(DateInterval.anchor),
     joinedload(Statement.source),
     selectinload(Statement.evidence),
     selectinload(Statement.mentions).joinedload(StatementMention.entity),
 )
 
 
-class StatementArgs(PageArgs, DateRangeArgs):
+class StatementArgs(PageArgs, DateRangeArgs, ReviewedArgs):
     only_fields = field_names(statement_out)
     speaker = entity_field("Who said it.")
+    relayed_by = entity_field("Who relays the speaker's words.")
     mentions = entity_field("An entity it mentions; repeat to require several.", many=True)
     event = text_field("The slug of the event where it was said.")
     mode = CommaSeparated(STATEMENT_MODES)
@@ -104,6 +107,9 @@ def list_statements(args: dict[str, Any]) -> AnySelect:
     window = sort_date_window(Statement, args)
     for entity_id in resolve_entities("mentions", args.get("mentions", [])):
         query = query.where(mentioned(entity_id, window))
+    if "relayed_by" in args:
+        relayer = resolve_entity("relayed_by", args["relayed_by"])
+        query = query.where(Statement.relayed_by_id == relayer)
     if "event" in args:
         query = query.where(Statement.event_id == resolve_slug("event", Event, args["event"]))
     if "mode" in args:

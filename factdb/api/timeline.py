@@ -24,6 +24,7 @@ from factdb.api.parsing import (
     CommaSeparated,
     DateRangeArgs,
     PageArgs,
+    ReviewedArgs,
     entity_field,
     field_names,
 )
@@ -56,13 +57,14 @@ class TimelineOut(Schema):
     slug = fields.String()
     title = fields.String()
     date = fields.Nested(TimelineDateOut)
+    reviewed = fields.Boolean()
     url = fields.Function(lambda row: item_url(RESOURCES[row["type"]], row["slug"]))
 
 
 timeline_out = TimelineOut()
 
 
-class TimelineArgs(PageArgs, DateRangeArgs):
+class TimelineArgs(PageArgs, DateRangeArgs, ReviewedArgs):
     only_fields = field_names(timeline_out)
     entity = entity_field("Facts an entity takes part in, says, holds or is mentioned in.")
     type = CommaSeparated(TYPES)
@@ -127,7 +129,10 @@ def _facts(entity_id: int | None, types: list[str], args: dict[str, Any]) -> Sub
             DateInterval.text.label("date_text"),
             DateInterval.basis,
             DateInterval.year_basis,
+            model.reviewed.label("reviewed"),
         ).join(DateInterval, DateInterval.id == model.date_id)
+        if "reviewed" in args:
+            query = query.where(model.reviewed == args["reviewed"])
         if entity_id is not None:
             window = sort_date_window(model, args)
             query = query.where(model.id.in_(_involved(fact_type, entity_id, window)))

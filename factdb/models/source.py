@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, String, Text, func
+from sqlalchemy import Boolean, Date, String, Text, false, func
 from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from factdb.models.base import Base
@@ -30,3 +30,6 @@ class Source(Base):
         Text, comment="How the year of dates written without one was established."
     )
     facts_sha256: Mapped[str] = mapped_column(String(64), comment="SHA-256 of the facts file.")
+    drafted: Mapped[bool] = mapped_column(
+        Boolean, server_default=false(), comment="Its facts file was drafted by factdb draft."
+    )
