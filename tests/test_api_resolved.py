@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import quote, unquote
@@ -312,3 +313,15 @@ def test_answers_with_the_member_match_the_openapi_document(
     case = schema[path]["GET"].Case(query=query)
     response = case.call_and_validate(app=app)
     assert "resolved" in response.json()
+
+
+ENTITY_VALUED = re.compile(r"Slug, name or alias|an entity \(slug|an entity's name")
+
+
+def test_the_entity_filters_tested_are_all_the_documents_entity_filters() -> None:
+    documented = set()
+    for path, operations in schema.raw_schema["paths"].items():
+        for parameter in operations.get("get", {}).get("parameters", []):
+            if parameter["in"] == "query" and ENTITY_VALUED.search(json.dumps(parameter)):
+                documented.add((path.removeprefix("/api/v1/"), parameter["name"]))
+    assert documented == {(resource, parameter) for resource, parameter, _ in NAME_FILTERS}
