@@ -88,6 +88,7 @@ statements = Collection(
     documents=STATEMENTS,
     name_filters={
         "speaker": lambda e: select(Statement.id).where(Statement.speaker_id == e),
+        "relayed_by": lambda e: select(Statement.id).where(Statement.relayed_by_id == e),
         "mentions": lambda e: select(StatementMention.statement_id).where(
             StatementMention.entity_id == e
         ),
