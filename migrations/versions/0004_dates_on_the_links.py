@@ -24,6 +24,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from factdb.sql import analyze
+
 revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
@@ -38,6 +40,9 @@ LINKS = {
 
 
 DATED = ("events", "roles", "statements", "positions")
+# Rebuilt (SQLite's batch mode copies a table, and its statistics go with the old one),
+# filled and given new indexes here: analyzed at the end, when they hold rows.
+REWRITTEN = [*DATED, *LINKS]
 # Table -> an entity column whose single-column index becomes (column, sort_date, id).
 ENTITY_DATE_ORDER = {
     "events": "place_id",
@@ -101,6 +106,7 @@ def upgrade() -> None:
             batch_op.create_index(
                 f"ix_{table}_{column}_date_order", [column, "sort_date", "id"], unique=False
             )
+    analyze(op.get_bind(), REWRITTEN, filled_only=True)
 
 
 def downgrade() -> None:
@@ -122,3 +128,4 @@ def downgrade() -> None:
                 f"ix_{table}_entity_id_{fact_column}", ["entity_id", fact_column], unique=False
             )
             batch_op.drop_column("sort_date")
+    analyze(op.get_bind(), REWRITTEN, filled_only=True)
