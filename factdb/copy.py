@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from factdb.check import check_database
 from factdb.db import make_engine
 from factdb.loader.search_top import rebuild_search_top
+from factdb.loader.statistics import large_enough
 from factdb.models import Base, Dataset, SearchTopHit
 from factdb.sql import analyze
 
@@ -67,7 +68,7 @@ def copy_database(
     before the ``dataset`` row is copied, last: until then the target is incomplete.
     Then the frequent search terms are ranked on the target (search_top, SQLite only).
     Every table written is analyzed (the planner's statistics), the copied ones before
-    the check.
+    the check, unless the database is too small to need it (loader.statistics).
     """
     source, target = make_engine(source_url), make_engine(target_url)
     try:
@@ -88,7 +89,8 @@ def copy_database(
                     counts[table.name] = _copy_table(source, target, table, batch_size, progress)
         # Before the check: its queries are planned with the statistics too.
         with _database_errors("analyzing the copied tables"), target.begin() as dst:
-            analyze(dst, counts)
+            if large_enough(dst):
+                analyze(dst, list(counts))
         _verify(target, counts)
         with _database_errors(f"copying table {DATASET.name}"):
             counts[DATASET.name] = _copy_dataset(source, target, progress)
@@ -96,7 +98,8 @@ def copy_database(
             rebuild_search_top(target)  # which analyzes search_top
         analyzing = _database_errors("analyzing the dataset table", incomplete=False)
         with analyzing, target.begin() as dst:
-            analyze(dst, [DATASET.name])
+            if large_enough(dst):
+                analyze(dst, [DATASET.name])
         return counts
     finally:
         source.dispose()

@@ -18,16 +18,17 @@ from factdb.bench.corpus import generate_source
 from factdb.bench.pools import entity_pools, topic_pool
 from factdb.commands import copy_command
 from factdb.db import make_engine
-from factdb.loader import load_folders
+from factdb.loader import load_folders, statistics
 from factdb.loader.bulk import bulk_load_plans
 from factdb.loader.plan import FACTS_FILE
-from factdb.loader.statistics import LOADED_TABLES
+from factdb.loader.statistics import ANALYZE_FROM, LOADED_TABLES
 from factdb.models import Base, Statement
 from factdb.sql import analyzed_rows
 from tests.conftest import DatabaseFactory
 
 BOTH_ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 SOURCES = 60  # from about 40, the planner reads the speaker index for Q1
+assert SOURCES >= ANALYZE_FROM
 ENTITIES = 300  # few, so that a speaker says many of the statements
 # The index on statements' speaker (speaker_id first), which Q1 reads.
 (SPEAKER_INDEX,) = (
@@ -203,9 +204,12 @@ def test_q1_right_after_a_copy_is_planned_on_the_speaker_index(
 
 
 def test_a_small_load_analyzes_nothing_until_the_sources_changed_by_a_tenth(
-    empty_url: str, folders: list[Path]
+    empty_url: str, folders: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _load(empty_url, folders[:10])
+    monkeypatch.setattr(statistics, "ANALYZE_FROM", 10)
+    _load(empty_url, folders[:9])
+    assert _sources_analyzed(empty_url) is None  # a database too small to need it
+    _load(empty_url, folders[9:10])
     assert _sources_analyzed(empty_url) == 10  # from none: analyzed
     _load(empty_url, folders[10:11])
     assert _sources_analyzed(empty_url) == 10  # 1 in 11: left as it was
