@@ -225,10 +225,9 @@ def _code_point_postgresql(element: code_point_order, compiler: Any, **kw: Any) 
     return f'({compiler.process(element.clauses, **kw)} COLLATE "C")'
 
 
-def analyze(connection: Connection, tables: Iterable[str], *, filled_only: bool = False) -> None:
-    """Gather the query planner's statistics on ``tables``, in the connection's transaction
-    (with ``filled_only``, on those that hold rows: a migration of an empty database
-    then leaves no statistics table behind).
+def analyze(connection: Connection, tables: Iterable[str]) -> None:
+    """Gather the query planner's statistics on ``tables``, in the connection's
+    transaction (whether a database needs them: factdb.loader.statistics).
 
     PostgreSQL: ANALYZE, a sample of each table. SQLite: ANALYZE of every row of each
     table's indexes. Not PRAGMA optimize: before 3.46 it analyzes only the tables this
@@ -238,9 +237,6 @@ def analyze(connection: Connection, tables: Iterable[str], *, filled_only: bool 
     """
     preparer = connection.dialect.identifier_preparer
     names = [preparer.quote(name) for name in tables]
-    if filled_only:
-        rows = "SELECT 1 FROM {} LIMIT 1"
-        names = [name for name in names if connection.exec_driver_sql(rows.format(name)).first()]
     if not names:
         return
     dialect = connection.dialect.name

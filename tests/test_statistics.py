@@ -217,7 +217,10 @@ def test_a_small_load_analyzes_nothing_until_the_sources_changed_by_a_tenth(
     assert _sources_analyzed(empty_url) == 13  # 3 in 13 since: analyzed again
 
 
-def test_migrations_that_rebuild_tables_analyze_them(empty_url: str, folders: list[Path]) -> None:
+def test_migrations_that_rebuild_tables_analyze_them(
+    empty_url: str, folders: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(statistics, "ANALYZE_FROM", 5)
     _load(empty_url, folders[:5])
     migrate.downgrade(empty_url, "0002")
     migrate.upgrade(empty_url, "head")
