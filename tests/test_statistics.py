@@ -1,5 +1,6 @@
-"""The planner's statistics after bulk writes: a copy, a load that changes the sources
-stored by a tenth, and the migrations that rebuild tables gather them (ANALYZE)."""
+"""The planner's statistics after bulk writes: in a database of ANALYZE_FROM sources or
+more, a copy, a load that changes the sources stored by a tenth, and the migrations
+that rebuild tables gather them (ANALYZE)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from tests.conftest import DatabaseFactory
 
 BOTH_ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 SOURCES = 60  # from about 40, the planner reads the speaker index for Q1
-assert SOURCES >= ANALYZE_FROM
+assert SOURCES >= ANALYZE_FROM  # large enough to be analyzed
 ENTITIES = 300  # few, so that a speaker says many of the statements
 # The index on statements' speaker (speaker_id first), which Q1 reads.
 (SPEAKER_INDEX,) = (
