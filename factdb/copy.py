@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from factdb.check import check_database
 from factdb.db import make_engine
 from factdb.loader.search_top import rebuild_search_top
+from factdb.loader.statistics import large_enough
 from factdb.models import Base, Dataset, SearchTopHit
+from factdb.sql import analyze
 
 BATCH_SIZE = 1000
 Progress = Callable[[str, int, int], None]  # table, rows copied so far, rows in all
@@ -65,6 +67,8 @@ def copy_database(
     transaction. The row counts are compared and ``factdb check`` runs on the target
     before the ``dataset`` row is copied, last: until then the target is incomplete.
     Then the frequent search terms are ranked on the target (search_top, SQLite only).
+    Every table written is analyzed (the planner's statistics), the copied ones before
+    the check, unless the database is too small to need it (loader.statistics).
     """
     source, target = make_engine(source_url), make_engine(target_url)
     try:
@@ -83,11 +87,19 @@ def copy_database(
             if table is not DATASET:
                 with _database_errors(f"copying table {table.name}"):
                     counts[table.name] = _copy_table(source, target, table, batch_size, progress)
+        # Before the check: its queries are planned with the statistics too.
+        with _database_errors("analyzing the copied tables"), target.begin() as dst:
+            if large_enough(dst):
+                analyze(dst, list(counts))
         _verify(target, counts)
         with _database_errors(f"copying table {DATASET.name}"):
             counts[DATASET.name] = _copy_dataset(source, target, progress)
         with _database_errors("ranking the frequent search terms", incomplete=False):
-            rebuild_search_top(target)
+            rebuild_search_top(target)  # which analyzes search_top
+        analyzing = _database_errors("analyzing the dataset table", incomplete=False)
+        with analyzing, target.begin() as dst:
+            if large_enough(dst):
+                analyze(dst, [DATASET.name])
         return counts
     finally:
         source.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
@@ -17,6 +18,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.functions import FunctionElement
@@ -221,3 +223,54 @@ def _code_point_sqlite(element: code_point_order, compiler: Any, **kw: Any) -> s
 @compiles(code_point_order, "postgresql")
 def _code_point_postgresql(element: code_point_order, compiler: Any, **kw: Any) -> str:
     return f'({compiler.process(element.clauses, **kw)} COLLATE "C")'
+
+
+def analyze(connection: Connection, tables: Iterable[str]) -> None:
+    """Gather the query planner's statistics on ``tables``, in the connection's
+    transaction (whether a database needs them: factdb.loader.statistics).
+
+    PostgreSQL: ANALYZE, a sample of each table. SQLite: ANALYZE of every row of each
+    table's indexes. Not PRAGMA optimize: before 3.46 it analyzes only the tables this
+    connection's queries read (on a fresh connection it did nothing). Not analysis_limit:
+    an index's first rows are no sample of it (limited to 1,000 rows on 1,000 sources,
+    statements counted 334 per speaker, not 9, and 1,001 per mode, not 7,000).
+    """
+    preparer = connection.dialect.identifier_preparer
+    names = [preparer.quote(name) for name in tables]
+    if not names:
+        return
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.exec_driver_sql(f"ANALYZE {', '.join(names)}")
+    elif dialect == "sqlite":
+        driver = connection.connection.driver_connection
+        if driver is not None and not driver.in_transaction:
+            # pysqlite begins a transaction before DML only: without this one, each
+            # ANALYZE commits on its own (100 ms for the seed's tables, not 30).
+            driver.execute("BEGIN")
+        connection.exec_driver_sql("PRAGMA analysis_limit = 0")  # 0: every row
+        for name in names:
+            connection.exec_driver_sql(f"ANALYZE {name}")
+    else:
+        raise NotImplementedError(f"no ANALYZE for the {dialect} dialect")
+
+
+def analyzed_rows(connection: Connection, table: str) -> float | None:
+    """How many rows ``table`` held when it was last analyzed, as the planner knows it;
+    None if it never was."""
+    if connection.dialect.name == "postgresql":
+        # reltuples is -1 until the table is first analyzed or vacuumed.
+        rows = connection.scalar(
+            text("SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"), {"t": table}
+        )
+        return None if rows is None or rows < 0 else float(rows)
+    if connection.dialect.name == "sqlite":
+        exists = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+        if connection.exec_driver_sql(exists).first() is None:
+            return None
+        # Each row's stat starts with the table's row count.
+        stat = connection.scalar(
+            text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t LIMIT 1"), {"t": table}
+        )
+        return None if stat is None else float(stat.split()[0])
+    raise NotImplementedError(f"no statistics for the {connection.dialect.name} dialect")

@@ -27,7 +27,9 @@ from factdb.check import check_database
 from factdb.db import make_engine
 from factdb.loader.bulk import bulk_load_plans
 from factdb.loader.search_top import rebuild_search_top
+from factdb.loader.statistics import LOADED_TABLES
 from factdb.models import Base
+from factdb.sql import analyze
 
 BATCH = 200  # sources per transaction while building
 PREPARING_PROCESSES = 1  # the other core writes
@@ -182,10 +184,10 @@ def _load(url: str, sources: int, seed: int, messages: Any) -> None:
         ranking_started = time.perf_counter()
         rebuild_search_top(engine)  # as loading files does (load_folders)
         ended = time.perf_counter()
+        # The planner's statistics, as loading files gathers them after a large load.
+        with engine.begin() as connection:
+            analyze(connection, LOADED_TABLES)
         engine.dispose()
-        # The planner's statistics, as a user would gather them after a large load.
-        with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
-            connection.execute("ANALYZE")
         itself = resource.getrusage(resource.RUSAGE_SELF)
         # The preparing process has ended and been waited for: its figures are here.
         children = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -16,6 +16,7 @@ from factdb.loader.background import prepared_makers
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.plan import FACTS_FILE, Plan, PlanMaker, prepare_folder
 from factdb.loader.search_top import rebuild_search_top
+from factdb.loader.statistics import analyze_if_grown
 from factdb.models import Entity, Topic
 
 __all__ = [
@@ -50,7 +51,8 @@ def load_folders(
 ) -> dict[str, dict[str, int]]:
     """Load ``folders`` in one transaction: all of them, or nothing and a SeedError.
     Then rank the frequent search terms again (search_top.py), in transactions of
-    their own: until that ends, searches rank every match.
+    their own: until that ends, searches rank every match; and gather the planner's
+    statistics if the sources stored changed by a tenth since they last were.
 
     ``writer`` is load_plans unless given (the bulk path, for sources all new).
     ``processes`` read and validate the folders meanwhile; by default one, when there
@@ -70,6 +72,7 @@ def load_folders(
         (writer or load_plans)(engine, makers, max(len(folders), 1), report)
     if loaded:
         rebuild_search_top(engine)
+        analyze_if_grown(engine)
     return loaded
 
 

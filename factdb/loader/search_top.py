@@ -16,6 +16,7 @@ import sqlite3
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from factdb.loader.statistics import analyze_if_changed
 from factdb.sql import SQLITE_SCORE, fts_match
 
 # A term held by fewer documents is ranked live quickly enough (about 0.7 µs a document).
@@ -46,6 +47,7 @@ def rebuild_search_top(engine: Engine, min_matches: int = MIN_MATCHES, kept: int
     A short transaction per term, so that a loader waiting to write is not held up for
     the whole ranking (about 7 s at 880,000 facts). Readers rank live meanwhile: the version
     is cleared first, and set at the end only if no load changed the content since.
+    The table is analyzed at the end if its rows changed by a tenth (statistics.py).
     """
     if engine.dialect.name != "sqlite":
         return 0
@@ -74,4 +76,5 @@ def rebuild_search_top(engine: Engine, min_matches: int = MIN_MATCHES, kept: int
             text("UPDATE dataset SET search_top_version = :ranked WHERE content_version = :v"),
             {"ranked": ranked_version(version), "v": version},
         )
+        analyze_if_changed(connection, "search_top", ["search_top"])
     return len(terms)

@@ -18,6 +18,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from factdb.loader.statistics import large_enough
+from factdb.sql import analyze
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -29,6 +32,9 @@ UNDATED = "9999-12-31"
 DATED = {"events": None, "roles": "holder_id", "statements": "speaker_id", "positions": "holder_id"}
 # Link table -> its fact column: the entity index gains it.
 LINKS = {"event_participants": "event_id", "statement_mentions": "statement_id"}
+# Rebuilt (SQLite's batch mode copies a table, and its statistics go with the old one),
+# filled, or given new indexes here: analyzed at the end.
+REWRITTEN = [*DATED, *LINKS, "evidence"]
 ENTITY_EVIDENCE_INDEX = ["entity_id", "source_id", "start_offset", "end_offset", "id"]
 DATE_COPIED = (
     "(date_id IS NULL AND date_start IS NULL AND date_end IS NULL)"
@@ -91,6 +97,7 @@ def upgrade() -> None:
     with op.batch_alter_table("evidence", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_evidence_entity_id"))
         batch_op.create_index("ix_evidence_entity_id_order", ENTITY_EVIDENCE_INDEX, unique=False)
+    _analyze()
 
 
 def downgrade() -> None:
@@ -112,3 +119,11 @@ def downgrade() -> None:
             batch_op.drop_column("sort_date")
             batch_op.drop_column("date_end")
             batch_op.drop_column("date_start")
+    _analyze()
+
+
+def _analyze() -> None:
+    """The rewritten tables' statistics, in a database large enough to need them (none
+    in an empty one, which is then left without a statistics table)."""
+    if large_enough(op.get_bind()):
+        analyze(op.get_bind(), REWRITTEN)

@@ -24,6 +24,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from factdb.loader.statistics import large_enough
+from factdb.sql import analyze
+
 revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
@@ -38,6 +41,9 @@ LINKS = {
 
 
 DATED = ("events", "roles", "statements", "positions")
+# Rebuilt (SQLite's batch mode copies a table, and its statistics go with the old one),
+# filled and given new indexes here: analyzed at the end.
+REWRITTEN = [*DATED, *LINKS]
 # Table -> an entity column whose single-column index becomes (column, sort_date, id).
 ENTITY_DATE_ORDER = {
     "events": "place_id",
@@ -101,6 +107,7 @@ def upgrade() -> None:
             batch_op.create_index(
                 f"ix_{table}_{column}_date_order", [column, "sort_date", "id"], unique=False
             )
+    _analyze()
 
 
 def downgrade() -> None:
@@ -122,3 +129,11 @@ def downgrade() -> None:
                 f"ix_{table}_entity_id_{fact_column}", ["entity_id", fact_column], unique=False
             )
             batch_op.drop_column("sort_date")
+    _analyze()
+
+
+def _analyze() -> None:
+    """The rewritten tables' statistics, in a database large enough to need them (none
+    in an empty one, which is then left without a statistics table)."""
+    if large_enough(op.get_bind()):
+        analyze(op.get_bind(), REWRITTEN)

@@ -25,10 +25,16 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from factdb.loader.statistics import large_enough
+from factdb.sql import analyze
+
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+# Every table this revision alters, in either direction: analyzed at the end.
+REBUILT = ["sources", "events", "roles", "statements", "positions", "quantities", "dates"]
 
 REVIEWED = ("events", "roles", "statements", "positions", "quantities")
 REVIEWED_COMMENT = "false while the fact is a draft."
@@ -308,6 +314,7 @@ def upgrade() -> None:
 
     for name, query in VIEWS.items():
         op.execute(f"CREATE VIEW {name} AS {query}")
+    _analyze()
 
 
 def downgrade() -> None:
@@ -381,3 +388,11 @@ def downgrade() -> None:
 
     for name, query in OLD_VIEWS.items():
         op.execute(f"CREATE VIEW {name} AS {query}")
+    _analyze()
+
+
+def _analyze() -> None:
+    """Statistics of the tables rebuilt here (SQLite's batch mode copies each one, and its
+    statistics go with the old one), in a database large enough to need them."""
+    if large_enough(op.get_bind()):
+        analyze(op.get_bind(), REBUILT)
