@@ -1,0 +1,95 @@
+"""The article as sentences and paragraphs (spaCy, no trained model), and excerpts that
+occur exactly once (the loader's own span matching decides)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from factdb.loader.schemas import Excerpt
+from factdb.loader.spans import ExcerptError, locate
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Any:
+    """spaCy's blank English pipeline with the rule-based sentencizer, built once."""
+    import spacy
+
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("sentencizer")
+    return pipeline
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    index: int
+
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each non-blank line: a paragraph of a plain-text article."""
+    return [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+
+
+def sentences(text: str, body_start: int = 0) -> list[Sentence]:
+    """The sentences from ``body_start`` on, never across a paragraph break."""
+    spans = [(s, e) for s, e in paragraphs(text) if e > body_start]
+    found: list[Sentence] = []
+    docs = nlp().pipe(text[max(s, body_start) : e] for s, e in spans)
+    for number, ((start, _), doc) in enumerate(zip(spans, docs, strict=True)):
+        offset = max(start, body_start)
+        for sent in doc.sents:
+            words = sent.text.strip()
+            if not words:
+                continue
+            begin = offset + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            found.append(Sentence(begin, begin + len(words), words, number, len(found)))
+    return found
+
+
+def headline_end(text: str) -> int:
+    """Where the body begins: after a first line that reads as a headline (no final
+    full stop), else 0."""
+    first = text.split("\n", 1)[0]
+    if "\n" in text and first.strip() and not first.rstrip().endswith((".", "!", "?", "”", '"')):
+        return len(first) + 1
+    return 0
+
+
+def words_of(fragment: str) -> str:
+    """The fragment's words with each white space run made one space."""
+    return " ".join(fragment.split())
+
+
+def excerpt_for(text: str, start: int, end: int) -> str | dict[str, str]:
+    """The excerpt naming exactly text[start:end]: the words alone when they occur once,
+    else with the shortest prefix of whole words in front that makes them unique."""
+    words = words_of(text[start:end])
+    if _unique_at(text, Excerpt(words), start):
+        return words
+    # Word starts in front, nearest first: one more word of prefix at a time.
+    fronts = [m.start() for m in _WORD_START.finditer(text, max(0, start - 400), start)]
+    for front in reversed(fronts):
+        raw = text[front:start]
+        before = words_of(raw) + (" " if raw[-1:].isspace() else "")
+        if _unique_at(text, Excerpt(words, before), start):
+            return {"before": before, "text": words}
+    raise ExcerptError(f"no unique excerpt for {words!r} at {start}")
+
+
+_WORD_START = re.compile(r"(?<!\S)\S")
+
+
+def _unique_at(text: str, excerpt: Excerpt, start: int) -> bool:
+    try:
+        return locate(text, excerpt).start == start
+    except ExcerptError:
+        return False
