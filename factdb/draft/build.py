@@ -70,12 +70,16 @@ class Builder:
         self.mentions = find_mentions(self.names, self.text)
         for mention in self.mentions:
             self.evidence.setdefault(mention.slug, []).append((mention.start, mention.end))
+        for slug, spans in self.names.spans.items():
+            known = self.evidence.setdefault(slug, [])
+            known += [span for span in spans if span not in known]
 
     def entity_facts(self) -> None:
         for slug, entity in self.names.entities.items():
             spans = self.evidence.get(slug, [])
             if entity.stored:
                 self.draft.stored[slug] = [words_of(self.text[s:e]) for s, e in spans]
+                self.draft.stored_entities[slug] = (entity.name, entity.kind)
                 continue
             if not spans:
                 continue
@@ -139,7 +143,8 @@ class Builder:
                     event.why = Why(event.why.rule, event.why.matched, _join(event.why.note, note))
                     break
         for event in self.events:
-            if event.date is not None:
+            # Only talk happens on the day of what it is named with: a war does not.
+            if event.date is not None or event.kind not in ("press_briefing", "meeting", "visit"):
                 continue
             for trigger in event.triggers:
                 other = next((o for o in self.events if o is not event and o.date and any(t.sentence is trigger.sentence for t in o.triggers)), None)

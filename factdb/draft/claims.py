@@ -19,8 +19,18 @@ SPEECH_EVENTS = ("press_briefing", "meeting", "visit")
 
 
 def _event_near(builder: Builder, positions: list[int]) -> EventFound | None:
+    """The event named in the statement's sentences, else a speech event (press briefing,
+    meeting, visit) named in the sentence just before."""
     sentences = {id(s) for p in positions if (s := builder.sentence_of(p)) is not None}
     near = [e for e in builder.events if any(id(t.sentence) in sentences for t in e.triggers)]
+    if not near:
+        first = builder.sentence_of(min(positions))
+        previous = builder.sentences[first.index - 1] if first and first.index else None
+        near = [
+            e
+            for e in builder.events
+            if e.kind in SPEECH_EVENTS and any(t.sentence is previous for t in e.triggers)
+        ]
     near.sort(key=lambda e: (e.kind not in SPEECH_EVENTS, SPEECH_EVENTS.index(e.kind) if e.kind in SPEECH_EVENTS else 0))
     return near[0] if near else None
 
@@ -82,7 +92,8 @@ def _statement(builder: Builder, speaker: Any, mode: str, excerpt: Any, start: i
 
 def quantity_facts(builder: Builder) -> None:
     text = builder.text
-    date_spans = [(d.start, d.end) for d, _ in builder.dates]
+    # Numbers of explicit dates are no quantities; "five days" of "five days before" is.
+    date_spans = [(d.start, d.end) for d, _ in builder.dates if d.anchor is None]
     for sentence in builder.sentences:
         for quantity in find_quantities(text, sentence.start, sentence.end, date_spans):
             subject, note = _subject(builder, sentence, quantity.start, quantity.end, quantity.counted)

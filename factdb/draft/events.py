@@ -28,6 +28,9 @@ LABELS = {
     "war": "War",
 }
 ACTORS = ("person", "country", "organization", "party", "group")
+PARTICIPANT_WINDOW = 60
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")  # names inside a quote take no part
+CITY_OF = re.compile(r"\b(?:city|town|village|capital) of\s+$")
 PLACE_PREPOSITION = re.compile(r"\b(?:in|to|at|of)\s+(?:the\s+)?$")
 
 
@@ -80,13 +83,31 @@ def find_events(sentences: list[Sentence], text: str, kinds: dict[str, str]) -> 
 
 def place_participants(event: EventFound, mentions: list[Mention], kinds: dict[str, str], text: str) -> None:
     """Participants and place from the first sentence naming the event."""
-    sentence = event.triggers[0].sentence
-    inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
+    trigger = event.triggers[0]
+    sentence = trigger.sentence
+    # The names before the trigger (its subject) and shortly after it ("meeting with X").
+    inside = [
+        m
+        for m in mentions
+        if sentence.start <= m.start < sentence.end
+        and (m.end <= trigger.start or m.start - trigger.end < PARTICIPANT_WINDOW)
+    ]
+    quoted = [(m.start(), m.end()) for m in QUOTED.finditer(text, sentence.start, sentence.end)]
+    inside = [m for m in inside if not any(s <= m.start < e for s, e in quoted)]
     seen: set[str] = set()
     for mention in inside:
         kind = kinds.get(mention.refers)
         before = text[max(sentence.start, mention.start - 12) : mention.start]
-        if kind in ("place", "country") and PLACE_PREPOSITION.search(before) and event.place is None:
+        after_trigger = mention.start >= trigger.end
+        if kind == "place" and CITY_OF.search(before):
+            event.place = mention.slug  # "the Black Sea city of Sochi": the city
+            continue
+        if (
+            kind in ("place", "country")
+            and PLACE_PREPOSITION.search(before)
+            and event.place is None
+            and (after_trigger or re.search(r"\b(?:in|at)\s+(?:the\s+)?$", before))
+        ):
             event.place = mention.slug if kinds.get(mention.slug) == "place" else mention.refers
             if kind == "place":
                 continue
@@ -106,7 +127,7 @@ def _join(first: str | None, second: str) -> str:
 
 
 def event_title(event: EventFound, names: dict[str, str]) -> str:
-    people = [names[slug] for slug, _ in event.participants[:3]]
+    people = [names[slug] for slug, _ in event.participants[:2]]
     title = LABELS[event.kind]
     if people:
         title += " of " + ", ".join(people)

@@ -65,6 +65,8 @@ class Draft:
     unplaced: list[Unplaced] = field(default_factory=list)
     # Stored entities the article names, slug -> words as written (referenced, not redefined).
     stored: dict[str, list[str]] = field(default_factory=dict)
+    # Their stored name and kind, for the compare.
+    stored_entities: dict[str, tuple[str, str]] = field(default_factory=dict)
     _keys: set[str] = field(default_factory=set)
 
     def new_key(self, wanted: str) -> str:

@@ -82,7 +82,8 @@ def find_mentions(names: Names, text: str) -> list[Mention]:
     follows 'the' (so the pronoun 'us' is never the US)."""
     doc = nlp().make_doc(text)
     drafted = {n.casefold(): slug for n, slug in names.lookup.items()}
-    drafted.update({m: slug for m, slug in names.metonym_of.items()})
+    for metonym, slug in names.metonym_of.items():
+        drafted.setdefault(metonym, slug)
     found: list[tuple[int, int, str]] = []
     for matcher, labels in (_stored_matcher(names.stored), _matcher(drafted)):
         for label, begin, end in matcher(doc):

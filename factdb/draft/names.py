@@ -91,6 +91,8 @@ class Names:
         self.lookup: dict[str, str] = {}  # casefolded name or alias -> slug
         self.metonym_of: dict[str, str] = {}  # casefolded metonym -> slug
         self.roles: list[RoleFound] = []
+        # Spans that name an entity without being its name: "Russian" in a title.
+        self.spans: dict[str, list[tuple[int, int]]] = {}
 
     def find(self, words: str) -> str | None:
         key = words.casefold()
@@ -216,6 +218,10 @@ def _titled(names: Names, run: Run) -> bool:
     state = None
     if titled.country is not None:
         state = names.country(titled.country.code, run.start, titled.demonym or "")
+        demonym = titled.demonym or ""
+        names.spans.setdefault(state.slug, []).append((run.start, run.start + len(demonym)))
+        if demonym.isupper():
+            names.alias(state, demonym)  # "US", "UK": a name of the country itself
     if titled.name:
         why = Why("name-titled-person", run.words)
         person = names.ensure(titled.name, "person", why, start)

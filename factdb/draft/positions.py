@@ -18,6 +18,9 @@ STANCES = [
     (r"call(?:s|ed)? for", "seeks"), (r"urg(?:e|es|ed)", "seeks"), (r"demand(?:s|ed)?", "seeks"),
 ]  # fmt: skip
 VERB = re.compile(r"\b(?:%s)\b" % "|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(STANCES)))
+# Words that may stand between a holder and its verb: "Ruritania has strongly opposed".
+BETWEEN = {"also", "has", "have", "had", "strongly", "firmly", "will", "would", "did", "does",
+           "do", "not", "publicly", "again", "openly", "is", "are", "was", "were", "swiftly"}  # fmt: skip
 OBJECT_END = re.compile(r"[,.;:“”\"]|\b(?:that|which|because|but|and said)\b")
 
 
@@ -41,6 +44,9 @@ def find_positions(sentences: list[Sentence], text: str, mentions: list[Mention]
             if not before or text[match.start() - 4 : match.start()].strip().lower() in ("of", "the", "a"):
                 continue
             holder = before[-1]
+            gap = text[holder.end : match.start()].split()
+            if len(gap) > 2 or any(word not in BETWEEN for word in gap):
+                continue
             rest_end = sentence.end
             stop = OBJECT_END.search(text, match.end(), sentence.end)
             if stop:

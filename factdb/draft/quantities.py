@@ -45,14 +45,21 @@ class QuantityFound:
     why: Why
 
 
+def _singular(word: str) -> str:
+    word = word.lower()
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
 def _unit(noun: str) -> str:
-    head = noun.split()[0].lower()
-    singular = head[:-1] if head.endswith("s") and len(head) > 3 else head
-    if singular in TIME_UNITS:
-        return singular
-    if head in PEOPLE or noun.lower() in PEOPLE:
+    words = noun.split()
+    if not words:
+        return "unit"
+    if _singular(words[0]) in TIME_UNITS:
+        return _singular(words[0])
+    if any(word.lower() in PEOPLE for word in words):
         return "person"
-    return singular
+    lower = [word for word in words if word.islower()]
+    return _singular(lower[-1] if lower else words[-1])
 
 
 def find_quantities(text: str, start: int, end: int, dates: list[tuple[int, int]]) -> list[QuantityFound]:
@@ -99,6 +106,8 @@ def find_quantities(text: str, start: int, end: int, dates: list[tuple[int, int]
         unit = "percent" if match.group("pct") else CURRENCY.get(match.group("cur") or "") or (CURRENCY.get(noun.split()[0].lower()) if noun else None) or _unit(noun)
         begin = match.start("approx") if match.group("approx") else match.start("cur") if match.group("cur") else match.start("number")
         finish = match.end("pct") if match.group("pct") else match.end("number")
+        if unit in TIME_UNITS and match.group("noun"):
+            finish = match.start("noun") + len(noun.split()[0])
         if not noun.split() or noun.split()[0].lower() in ("of", "and", "or", "to", "in", "on", "at", "the", "a"):
             if not match.group("pct") and not match.group("cur"):
                 continue

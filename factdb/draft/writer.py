@@ -7,7 +7,9 @@ from typing import Any
 
 import yaml
 
-from factdb.draft.facts import SECTIONS, SHARED, Draft, Fact
+from factdb.draft.facts import SECTIONS, Draft, Fact
+
+REVIEWED = ("events", "roles", "statements", "positions", "quantities")
 
 
 def _dump(value: Any) -> str:
@@ -20,7 +22,7 @@ def _comment(line: str) -> str:
 
 def _fact(fact: Fact) -> list[str]:
     data = dict(fact.data)
-    if fact.section not in SHARED:
+    if fact.section in REVIEWED:
         data["reviewed"] = False  # written out: a reviewer flips it fact by fact
     lines = ["  " + _comment(fact.why.comment())]
     body = _dump([data]).rstrip("\n").split("\n")
