@@ -3,6 +3,7 @@ progress, and sum up what was found, what could not be placed and what failed.""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
@@ -14,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
+import yaml
 
-from factdb.draft.compare import Score, compare_sides, draft_side, reviewed_side
+from factdb.draft.compare import TYPES, Score, compare_sides, draft_side, reviewed_side
 from factdb.draft.facts import Draft
-from factdb.draft.pipeline import DraftError, DrafterBug, Meta, check, draft_text, read_article
+from factdb.draft.pipeline import DrafterBug, DraftError, Meta, check, draft_text, read_article
 from factdb.draft.store import StoredNames
 
 
@@ -84,7 +86,9 @@ def _progress(paths: list[Path]) -> Iterator[Iterator[Path]]:
         yield iter(paths)
 
 
-def draft_many(paths: list[Path], out: Path, meta: Meta, stored: StoredNames, force: bool) -> Summary:
+def draft_many(
+    paths: list[Path], out: Path, meta: Meta, stored: StoredNames, force: bool
+) -> Summary:
     """Draft every path into out/<slug>/; go on past failures, which the summary lists."""
     summary = Summary()
     slugs: set[str] = set()
@@ -95,7 +99,9 @@ def draft_many(paths: list[Path], out: Path, meta: Meta, stored: StoredNames, fo
                 article, draft, content = draft_file(path, meta, stored)
                 slug = draft.source["slug"]
                 if slug in slugs:
-                    raise DraftError(f"{path}: another article of this batch has the slug {slug!r} (same title)")
+                    raise DraftError(
+                        f"{path}: another article of this batch has the slug {slug!r} (same title)"
+                    )
                 target = write_source(out, slug, article, content, force)
             except (DraftError, DrafterBug, OSError) as error:
                 summary.failed.append(str(error) if str(path) in str(error) else f"{path}: {error}")
@@ -105,7 +111,9 @@ def draft_many(paths: list[Path], out: Path, meta: Meta, stored: StoredNames, fo
             slugs.add(slug)
             summary.written.append(target)
             summary.found.update({s: n for s, n in draft.counts().items() if n})
-            summary.unplaced += [f"{path.name}: {u.section} {u.words!r}: {u.reason}" for u in draft.unplaced]
+            summary.unplaced += [
+                f"{path.name}: {u.section} {u.words!r}: {u.reason}" for u in draft.unplaced
+            ]
             if not terminal:
                 click.echo(f"drafted {path.name} -> {target}", err=True)
     return summary
@@ -114,14 +122,16 @@ def draft_many(paths: list[Path], out: Path, meta: Meta, stored: StoredNames, fo
 def compare_corpus(corpus: Path, stored: StoredNames) -> tuple[dict[str, Score], list[str]]:
     """Draft each corpus folder's article.txt (with its reviewed source's metadata) and
     score it against its facts.yaml; the summed scores and the folders that failed."""
-    from factdb.draft.compare import TYPES
-
     total = {name: Score() for name in TYPES}
     failed = []
-    for folder in sorted(p for p in corpus.iterdir() if (p / "article.txt").is_file() and (p / "facts.yaml").is_file()):
+    for folder in sorted(
+        p
+        for p in corpus.iterdir()
+        if (p / "article.txt").is_file() and (p / "facts.yaml").is_file()
+    ):
         try:
             reviewed = reviewed_side(folder)
-            source = reviewed.sections and _source_meta(folder)
+            source = _source_meta(folder)
             data = (folder / "article.txt").read_bytes()
             text = read_article(data, str(folder / "article.txt"))
             draft = draft_text(text, source, stored)
@@ -137,12 +147,14 @@ def compare_corpus(corpus: Path, stored: StoredNames) -> tuple[dict[str, Score],
 
 
 def _source_meta(folder: Path) -> Meta:
-    import yaml
-
+    """What a drafter would be told of the reviewed source: title, publisher, url, date."""
     source = yaml.safe_load((folder / "facts.yaml").read_text(encoding="utf-8"))["source"]
     published = source.get("published_on")
-    import datetime as dt
-
     if isinstance(published, str):
         published = dt.date.fromisoformat(published)
-    return Meta(title=source.get("title"), publisher=source.get("publisher"), url=source.get("url"), published=published)
+    return Meta(
+        title=source.get("title"),
+        publisher=source.get("publisher"),
+        url=source.get("url"),
+        published=published,
+    )

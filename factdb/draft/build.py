@@ -14,8 +14,8 @@ from factdb.draft.mentions import Mention, find_mentions, title_aliases
 from factdb.draft.names import Names, read_groups, read_names
 from factdb.draft.rules import Why
 from factdb.draft.store import StoredNames
-from factdb.loader.spans import ExcerptError
 from factdb.draft.text import Sentence, excerpt_for, headline_end, sentences, words_of
+from factdb.loader.spans import ExcerptError
 
 _WORD_END = re.compile(r"\S(?=\s|$)")
 ANCHOR_WINDOW = 50  # characters between "N days before" and the event word it names
@@ -84,14 +84,19 @@ class Builder:
             if not spans:
                 continue
             located_in = None
-            if entity.kind == "place" and entity.metonyms == [] and entity.description.startswith("City of"):
+            if (
+                entity.kind == "place"
+                and entity.metonyms == []
+                and entity.description.startswith("City of")
+            ):
                 country = entity.description.split(";")[0].removeprefix("City of ")
                 located_in = self.names.find(country)
             data: dict[str, Any] = {
                 "slug": slug,
                 "name": entity.name,
                 "kind": entity.kind,
-                "description": entity.description or f"{entity.kind.capitalize()} named in the article",
+                "description": entity.description
+                or f"{entity.kind.capitalize()} named in the article",
                 "aliases": entity.aliases,
                 "metonyms": entity.metonyms,
                 "located_in": located_in,
@@ -113,22 +118,37 @@ class Builder:
         return key
 
     def _unplace(self, date: DateFound, reason: str) -> None:
-        self.draft.unplaced.append(Unplaced("dates", date.words, reason, {"text": date.words, **date.fields}))
+        self.draft.unplaced.append(
+            Unplaced("dates", date.words, reason, {"text": date.words, **date.fields})
+        )
 
     def standalone_dates(self) -> None:
         """Explicit dates and those anchored on the publication date."""
         for date, _ in self.dates:
             if date.anchor is None:
                 if date.needs_year and self.published is None:
-                    self._unplace(date, "no year in the text and no --published date: the loader needs a year (source.year)")
+                    self._unplace(
+                        date,
+                        "no year in the text and no --published date: "
+                        "the loader needs a year (source.year)",
+                    )
                     continue
                 why = date.why
                 if date.needs_year:
-                    why = Why(why.rule, why.matched, f"year {self.published.year} from the publication date" if self.published else None)
+                    why = Why(
+                        why.rule,
+                        why.matched,
+                        f"year {self.published.year} from the publication date"
+                        if self.published
+                        else None,
+                    )
                 self._date_fact(date, date.fields, why)
             elif date.anchor == "published":
                 if self.published is None:
-                    self._unplace(date, "relative to the publication date, which is unknown (give --published)")
+                    self._unplace(
+                        date,
+                        "relative to the publication date, which is unknown (give --published)",
+                    )
                     continue
                 self._date_fact(date, date.fields, date.why)
 
@@ -136,7 +156,9 @@ class Builder:
         """Each event takes a date of its sentences, else that of an event named with it."""
         for event in self.events:
             for trigger in event.triggers:
-                keyed = [d for d, s in self.dates if s is trigger.sentence and d.start in self.date_keys]
+                keyed = [
+                    d for d, s in self.dates if s is trigger.sentence and d.start in self.date_keys
+                ]
                 if keyed:
                     event.date = self.date_keys[keyed[0].start]
                     note = f"date {keyed[0].words!r}"
@@ -147,10 +169,21 @@ class Builder:
             if event.date is not None or event.kind not in ("press_briefing", "meeting", "visit"):
                 continue
             for trigger in event.triggers:
-                other = next((o for o in self.events if o is not event and o.date and any(t.sentence is trigger.sentence for t in o.triggers)), None)
+                other = next(
+                    (
+                        o
+                        for o in self.events
+                        if o is not event
+                        and o.date
+                        and any(t.sentence is trigger.sentence for t in o.triggers)
+                    ),
+                    None,
+                )
                 if other:
                     event.date = other.date
-                    note = f"rule event-date-linked-event: the date of the {other.kind} named with it"
+                    note = (
+                        f"rule event-date-linked-event: the date of the {other.kind} named with it"
+                    )
                     event.why = Why(event.why.rule, event.why.matched, _join(event.why.note, note))
                     break
 
@@ -162,7 +195,12 @@ class Builder:
             anchor: EventFound | None = None
             end = date.end
             if date.anchor == "event":
-                after = [(t, e) for e in self.events for t in e.triggers if date.end <= t.start <= date.end + ANCHOR_WINDOW]
+                after = [
+                    (t, e)
+                    for e in self.events
+                    for t in e.triggers
+                    if date.end <= t.start <= date.end + ANCHOR_WINDOW
+                ]
                 if after:
                     trigger, anchor = min(after, key=lambda pair: pair[0].start)
                     end = trigger.end
@@ -175,7 +213,11 @@ class Builder:
             relative = {**date.fields["relative"], "anchor": anchor.key}
             words = words_of(self.text[date.start : end])
             date.end, date.words = end, words
-            self._date_fact(date, {"relative": relative}, Why(date.why.rule, words, _join(date.why.note, f"anchor: the {anchor.kind}")))
+            self._date_fact(
+                date,
+                {"relative": relative},
+                Why(date.why.rule, words, _join(date.why.note, f"anchor: the {anchor.kind}")),
+            )
 
     # --- events -----------------------------------------------------------------
     def read_events(self) -> None:
@@ -194,7 +236,9 @@ class Builder:
                 "title": event_title(event, names),
                 "date": event.date,
                 "place": event.place,
-                "participants": [{"entity": slug, "role": role} for slug, role in event.participants],
+                "participants": [
+                    {"entity": slug, "role": role} for slug, role in event.participants
+                ],
                 "topics": [],
                 "part_of": None,
                 "status": event.status,

@@ -31,7 +31,12 @@ def _event_near(builder: Builder, positions: list[int]) -> EventFound | None:
             for e in builder.events
             if e.kind in SPEECH_EVENTS and any(t.sentence is previous for t in e.triggers)
         ]
-    near.sort(key=lambda e: (e.kind not in SPEECH_EVENTS, SPEECH_EVENTS.index(e.kind) if e.kind in SPEECH_EVENTS else 0))
+    near.sort(
+        key=lambda e: (
+            e.kind not in SPEECH_EVENTS,
+            SPEECH_EVENTS.index(e.kind) if e.kind in SPEECH_EVENTS else 0,
+        )
+    )
     return near[0] if near else None
 
 
@@ -60,17 +65,55 @@ def statement_facts(builder: Builder) -> list[Fact]:
     for quote in quotes:
         parts = [builder.excerpt(p.start, p.end) for p in quote.parts]
         start, end = quote.parts[0].start, quote.parts[-1].end
-        items.append((start, _statement(builder, quote.speaker, "direct", parts[0] if len(parts) == 1 else parts, start, end, quote.attribution), quote.why, end))
+        items.append(
+            (
+                start,
+                _statement(
+                    builder,
+                    quote.speaker,
+                    "direct",
+                    parts[0] if len(parts) == 1 else parts,
+                    start,
+                    end,
+                    quote.attribution,
+                ),
+                quote.why,
+                end,
+            )
+        )
     for item in reported:
         excerpt = builder.excerpt(item.start, item.end)
-        items.append((item.start, _statement(builder, item.speaker, item.mode, excerpt, item.start, item.end, item.attribution), item.why, item.end))
+        items.append(
+            (
+                item.start,
+                _statement(
+                    builder,
+                    item.speaker,
+                    item.mode,
+                    excerpt,
+                    item.start,
+                    item.end,
+                    item.attribution,
+                ),
+                item.why,
+                item.end,
+            )
+        )
     facts = []
     for start, data, why, end in sorted(items, key=lambda i: i[0]):
         facts.append(builder.draft.add(Fact("statements", data, why, start, end)))
     return facts
 
 
-def _statement(builder: Builder, speaker: Any, mode: str, excerpt: Any, start: int, end: int, attribution: tuple[int, int]) -> dict[str, Any]:
+def _statement(
+    builder: Builder,
+    speaker: Any,
+    mode: str,
+    excerpt: Any,
+    start: int,
+    end: int,
+    attribution: tuple[int, int],
+) -> dict[str, Any]:
     _note_evidence(builder, speaker.slug, speaker.start, speaker.end)
     event = _event_near(builder, [attribution[0], start])
     name = builder.names.entities[speaker.slug].name
@@ -96,9 +139,15 @@ def quantity_facts(builder: Builder) -> None:
     date_spans = [(d.start, d.end) for d, _ in builder.dates if d.anchor is None]
     for sentence in builder.sentences:
         for quantity in find_quantities(text, sentence.start, sentence.end, date_spans):
-            subject, note = _subject(builder, sentence, quantity.start, quantity.end, quantity.counted)
+            subject, note = _subject(
+                builder, sentence, quantity.start, quantity.end, quantity.counted
+            )
             if subject is None:
-                builder.draft.unplaced.append(Unplaced("quantities", quantity.words, "no event or entity in its sentence to count"))
+                builder.draft.unplaced.append(
+                    Unplaced(
+                        "quantities", quantity.words, "no event or entity in its sentence to count"
+                    )
+                )
                 continue
             data = {
                 "key": builder.key(quantity.words, quantity.fields["unit"]),
@@ -111,8 +160,15 @@ def quantity_facts(builder: Builder) -> None:
             builder.draft.add(Fact("quantities", data, why, quantity.start, quantity.end))
 
 
-def _subject(builder: Builder, sentence: Any, start: int, end: int, counted: str) -> tuple[dict[str, str] | None, str | None]:
-    after = [(t.start, e) for e in builder.events for t in e.triggers if t.sentence is sentence and t.start >= end]
+def _subject(
+    builder: Builder, sentence: Any, start: int, end: int, counted: str
+) -> tuple[dict[str, str] | None, str | None]:
+    after = [
+        (t.start, e)
+        for e in builder.events
+        for t in e.triggers
+        if t.sentence is sentence and t.start >= end
+    ]
     if after and min(after, key=lambda p: p[0])[0] - end < 30:
         event = min(after, key=lambda p: p[0])[1]
         return {"event": event.key}, f"counts the {event.kind.replace('_', ' ')}"
@@ -136,12 +192,25 @@ def position_facts(builder: Builder, statements: list[Fact]) -> None:
             start, end = found.topic_words
             words = words_of(builder.text[start:end])
             slug = builder.key(words)
-            topic = {"slug": slug, "name": words[0].upper() + words[1:], "evidence": [builder.excerpt(start, end)]}
-            builder.draft.add(Fact("topics", topic, Why("position-verb", words, "a new topic"), start, end))
+            topic = {
+                "slug": slug,
+                "name": words[0].upper() + words[1:],
+                "evidence": [builder.excerpt(start, end)],
+            }
+            builder.draft.add(
+                Fact("topics", topic, Why("position-verb", words, "a new topic"), start, end)
+            )
             target = {"topic": slug}
         else:
             continue
-        statement = next((s for s in statements if s.start <= found.start <= s.end or found.start <= s.start <= found.end), None)
+        statement = next(
+            (
+                s
+                for s in statements
+                if s.start <= found.start <= s.end or found.start <= s.start <= found.end
+            ),
+            None,
+        )
         holder = builder.names.entities[found.holder].name
         data = {
             "key": builder.key(holder.split()[-1], found.stance),

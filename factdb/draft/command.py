@@ -16,7 +16,7 @@ from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.draft.batch import compare_corpus, draft_file, draft_many, write_source
 from factdb.draft.compare import compare_sides, details, draft_side, reviewed_side, table
-from factdb.draft.pipeline import DraftError, DrafterBug, Meta, check, draft_text, read_article
+from factdb.draft.pipeline import DrafterBug, DraftError, Meta, check, draft_text, read_article
 from factdb.draft.store import StoredNames, read_stored_names
 
 
@@ -25,7 +25,9 @@ def stored_names(url: str) -> StoredNames:
     engine = make_engine(url)
     try:
         if not inspect(engine).has_table("entities"):
-            click.echo("the database has no schema (factdb db upgrade): no stored names to match", err=True)
+            click.echo(
+                "the database has no schema (factdb db upgrade): no stored names to match", err=True
+            )
             return StoredNames()
         return read_stored_names(engine)
     finally:

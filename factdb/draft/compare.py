@@ -50,7 +50,9 @@ class Score:
     @property
     def f1(self) -> float | None:
         p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+        return (
+            2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+        )
 
     def add(self, other: Score) -> None:
         self.found += other.found
@@ -76,7 +78,13 @@ def _spans(text: str, value: Any) -> list[tuple[int, int]]:
     values = value if isinstance(value, list) else [value]
     spans = []
     for item in values:
-        excerpt = item if isinstance(item, Excerpt) else Excerpt(item["text"], item.get("before", "")) if isinstance(item, dict) else Excerpt(str(item))
+        excerpt = (
+            item
+            if isinstance(item, Excerpt)
+            else Excerpt(item["text"], item.get("before", ""))
+            if isinstance(item, dict)
+            else Excerpt(str(item))
+        )
         try:
             span = locate(text, excerpt)
         except ExcerptError:
@@ -93,13 +101,20 @@ def _yearless(start: dt.date, end: dt.date) -> tuple[Any, ...]:
     return ("yearless", start.month, start.day, end.month, end.day)
 
 
-def side_from_plan(plan: Plan, extra_dates: list[dict[str, Any]] | None = None, stored: dict[str, tuple[str, str]] | None = None) -> Side:
+def side_from_plan(
+    plan: Plan,
+    extra_dates: list[dict[str, Any]] | None = None,
+    stored: dict[str, tuple[str, str]] | None = None,
+) -> Side:
     sections = {name: list(items) for name, items in plan.sections.items()}
     intervals = {key: _interval_key(value) for key, value in plan.intervals.items()}
     names: dict[str, set[str]] = {}
     kinds: dict[str, str] = {}
     for entity in sections["entities"]:
-        names[entity["slug"]] = {entity["name"].casefold(), *(a.casefold() for a in entity["aliases"])}
+        names[entity["slug"]] = {
+            entity["name"].casefold(),
+            *(a.casefold() for a in entity["aliases"]),
+        }
         kinds[entity["slug"]] = entity["kind"]
     for slug, (name, kind) in (stored or {}).items():
         names.setdefault(slug, {name.casefold()})
@@ -166,11 +181,17 @@ def _label(section: str, item: dict[str, Any], text: str) -> str:
         return f"{item['name']} ({item['kind']})"
     spans = _spans(text, item["text"]) if "text" in item else []
     words = " ".join(text[s:e] for s, e in spans)[:80] if spans else ""
-    return f"{item.get('key')}: {words or item.get('kind') or item.get('title') or item.get('stance')}"
+    return (
+        f"{item.get('key')}: {words or item.get('kind') or item.get('title') or item.get('stance')}"
+    )
 
 
 def _match(
-    section: str, draft: Side, reviewed: Side, same: Callable[[dict[str, Any], dict[str, Any]], bool], group: Callable[[Side, dict[str, Any]], str]
+    section: str,
+    draft: Side,
+    reviewed: Side,
+    same: Callable[[dict[str, Any], dict[str, Any]], bool],
+    group: Callable[[Side, dict[str, Any]], str],
 ) -> dict[str, Score]:
     scores: dict[str, Score] = {}
     used: set[int] = set()
@@ -180,7 +201,9 @@ def _match(
     for wanted in reviewed.sections[section]:
         score = scores.setdefault(group(reviewed, wanted), Score())
         score.reviewed += 1
-        hit = next((i for i, item in enumerate(found) if i not in used and same(item, wanted)), None)
+        hit = next(
+            (i for i, item in enumerate(found) if i not in used and same(item, wanted)), None
+        )
         if hit is None:
             score.misses.append(_label(section, wanted, reviewed.text))
             continue
@@ -202,7 +225,9 @@ def compare_sides(draft: Side, reviewed: Side) -> dict[str, Score]:
         return bool(draft.names[a["slug"]] & reviewed.names[b["slug"]])
 
     def statement(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        return _overlap(_spans(draft.text, a["text"]), _spans(reviewed.text, b["text"])) and _same_entity(draft, reviewed, a["speaker"], b["speaker"])
+        return _overlap(
+            _spans(draft.text, a["text"]), _spans(reviewed.text, b["text"])
+        ) and _same_entity(draft, reviewed, a["speaker"], b["speaker"])
 
     def date(a: dict[str, Any], b: dict[str, Any]) -> bool:
         return _same_date(draft, reviewed, a["key"], b["key"])
@@ -211,17 +236,37 @@ def compare_sides(draft: Side, reviewed: Side) -> dict[str, Score]:
         return bool(a["kind"] == b["kind"] and _same_date(draft, reviewed, a["date"], b["date"]))
 
     def role(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        return _same_entity(draft, reviewed, a["holder"], b["holder"]) and a["title"].casefold() == b["title"].casefold()
+        return (
+            _same_entity(draft, reviewed, a["holder"], b["holder"])
+            and a["title"].casefold() == b["title"].casefold()
+        )
 
     def quantity(a: dict[str, Any], b: dict[str, Any]) -> bool:
         values = lambda q: (q.get("value"), q.get("min"), q.get("max"))  # noqa: E731
         return values(a) == values(b) and _unit(a["unit"]) == _unit(b["unit"])
 
     def position(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        return a["stance"] == b["stance"] and _same_entity(draft, reviewed, a["holder"], b["holder"])
+        return a["stance"] == b["stance"] and _same_entity(
+            draft, reviewed, a["holder"], b["holder"]
+        )
 
-    scores.update(_match("entities", draft, reviewed, entity, lambda side, item: ENTITY_GROUPS[side.kinds[item["slug"]]]))
-    for section, same in (("statements", statement), ("dates", date), ("events", event), ("roles", role), ("quantities", quantity), ("positions", position)):
+    scores.update(
+        _match(
+            "entities",
+            draft,
+            reviewed,
+            entity,
+            lambda side, item: ENTITY_GROUPS[side.kinds[item["slug"]]],
+        )
+    )
+    for section, same in (
+        ("statements", statement),
+        ("dates", date),
+        ("events", event),
+        ("roles", role),
+        ("quantities", quantity),
+        ("positions", position),
+    ):
         scores.update(_match(section, draft, reviewed, same, one(section)))
     return {name: scores.get(name, Score()) for name in TYPES}
 
@@ -234,9 +279,13 @@ def draft_side(draft: Draft, plan: Plan) -> Side:
 def table(scores: dict[str, Score]) -> str:
     """The per-type table, as text."""
     show = lambda v: "-" if v is None else f"{v:.0%}"  # noqa: E731
-    lines = [f"{'type':<26}{'draft':>6}{'reviewed':>9}{'matched':>8}{'precision':>10}{'recall':>8}{'F1':>6}"]
+    lines = [
+        f"{'type':<26}{'draft':>6}{'reviewed':>9}{'matched':>8}{'precision':>10}{'recall':>8}{'F1':>6}"
+    ]
     for name, score in scores.items():
-        lines.append(f"{name:<26}{score.found:>6}{score.reviewed:>9}{score.matched_reviewed:>8}{show(score.precision):>10}{show(score.recall):>8}{show(score.f1):>6}")
+        lines.append(
+            f"{name:<26}{score.found:>6}{score.reviewed:>9}{score.matched_reviewed:>8}{show(score.precision):>10}{show(score.recall):>8}{show(score.f1):>6}"
+        )
     return "\n".join(lines)
 
 

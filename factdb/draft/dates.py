@@ -16,7 +16,10 @@ MONTHS = [
     "January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December",
 ]  # fmt: skip
-_MONTH = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+_MONTH = (
+    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"
+    r"|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+)
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -36,7 +39,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("earlier", re.compile(rf"\b({NUMBER})\s+{_UNIT}\s+(earlier|later)\b", re.I)),
     ("last-next", re.compile(r"\b(last|next|this)\s+(month|year)\b", re.I)),
     ("day-word", re.compile(r"\b(yesterday|today|tomorrow)\b", re.I)),
-    ("weekday", re.compile(r"\b(?:on\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    (
+        "weekday",
+        re.compile(r"\b(?:on\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+    ),
 ]
 FUTURE = re.compile(r"\b(will|would|is to|are to|plans? to|planned|expected to|next|coming)\b")
 
@@ -74,10 +80,16 @@ def _explicit(kind: str, match: re.Match[str]) -> DateFound | None:
     has_year = re.search(_YEAR + r"\b", words) is not None or kind == "numeric"
     if kind in ("mdy", "dmy", "numeric"):
         order = "MDY" if kind == "mdy" else "DMY"
-        parsed = _parse(words.replace("of ", ""), order if kind != "numeric" else "DMY", ["day", "month"])
+        parsed = _parse(
+            words.replace("of ", ""), order if kind != "numeric" else "DMY", ["day", "month"]
+        )
         if parsed is None:
             return None
-        when = f"{parsed.year:04d}-{parsed.month:02d}-{parsed.day:02d}" if has_year else f"--{parsed.month:02d}-{parsed.day:02d}"
+        when = (
+            f"{parsed.year:04d}-{parsed.month:02d}-{parsed.day:02d}"
+            if has_year
+            else f"--{parsed.month:02d}-{parsed.day:02d}"
+        )
         rule, fields = "date-explicit", {"when": when, "part": None}
     elif kind in ("month-year", "month"):
         parsed = _parse(words, "MDY", ["month"])
@@ -104,30 +116,53 @@ def _relative(kind: str, match: re.Match[str], sentence: str) -> DateFound | Non
     if kind == "weekday":
         direction = "on_or_after" if FUTURE.search(sentence) else "on_or_before"
         note = "future tense: the coming one" if direction == "on_or_after" else None
-        fields = {"relative": {"anchor": "published", "weekday": match.group(1).lower(), "direction": direction}}
-        return DateFound(match.start(), match.end(), words, fields, Why("date-weekday", words, note), "published")
+        fields = {
+            "relative": {
+                "anchor": "published",
+                "weekday": match.group(1).lower(),
+                "direction": direction,
+            }
+        }
+        return DateFound(
+            match.start(), match.end(), words, fields, Why("date-weekday", words, note), "published"
+        )
     if kind == "day-word":
         offset = {"yesterday": -1, "today": 0, "tomorrow": 1}[match.group(1).lower()]
         fields = {"relative": {"anchor": "published", "offset": offset, "unit": "days"}}
-        return DateFound(match.start(), match.end(), words, fields, Why("date-day-word", words), "published")
+        return DateFound(
+            match.start(), match.end(), words, fields, Why("date-day-word", words), "published"
+        )
     if kind == "last-next":
         offset = {"last": -1, "next": 1, "this": 0}[match.group(1).lower()]
         unit = UNITS[match.group(2).lower()]
         fields = {"relative": {"anchor": "published", "offset": offset, "unit": unit}}
-        return DateFound(match.start(), match.end(), words, fields, Why("date-last-next", words), "published")
+        return DateFound(
+            match.start(), match.end(), words, fields, Why("date-last-next", words), "published"
+        )
     amount = number_value(match.group(1))
     if amount is None or amount != int(amount):
         return None
     unit = UNITS[match.group(2).lower().rstrip("s")]
     if kind == "ago":
         fields = {"relative": {"anchor": "published", "offset": -int(amount), "unit": unit}}
-        return DateFound(match.start(), match.end(), words, fields, Why("date-ago", words), "published")
+        return DateFound(
+            match.start(), match.end(), words, fields, Why("date-ago", words), "published"
+        )
     sign = -1 if match.group(3).lower() in ("before", "earlier") else 1
     fields = {"relative": {"anchor": None, "offset": sign * int(amount), "unit": unit}}
     if kind == "earlier":
-        why = Why("date-earlier-later", words, "anchored on the last dated event before it (unsure)")
+        why = Why(
+            "date-earlier-later", words, "anchored on the last dated event before it (unsure)"
+        )
         return DateFound(match.start(), match.end(), words, fields, why, "previous-event")
-    return DateFound(match.start(), match.end(), words.rstrip(), fields, Why("date-before-after-event", words), "event")
+    return DateFound(
+        match.start(),
+        match.end(),
+        words.rstrip(),
+        fields,
+        Why("date-before-after-event", words),
+        "event",
+    )
 
 
 def find_dates(text: str, start: int, end: int, sentence: str) -> list[DateFound]:

@@ -11,13 +11,16 @@ from factdb.draft.mentions import Mention
 from factdb.draft.rules import Why
 from factdb.draft.text import Sentence
 
+TRIGGER_WORDS = [
+    ("press_briefing", r"(?:joint\s+)?(?:press|news)\s+(?:briefing|conference)s?"),
+    ("meeting", r"meetings?|met|meet|meets|talks|summit"),
+    ("visit", r"visit(?:ed|s|ing)?|travell?ed to|trip to|touched down|arrived in|flew to"),
+    ("election", r"elections?|polls?"),
+    ("military_strike", r"air ?strikes?|strikes?|struck|striking|bomb(?:ed|ing)|shell(?:ed|ing)"),
+    ("war", r"war(?:-torn)?"),
+]
 TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
-    ("press_briefing", re.compile(r"\b(?:joint\s+)?(?:press|news)\s+(?:briefing|conference)s?\b", re.I)),
-    ("meeting", re.compile(r"\b(?:meetings?|met|meet|meets|talks|summit)\b", re.I)),
-    ("visit", re.compile(r"\b(?:visit(?:ed|s|ing)?|travell?ed to|trip to|touched down|arrived in|flew to)\b", re.I)),
-    ("election", re.compile(r"\b(?:elections?|polls?)\b", re.I)),
-    ("military_strike", re.compile(r"\b(?:air ?strikes?|strikes?|struck|striking|bomb(?:ed|ing)|shell(?:ed|ing))\b", re.I)),
-    ("war", re.compile(r"\bwar(?:-torn)?\b", re.I)),
+    (kind, re.compile(rf"\b(?:{words})\b", re.I)) for kind, words in TRIGGER_WORDS
 ]  # fmt: skip
 LABELS = {
     "press_briefing": "Press briefing",
@@ -81,7 +84,9 @@ def find_events(sentences: list[Sentence], text: str, kinds: dict[str, str]) -> 
     return sorted(by_kind.values(), key=lambda e: e.start)
 
 
-def place_participants(event: EventFound, mentions: list[Mention], kinds: dict[str, str], text: str) -> None:
+def place_participants(
+    event: EventFound, mentions: list[Mention], kinds: dict[str, str], text: str
+) -> None:
     """Participants and place from the first sentence naming the event."""
     trigger = event.triggers[0]
     sentence = trigger.sentence

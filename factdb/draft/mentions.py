@@ -51,7 +51,7 @@ def _stored_matcher(stored: StoredNames) -> tuple[Any, dict[str, str]]:
 
 
 _TITLE_PHRASE = re.compile(
-    r"\b(?:the\s+)(%s)\s+(%s)\b" % ("|".join(map(re.escape, DEMONYMS)), "|".join(TITLE_WORDS))
+    r"\b(?:the\s+)({})\s+({})\b".format("|".join(map(re.escape, DEMONYMS)), "|".join(TITLE_WORDS))
 )
 
 

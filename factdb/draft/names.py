@@ -24,7 +24,9 @@ from factdb.draft.store import StoredNames
 
 # A capitalized word, possessive excluded; particles may join the words of a name.
 _WORD = r"[A-Z][\w]*(?:-[A-Za-z]\w*)*"
-RUN = re.compile(rf"{_WORD}(?:[ \u00a0]+(?:(?:al|bin|ibn|de|da|van|von|der|del|of)[ \u00a0-]+)?{_WORD})*")
+RUN = re.compile(
+    rf"{_WORD}(?:[ \u00a0]+(?:(?:al|bin|ibn|de|da|van|von|der|del|of)[ \u00a0-]+)?{_WORD})*"
+)
 CALENDAR = {
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
@@ -45,7 +47,9 @@ PLACE_WORDS = {
 }  # fmt: skip
 COMPASS = {"East", "West", "North", "South", "Middle", "Central", "Upper", "Lower"}
 PARTY_WORDS = {"Party"}
-PLACE_BEFORE = re.compile(r"(?:city|town|village|port|region|province) of\s+$|(?:\bin|\bto|\bfrom|\bnear|\bat)\s+$")
+PLACE_BEFORE = re.compile(
+    r"(?:city|town|village|port|region|province) of\s+$|(?:\bin|\bto|\bfrom|\bnear|\bat)\s+$"
+)
 
 
 @dataclass
@@ -172,9 +176,11 @@ GROUP_NOUNS = (
     "|refugees|diplomats|leaders|lawmakers|protesters|settlers|workers|residents|militants"
 )
 _GROUP = re.compile(
-    r"\b(%s)\s+(%s)\b" % ("|".join(sorted(set(DEMONYMS) | GROUP_WORDS, key=len, reverse=True)), GROUP_NOUNS)
+    r"\b({})\s+({})\b".format(
+        "|".join(sorted(set(DEMONYMS) | GROUP_WORDS, key=len, reverse=True)), GROUP_NOUNS
+    )
 )
-_PLURAL_DEMONYM = re.compile(r"\b(%s)s\b" % "|".join(sorted(DEMONYMS, key=len, reverse=True)))
+_PLURAL_DEMONYM = re.compile(r"\b({})s\b".format("|".join(sorted(DEMONYMS, key=len, reverse=True))))
 
 
 def read_groups(names: Names, text: str, body: int) -> None:
@@ -185,12 +191,14 @@ def read_groups(names: Names, text: str, body: int) -> None:
         group.description = group.description or f"{match.group()} named in the article"
     for match in _PLURAL_DEMONYM.finditer(text, body):
         if not match.group(1).isupper():
-            names.ensure(match.group(), "group", Why("group-demonym-plural", match.group()), match.start())
+            names.ensure(
+                match.group(), "group", Why("group-demonym-plural", match.group()), match.start()
+            )
 
 
 def sentence_initial(text: str, index: int) -> bool:
     """True at a sentence's or quote's first word, where capitals say nothing."""
-    before = text[max(0, index - 3) : index].rstrip(" \u00a0“\"‘'(")
+    before = text[max(0, index - 3) : index].rstrip(" \u00a0“\"\u2018'(")
     return not before or before[-1] in ".!?\n:"
 
 
@@ -296,7 +304,9 @@ def _single(names: Names, text: str, run: Run, seen_mid_sentence: bool) -> None:
     if sentence_initial(text, run.start) and not seen_mid_sentence:
         return
     if PLACE_BEFORE.search(text[max(0, run.start - 20) : run.start]):
-        names.ensure(word, "place", Why("name-place-preposition", text[run.start - 8 : run.end]), run.start)
+        names.ensure(
+            word, "place", Why("name-place-preposition", text[run.start - 8 : run.end]), run.start
+        )
         return
     note = "kind unknown: guessed organization"
     names.ensure(word, "organization", Why("name-unknown-kind", word, note), run.start)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
-TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+UNITS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen",
+]  # fmt: skip
+TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 WORD_VALUES = {word: index for index, word in enumerate(UNITS)}
 WORD_VALUES.update({word: 20 + 10 * index for index, word in enumerate(TENS)})
 WORD_VALUES.update({"a": 1, "an": 1, "a dozen": 12, "dozen": 12})
@@ -17,7 +18,9 @@ ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }  # fmt: skip
-_WORD_NUMBER = "|".join(sorted((w for w in WORD_VALUES if w not in ("a", "an")), key=len, reverse=True))
+_WORD_NUMBER = "|".join(
+    sorted((w for w in WORD_VALUES if w not in ("a", "an")), key=len, reverse=True)
+)
 # "1,500", "1.5", "twenty-five", "three": optionally followed by a scale.
 NUMBER = (
     rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_WORD_NUMBER})(?:-(?:{_WORD_NUMBER}))?)"

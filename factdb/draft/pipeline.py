@@ -40,7 +40,9 @@ class Meta:
 def read_article(data: bytes, name: str) -> str:
     """The article's text, or DraftError saying what is wrong with ``name``."""
     if len(data) > MAX_BYTES:
-        raise DraftError(f"{name}: {len(data):,} bytes, over the limit of {MAX_BYTES:,} bytes (5 MB)")
+        raise DraftError(
+            f"{name}: {len(data):,} bytes, over the limit of {MAX_BYTES:,} bytes (5 MB)"
+        )
     if b"\x00" in data:
         raise DraftError(f"{name}: binary file (NUL bytes), not an article")
     try:
@@ -94,9 +96,13 @@ def check(draft: Draft, stored: StoredNames) -> tuple[str, Plan]:
     folder = Path(draft.source["slug"])
     raw = yaml.safe_load(content)
     try:
-        prepared = prepare_from_data(folder, raw, draft.text.encode("utf-8"), content.encode("utf-8"))
+        prepared = prepare_from_data(
+            folder, raw, draft.text.encode("utf-8"), content.encode("utf-8")
+        )
         plan = prepared.resolve(set(stored.entities), stored.topics)
     except SeedError as error:
         problems = "; ".join(str(problem) for problem in error.problems[:5])
-        raise DrafterBug(f"the loader refuses the draft of {draft.source['slug']}: {problems}") from None
+        raise DrafterBug(
+            f"the loader refuses the draft of {draft.source['slug']}: {problems}"
+        ) from None
     return content, plan

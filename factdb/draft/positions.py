@@ -17,10 +17,14 @@ STANCES = [
     (r"welcom(?:e|es|ed|ing)", "supports"), (r"endors(?:e|es|ed)", "supports"),
     (r"call(?:s|ed)? for", "seeks"), (r"urg(?:e|es|ed)", "seeks"), (r"demand(?:s|ed)?", "seeks"),
 ]  # fmt: skip
-VERB = re.compile(r"\b(?:%s)\b" % "|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(STANCES)))
+VERB = re.compile(
+    r"\b(?:{})\b".format("|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(STANCES)))
+)
 # Words that may stand between a holder and its verb: "Ruritania has strongly opposed".
-BETWEEN = {"also", "has", "have", "had", "strongly", "firmly", "will", "would", "did", "does",
-           "do", "not", "publicly", "again", "openly", "is", "are", "was", "were", "swiftly"}  # fmt: skip
+BETWEEN = {
+    "also", "has", "have", "had", "strongly", "firmly", "will", "would", "did", "does", "do",
+    "not", "publicly", "again", "openly", "is", "are", "was", "were", "swiftly",
+}  # fmt: skip
 OBJECT_END = re.compile(r"[,.;:“”\"]|\b(?:that|which|because|but|and said)\b")
 
 
@@ -35,13 +39,19 @@ class PositionFound:
     why: Why
 
 
-def find_positions(sentences: list[Sentence], text: str, mentions: list[Mention]) -> list[PositionFound]:
+def find_positions(
+    sentences: list[Sentence], text: str, mentions: list[Mention]
+) -> list[PositionFound]:
     found = []
     for sentence in sentences:
         for match in VERB.finditer(text, sentence.start, sentence.end):
             index = next(int(k[1:]) for k, v in match.groupdict().items() if v)
             before = [m for m in mentions if sentence.start <= m.end <= match.start()]
-            if not before or text[match.start() - 4 : match.start()].strip().lower() in ("of", "the", "a"):
+            if not before or text[match.start() - 4 : match.start()].strip().lower() in (
+                "of",
+                "the",
+                "a",
+            ):
                 continue
             holder = before[-1]
             gap = text[holder.end : match.start()].split()
@@ -54,14 +64,40 @@ def find_positions(sentences: list[Sentence], text: str, mentions: list[Mention]
             obj = text[match.end() : rest_end].strip()
             if len(obj.split()) < 1:
                 continue
-            start = match.end() + (len(text[match.end() : rest_end]) - len(text[match.end() : rest_end].lstrip()))
+            start = match.end() + (
+                len(text[match.end() : rest_end]) - len(text[match.end() : rest_end].lstrip())
+            )
             target = next((m for m in mentions if start <= m.start < start + 8), None)
             matched = text[holder.start : rest_end]
             if target is not None and target.end >= rest_end - 2:
-                found.append(PositionFound(holder.refers, STANCES[index][1], target.refers, None, holder.start, rest_end, Why("position-verb", matched)))
+                found.append(
+                    PositionFound(
+                        holder.refers,
+                        STANCES[index][1],
+                        target.refers,
+                        None,
+                        holder.start,
+                        rest_end,
+                        Why("position-verb", matched),
+                    )
+                )
             else:
                 words = obj.split()[:10]
-                end = start + len(" ".join(words)) if " ".join(words) == obj[: len(" ".join(words))] else rest_end
+                end = (
+                    start + len(" ".join(words))
+                    if " ".join(words) == obj[: len(" ".join(words))]
+                    else rest_end
+                )
                 note = "target is a new topic from the object's words"
-                found.append(PositionFound(holder.refers, STANCES[index][1], None, (start, min(end, rest_end)), holder.start, rest_end, Why("position-verb", matched, note)))
+                found.append(
+                    PositionFound(
+                        holder.refers,
+                        STANCES[index][1],
+                        None,
+                        (start, min(end, rest_end)),
+                        holder.start,
+                        rest_end,
+                        Why("position-verb", matched, note),
+                    )
+                )
     return found

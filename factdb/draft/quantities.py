@@ -24,10 +24,20 @@ PEOPLE = {
 }  # fmt: skip
 CURRENCY = {"dollars": "USD", "euros": "EUR", "pounds": "GBP", "$": "USD", "€": "EUR", "£": "GBP"}
 _NOUN = r"(?P<noun>[A-Za-z][a-z]+(?:\s+[a-z]+)?)"
-PLAIN = re.compile(rf"(?:\b(?P<approx>{_APPROX})\s+)?(?P<cur>[$€£])?\b(?P<number>{NUMBER})(?P<pct>%|\s+per\s?cent|\s+percent)?(?:\s+{_NOUN})?", re.I)
-COMPOUND = re.compile(rf"\b(?P<number>{NUMBER})-(?P<unit>second|minute|hour|day|week|month|year)\b", re.I)
-VAGUE = re.compile(r"\b(?P<words>hundreds of thousands|tens of thousands|thousands|hundreds|dozens|millions)\s+of\s+" + _NOUN)
-ORDINAL = re.compile(r"\b(?P<number>\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?P<noun>[a-z]+)\b")
+PLAIN = re.compile(
+    rf"(?:\b(?P<approx>{_APPROX})\s+)?(?P<cur>[$€£])?\b(?P<number>{NUMBER})(?P<pct>%|\s+per\s?cent|\s+percent)?(?:\s+{_NOUN})?",
+    re.I,
+)
+COMPOUND = re.compile(
+    rf"\b(?P<number>{NUMBER})-(?P<unit>second|minute|hour|day|week|month|year)\b", re.I
+)
+VAGUE = re.compile(
+    r"\b(?P<words>hundreds of thousands|tens of thousands|thousands|hundreds|dozens|millions)"
+    r"\s+of\s+" + _NOUN
+)
+ORDINAL = re.compile(
+    r"\b(?P<number>\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?P<noun>[a-z]+)\b"
+)
 VAGUE_RANGES = {
     "hundreds of thousands": (200_000, 999_999), "tens of thousands": (20_000, 99_999),
     "thousands": (2_000, 9_999), "hundreds": (200, 999), "dozens": (24, 99),
@@ -62,7 +72,9 @@ def _unit(noun: str) -> str:
     return _singular(lower[-1] if lower else words[-1])
 
 
-def find_quantities(text: str, start: int, end: int, dates: list[tuple[int, int]]) -> list[QuantityFound]:
+def find_quantities(
+    text: str, start: int, end: int, dates: list[tuple[int, int]]
+) -> list[QuantityFound]:
     """The quantities of text[start:end], skipping numbers inside date expressions."""
     found: list[QuantityFound] = []
     taken = list(dates)
@@ -70,27 +82,89 @@ def find_quantities(text: str, start: int, end: int, dates: list[tuple[int, int]
     def free(a: int, b: int) -> bool:
         return not any(s < b and a < e for s, e in taken)
 
+    fields: dict[str, Any]
     for match in VAGUE.finditer(text, start, end):
         low, high = VAGUE_RANGES[match.group("words")]
-        fields = {"value": None, "min": low, "max": high, "unit": _unit(match.group("noun")), "approximation": "about"}
+        fields = {
+            "value": None,
+            "min": low,
+            "max": high,
+            "unit": _unit(match.group("noun")),
+            "approximation": "about",
+        }
         note = f"read as the range {low:,} to {high:,}, an interpretation"
-        found.append(QuantityFound(match.start(), match.end("words"), match.group("words"), fields, match.group("noun"), Why("quantity-vague", match.group(), note)))
+        found.append(
+            QuantityFound(
+                match.start(),
+                match.end("words"),
+                match.group("words"),
+                fields,
+                match.group("noun"),
+                Why("quantity-vague", match.group(), note),
+            )
+        )
         taken.append((match.start(), match.end()))
     for match in COMPOUND.finditer(text, start, end):
         value = number_value(match.group("number"))
         if value is None or not free(match.start(), match.end()):
             continue
-        fields = {"value": whole(value), "min": None, "max": None, "unit": match.group("unit").lower(), "approximation": None}
+        fields = {
+            "value": whole(value),
+            "min": None,
+            "max": None,
+            "unit": match.group("unit").lower(),
+            "approximation": None,
+        }
         after = text[match.end() : match.end() + 30].split()
-        found.append(QuantityFound(match.start(), match.end(), match.group(), fields, after[0] if after else "", Why("quantity-compound", match.group())))
+        found.append(
+            QuantityFound(
+                match.start(),
+                match.end(),
+                match.group(),
+                fields,
+                after[0] if after else "",
+                Why("quantity-compound", match.group()),
+            )
+        )
         taken.append((match.start(), match.end()))
     for match in ORDINAL.finditer(text, start, end):
         if not free(match.start(), match.end()):
             continue
         digits = re.match(r"\d+", match.group("number"))
-        value = int(digits.group()) if digits else ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"].index(match.group("number").lower()) + 1
-        fields = {"value": value, "min": None, "max": None, "unit": f"{_unit(match.group('noun'))} (ordinal)", "approximation": None}
-        found.append(QuantityFound(match.start(), match.end("number"), match.group("number"), fields, match.group("noun"), Why("quantity-ordinal", match.group())))
+        value = (
+            int(digits.group())
+            if digits
+            else [
+                "first",
+                "second",
+                "third",
+                "fourth",
+                "fifth",
+                "sixth",
+                "seventh",
+                "eighth",
+                "ninth",
+                "tenth",
+            ].index(match.group("number").lower())
+            + 1
+        )
+        fields = {
+            "value": value,
+            "min": None,
+            "max": None,
+            "unit": f"{_unit(match.group('noun'))} (ordinal)",
+            "approximation": None,
+        }
+        found.append(
+            QuantityFound(
+                match.start(),
+                match.end("number"),
+                match.group("number"),
+                fields,
+                match.group("noun"),
+                Why("quantity-ordinal", match.group()),
+            )
+        )
         taken.append((match.start(), match.end()))
     for match in PLAIN.finditer(text, start, end):
         number = match.group("number")
@@ -98,21 +172,74 @@ def find_quantities(text: str, start: int, end: int, dates: list[tuple[int, int]
         noun = match.group("noun") or ""
         if value is None or not free(match.start("number"), match.end("number")):
             continue
-        if not (noun or match.group("pct") or match.group("cur")) or number.lower() in ("one",) and not noun:
+        if not (noun or match.group("pct") or match.group("cur")) or (
+            number.lower() in ("one",) and not noun
+        ):
             continue
         if re.fullmatch(r"(?:1[89]|20)\d\d", number):
             continue  # a year, not a count
-        approx = next((kind for words, kind in APPROXIMATIONS if (match.group("approx") or "").lower() == words), None)
-        unit = "percent" if match.group("pct") else CURRENCY.get(match.group("cur") or "") or (CURRENCY.get(noun.split()[0].lower()) if noun else None) or _unit(noun)
-        begin = match.start("approx") if match.group("approx") else match.start("cur") if match.group("cur") else match.start("number")
+        approx = next(
+            (
+                kind
+                for words, kind in APPROXIMATIONS
+                if (match.group("approx") or "").lower() == words
+            ),
+            None,
+        )
+        unit = (
+            "percent"
+            if match.group("pct")
+            else CURRENCY.get(match.group("cur") or "")
+            or (CURRENCY.get(noun.split()[0].lower()) if noun else None)
+            or _unit(noun)
+        )
+        begin = (
+            match.start("approx")
+            if match.group("approx")
+            else match.start("cur")
+            if match.group("cur")
+            else match.start("number")
+        )
         finish = match.end("pct") if match.group("pct") else match.end("number")
         if unit in TIME_UNITS and match.group("noun"):
             finish = match.start("noun") + len(noun.split()[0])
-        if not noun.split() or noun.split()[0].lower() in ("of", "and", "or", "to", "in", "on", "at", "the", "a"):
-            if not match.group("pct") and not match.group("cur"):
-                continue
-        fields = {"value": whole(value), "min": None, "max": None, "unit": unit, "approximation": approx}
+        if (
+            (
+                not noun.split()
+                or noun.split()[0].lower()
+                in (
+                    "of",
+                    "and",
+                    "or",
+                    "to",
+                    "in",
+                    "on",
+                    "at",
+                    "the",
+                    "a",
+                )
+            )
+            and not match.group("pct")
+            and not match.group("cur")
+        ):
+            continue
+        fields = {
+            "value": whole(value),
+            "min": None,
+            "max": None,
+            "unit": unit,
+            "approximation": approx,
+        }
         words = text[begin:finish]
-        found.append(QuantityFound(begin, finish, words, fields, noun, Why("quantity-number", text[begin : match.end()])))
+        found.append(
+            QuantityFound(
+                begin,
+                finish,
+                words,
+                fields,
+                noun,
+                Why("quantity-number", text[begin : match.end()]),
+            )
+        )
         taken.append((begin, match.end()))
     return sorted(found, key=lambda q: q.start)

@@ -10,9 +10,14 @@ from factdb.draft.rules import Why
 from factdb.draft.speakers import VERBS, Speaker, Speakers
 from factdb.draft.text import paragraphs
 
-OPEN, CLOSE = "“\"", "”\""
-AFTER = re.compile(rf"^\s*(?:(?P<who>[^.“”\"]{{1,60}}?)\s+(?:{VERBS})\b|(?:{VERBS})\s+(?P<who2>[^.,“”\"]{{1,60}}?)(?=[.,]|\s+(?:at|in|on|after|following)\b))")
-BEFORE = re.compile(rf"(?:(?P<who>[^.“”\"]{{1,60}}?)\s+(?:{VERBS})(?:\s+\w+)?|[Aa]ccording to (?P<who2>[^.,“”\"]{{1,60}}))\s*[,:]?\s*$")
+OPEN, CLOSE = '“"', '”"'
+AFTER = re.compile(
+    rf"^\s*(?:(?P<who>[^.“”\"]{{1,60}}?)\s+(?:{VERBS})\b|(?:{VERBS})\s+(?P<who2>[^.,“”\"]{{1,60}}?)(?=[.,]|\s+(?:at|in|on|after|following)\b))"
+)
+BEFORE = re.compile(
+    rf"(?:(?P<who>[^.“”\"]{{1,60}}?)\s+(?:{VERBS})(?:\s+\w+)?"
+    rf"|[Aa]ccording to (?P<who2>[^.,“”\"]{{1,60}}))\s*[,:]?\s*$"
+)
 MIN_WORDS = 4  # fewer quoted words without attribution: a scare quote, not a statement
 
 
@@ -71,7 +76,11 @@ def find_quotes(text: str, body: int, speakers: Speakers) -> tuple[list[Quote], 
     fragments: list[Segment] = []
     previous: Quote | None = None
     for segment in segments(text, body):
-        if previous and previous.parts[-1].close_mark is None and _continues_paragraph(text, previous.parts[-1], segment):
+        if (
+            previous
+            and previous.parts[-1].close_mark is None
+            and _continues_paragraph(text, previous.parts[-1], segment)
+        ):
             previous.parts.append(segment)
             previous.why = Why("quote-paragraphs", text[segment.open_mark : segment.open_mark + 40])
             continue
@@ -92,18 +101,29 @@ def find_quotes(text: str, body: int, speakers: Speakers) -> tuple[list[Quote], 
             found = BEFORE.search(head)
             if found:
                 group = "who" if found.group("who") else "who2"
-                speaker = speakers.at(line_start + found.start(group), line_start + found.end(group))
-                rule, span = "quote-said-before", (line_start + found.start(), line_start + found.end())
+                speaker = speakers.at(
+                    line_start + found.start(group), line_start + found.end(group)
+                )
+                rule, span = (
+                    "quote-said-before",
+                    (line_start + found.start(), line_start + found.end()),
+                )
         if speaker is None and previous is not None and _right_after(text, previous, segment):
             if text[segment.start : segment.start + 1].islower():
                 previous.parts.append(segment)
-                previous.why = Why("quote-split", text[previous.parts[0].start : segment.start + 20])
+                previous.why = Why(
+                    "quote-split", text[previous.parts[0].start : segment.start + 20]
+                )
                 continue
             speaker, rule, span = previous.speaker, "quote-continued", previous.attribution
         if speaker is None or (_words(text, segment) < MIN_WORDS and rule != "quote-said-after"):
             fragments.append(segment)
             continue
-        matched = text[span[0] : span[1]] if span[1] > span[0] else text[segment.start : segment.start + 40]
+        matched = (
+            text[span[0] : span[1]]
+            if span[1] > span[0]
+            else text[segment.start : segment.start + 40]
+        )
         quote = Quote([segment], speaker, Why(rule, matched, speaker.note), span)
         quotes.append(quote)
         previous = quote

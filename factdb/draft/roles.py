@@ -31,7 +31,7 @@ TITLE_WORDS = {
     "chancellor": "Chancellor",
     "king": "King",
 }
-_TITLE = re.compile(r"(?:%s)\b" % "|".join(re.escape(t) for t in TITLES))
+_TITLE = re.compile(r"(?:{})\b".format("|".join(re.escape(t) for t in TITLES)))
 
 
 @dataclass(frozen=True)

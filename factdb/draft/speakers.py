@@ -10,7 +10,10 @@ from factdb.draft.mentions import Mention
 from factdb.draft.names import Names
 from factdb.draft.rules import Why
 
-VERBS = r"said|says|told|tells|added|adds|noted|notes|stressed|stresses|warned|insisted|argued|explained|announced|declared|claimed|replied|wrote|referred to|emphasized|emphasised"
+VERBS = (
+    r"said|says|told|tells|added|adds|noted|notes|stressed|stresses|warned|insisted|argued"
+    r"|explained|announced|declared|claimed|replied|wrote|referred to|emphasized|emphasised"
+)
 VERB = re.compile(rf"\b(?:{VERBS})\b")
 PRONOUNS = {"he": "person", "she": "person", "it": "other", "they": "other"}
 SPEAKER_NOUNS = re.compile(
@@ -50,7 +53,9 @@ class Speakers:
             return None
         for mention in self.mentions:
             if mention.end == finish and mention.start >= begin - 4:
-                return self._spoke(Speaker(mention.refers, mention.words, mention.start, mention.end))
+                return self._spoke(
+                    Speaker(mention.refers, mention.words, mention.start, mention.end)
+                )
         head = stripped.split()[-1]
         if head.casefold() in PRONOUNS and len(stripped.split()) == 1:
             return self.pronoun(head, begin)

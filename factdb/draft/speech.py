@@ -12,11 +12,17 @@ from factdb.draft.speakers import Speaker, Speakers
 from factdb.draft.text import Sentence
 
 SAID = re.compile(
-    r"\b(?P<verb>said|says|added|adds|told\s+\w+|warned|insisted|argued|explained|announced|declared|claimed)"
+    r"\b(?P<verb>said|says|added|adds|told\s+\w+|warned|insisted|argued|explained|announced"
+    r"|declared|claimed)"
     r"(?:\s+(?:on|in|at)\s+[^,]{1,40}?)?\s+(?:that\s+)?(?P<clause>[a-z“\"].+)$"
 )
-NOTED = re.compile(r"\b(?P<verb>noted|notes|stressed|stresses|emphasi[sz]ed|referred to|underlined|highlighted)\s+(?P<clause>(?:the|that|his|her|its|their)\b.+)$")
-INSERTED = re.compile(r"^(?P<a>[^“”\"]+?),\s+(?P<who>he|she|they|it)\s+(?:said|added),\s+(?P<b>[^“”\"]+)$", re.I)
+NOTED = re.compile(
+    r"\b(?P<verb>noted|notes|stressed|stresses|emphasi[sz]ed|referred to|underlined|highlighted)"
+    r"\s+(?P<clause>(?:the|that|his|her|its|their)\b.+)$"
+)
+INSERTED = re.compile(
+    r"^(?P<a>[^“”\"]+?),\s+(?P<who>he|she|they|it)\s+(?:said|added),\s+(?P<b>[^“”\"]+)$", re.I
+)
 ACCORDING = re.compile(r"^[Aa]ccording to (?P<who>[^,]{1,60}),\s+(?P<clause>.+)$")
 
 
@@ -37,7 +43,13 @@ def _clause_end(sentence: Sentence, start: int, text: str) -> int:
     return end
 
 
-def find_speech(sentences: list[Sentence], text: str, speakers: Speakers, quoted: list[tuple[int, int]], fragments: list[Segment]) -> list[Reported]:
+def find_speech(
+    sentences: list[Sentence],
+    text: str,
+    speakers: Speakers,
+    quoted: list[tuple[int, int]],
+    fragments: list[Segment],
+) -> list[Reported]:
     """Indirect and mixed statements, in sentences that are not direct quotes."""
     found: list[Reported] = []
     for sentence in sentences:
@@ -62,8 +74,17 @@ def _one(sentence: Sentence, text: str, speakers: Speakers) -> Reported | None:
         if speaker is None:
             return None
         end = _clause_end(sentence, base, text)
-        why = Why("speech-inserted-said", words[inserted.end("a") : inserted.start("b")], speaker.note)
-        return Reported(base, end, speaker, "indirect", why, (base + inserted.start("who"), base + inserted.start("b") - 2))
+        why = Why(
+            "speech-inserted-said", words[inserted.end("a") : inserted.start("b")], speaker.note
+        )
+        return Reported(
+            base,
+            end,
+            speaker,
+            "indirect",
+            why,
+            (base + inserted.start("who"), base + inserted.start("b") - 2),
+        )
     according = ACCORDING.match(words)
     if according:
         speaker = speakers.at(base + according.start("who"), base + according.end("who"))
@@ -71,7 +92,9 @@ def _one(sentence: Sentence, text: str, speakers: Speakers) -> Reported | None:
             return None
         start = base + according.start("clause")
         why = Why("speech-according-to", words[: according.start("clause")], speaker.note)
-        return Reported(start, _clause_end(sentence, start, text), speaker, "indirect", why, (base, start - 2))
+        return Reported(
+            start, _clause_end(sentence, start, text), speaker, "indirect", why, (base, start - 2)
+        )
     for pattern, rule in ((SAID, "speech-said-that"), (NOTED, "speech-noted")):
         for match in pattern.finditer(words):
             if match.group("clause").startswith(("“", '"')):
@@ -85,5 +108,7 @@ def _one(sentence: Sentence, text: str, speakers: Speakers) -> Reported | None:
                 continue
             matched = text[speaker.start : base + match.end("verb")]
             why = Why(rule, matched, speaker.note)
-            return Reported(start, end, speaker, "indirect", why, (speaker.start, base + match.end("verb")))
+            return Reported(
+                start, end, speaker, "indirect", why, (speaker.start, base + match.end("verb"))
+            )
     return None

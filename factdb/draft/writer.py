@@ -13,7 +13,9 @@ REVIEWED = ("events", "roles", "statements", "positions", "quantities")
 
 
 def _dump(value: Any) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=False)
+    return yaml.safe_dump(
+        value, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=False
+    )
 
 
 def _comment(line: str) -> str:
@@ -42,7 +44,9 @@ def facts_yaml(draft: Draft) -> str:
     lines += _dump({"source": draft.source}).rstrip("\n").split("\n")
     if draft.stored:
         lines.append("")
-        lines.append("# Stored entities this article names (referenced by slug, not redefined here):")
+        lines.append(
+            "# Stored entities this article names (referenced by slug, not redefined here):"
+        )
         for slug, words in sorted(draft.stored.items()):
             shown = ", ".join(sorted(set(words))) or "-"
             lines.append(_comment(f"  {slug}: {shown}"))
@@ -60,5 +64,8 @@ def facts_yaml(draft: Draft) -> str:
         for item in draft.unplaced:
             lines.append(_comment(f"  {item.section}: {item.words!r}: {item.reason}"))
             if item.data:
-                lines.append(_comment(f"    {yaml.safe_dump(item.data, allow_unicode=True, default_flow_style=True, width=100_000).strip()}"))
+                flow = yaml.safe_dump(
+                    item.data, allow_unicode=True, default_flow_style=True, width=100_000
+                )
+                lines.append(_comment(f"    {flow.strip()}"))
     return "\n".join(lines) + "\n"
