@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from factdb import migrate
 from factdb.bench.cli import bench_command
+from factdb.bench.draft import bench_draft_command
 from factdb.bench.soak import soak_command
 from factdb.check import check_database
 from factdb.config import SEED_DIR
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(bench_command)
     app.cli.add_command(soak_command)
     app.cli.add_command(draft_command)
+    app.cli.add_command(bench_draft_command)
 
 
 def _url() -> str:

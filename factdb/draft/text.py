@@ -76,7 +76,7 @@ def excerpt_for(text: str, start: int, end: int) -> str | dict[str, str]:
     if _unique_at(text, Excerpt(words), start):
         return words
     # Word starts in front, nearest first: one more word of prefix at a time.
-    fronts = [m.start() for m in _WORD_START.finditer(text, max(0, start - 400), start)]
+    fronts = [m.start() for m in _WORD_START.finditer(text, max(0, start - PREFIX_WINDOW), start)]
     for front in reversed(fronts):
         raw = text[front:start]
         before = words_of(raw) + (" " if raw[-1:].isspace() else "")
@@ -85,6 +85,7 @@ def excerpt_for(text: str, start: int, end: int) -> str | dict[str, str]:
     raise ExcerptError(f"no unique excerpt for {words!r} at {start}")
 
 
+PREFIX_WINDOW = 2000  # characters of prefix tried before giving up on an excerpt
 _WORD_START = re.compile(r"(?<!\S)\S")
 
 
