@@ -47,7 +47,7 @@ def bench_draft_command(articles: int, processes: int, single_runs: int) -> None
     started = time.perf_counter()
     _draft_one(0)  # loads spaCy, dateparser and pycountry's data
     load = time.perf_counter() - started
-    title, text = article(0)
+    _title, text = article(0)
     timings = []
     for run in range(single_runs):
         begin = time.perf_counter()

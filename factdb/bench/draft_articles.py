@@ -32,7 +32,7 @@ PARAGRAPHS = [
     "40,000 of them work in {city}. The Labour Party of {p3} backs closer ties.",
     "“Security coordination is always important, but it is especially important now,” the "
     "{c1dem} premier said. {p3}, who leads the opposition, will meet {p2last} next month.",
-    "Two days before {p1last}’s plane touched down in {city}, {c2} warned that a deal would "
+    "Two days before {p1last}\u2019s plane touched down in {city}, {c2} warned that a deal would "
     "not be signed before the election. It said the border question remained open.",
 ]
 
