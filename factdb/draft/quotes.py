@@ -12,7 +12,7 @@ from factdb.draft.text import paragraphs
 
 OPEN, CLOSE = '“"', '”"'
 AFTER = re.compile(
-    rf"^\s*(?:(?P<who>[^.“”\"]{{1,60}}?)\s+(?:{VERBS})\b|(?:{VERBS})\s+(?P<who2>[^.,“”\"]{{1,60}}?)(?=[.,]|\s+(?:at|in|on|after|following)\b))"
+    rf"^\s*(?:(?P<who>[^.,“”\"]{{1,60}}?)\s+(?:{VERBS})\b|(?:{VERBS})\s+(?P<who2>[^.,“”\"]{{1,60}}?)(?=[.,]|\s+(?:at|in|on|after|following)\b))"
 )
 BEFORE = re.compile(
     rf"(?:(?P<who>[^.“”\"]{{1,60}}?)\s+(?:{VERBS})(?:\s+\w+)?"
@@ -70,61 +70,81 @@ def _words(text: str, segment: Segment) -> int:
     return len(text[segment.start : segment.end].split())
 
 
+def chains(text: str, found: list[Segment]) -> list[list[Segment]]:
+    """Segments joined into quotes over paragraphs: a run left open at a paragraph's
+    end goes on with the run that opens the next paragraph."""
+    joined: list[list[Segment]] = []
+    for segment in found:
+        if (
+            joined
+            and joined[-1][-1].close_mark is None
+            and _continues_paragraph(text, joined[-1][-1], segment)
+        ):
+            joined[-1].append(segment)
+        else:
+            joined.append([segment])
+    return joined
+
+
+def _attribution(
+    text: str, parts: list[Segment], speakers: Speakers
+) -> tuple[Speaker | None, str, tuple[int, int]]:
+    last = parts[-1]
+    closing = last.close_mark if last.close_mark is not None else last.end
+    line_end = text.find("\n", closing)
+    line_end = len(text) if line_end == -1 else line_end
+    match = AFTER.match(text[closing + 1 : line_end])
+    if match:
+        group = "who" if match.group("who") else "who2"
+        begin = closing + 1 + match.start(group)
+        speaker = speakers.at(begin, closing + 1 + match.end(group))
+        if speaker is not None:
+            return speaker, "quote-said-after", (begin, closing + 1 + match.end())
+    first = parts[0]
+    line_start = text.rfind("\n", 0, first.open_mark) + 1
+    found = BEFORE.search(text[line_start : first.open_mark])
+    if found:
+        group = "who" if found.group("who") else "who2"
+        speaker = speakers.at(line_start + found.start(group), line_start + found.end(group))
+        if speaker is not None:
+            return (
+                speaker,
+                "quote-said-before",
+                (line_start + found.start(), line_start + found.end()),
+            )
+    return None, "", (0, 0)
+
+
 def find_quotes(text: str, body: int, speakers: Speakers) -> tuple[list[Quote], list[Segment]]:
     """Attributed quotes, and the short quoted fragments left over."""
     quotes: list[Quote] = []
     fragments: list[Segment] = []
     previous: Quote | None = None
-    for segment in segments(text, body):
+    for parts in chains(text, segments(text, body)):
+        first = parts[0]
+        after_previous = previous is not None and _right_after(text, previous, first)
         if (
-            previous
-            and previous.parts[-1].close_mark is None
-            and _continues_paragraph(text, previous.parts[-1], segment)
+            previous is not None
+            and after_previous
+            and text[first.start : first.start + 1].islower()
         ):
-            previous.parts.append(segment)
-            previous.why = Why("quote-paragraphs", text[segment.open_mark : segment.open_mark + 40])
+            # “The talks,” she said, “will go on.”: one quote around its attribution.
+            previous.parts += parts
+            matched = text[previous.parts[0].start : first.start + 20]
+            previous.why = Why("quote-split", matched, previous.speaker.note)
             continue
-        line_end = text.find("\n", segment.end)
-        line_end = len(text) if line_end == -1 else line_end
-        closing = segment.close_mark if segment.close_mark is not None else segment.end
-        tail = text[closing + 1 : line_end]
-        match = AFTER.match(tail)
-        speaker, rule, span = None, "", (0, 0)
-        if match:
-            group = "who" if match.group("who") else "who2"
-            begin = closing + 1 + match.start(group)
-            speaker = speakers.at(begin, closing + 1 + match.end(group))
-            rule, span = "quote-said-after", (begin, closing + 1 + match.end())
-        if speaker is None:
-            line_start = text.rfind("\n", 0, segment.open_mark) + 1
-            head = text[line_start : segment.open_mark]
-            found = BEFORE.search(head)
-            if found:
-                group = "who" if found.group("who") else "who2"
-                speaker = speakers.at(
-                    line_start + found.start(group), line_start + found.end(group)
-                )
-                rule, span = (
-                    "quote-said-before",
-                    (line_start + found.start(), line_start + found.end()),
-                )
-        if speaker is None and previous is not None and _right_after(text, previous, segment):
-            if text[segment.start : segment.start + 1].islower():
-                previous.parts.append(segment)
-                previous.why = Why(
-                    "quote-split", text[previous.parts[0].start : segment.start + 20]
-                )
-                continue
+        speaker, rule, span = _attribution(text, parts, speakers)
+        if speaker is None and previous is not None and after_previous:
             speaker, rule, span = previous.speaker, "quote-continued", previous.attribution
-        if speaker is None or (_words(text, segment) < MIN_WORDS and rule != "quote-said-after"):
-            fragments.append(segment)
+        words = sum(_words(text, part) for part in parts)
+        if speaker is None or words < MIN_WORDS:
+            fragments += parts
             continue
-        matched = (
-            text[span[0] : span[1]]
-            if span[1] > span[0]
-            else text[segment.start : segment.start + 40]
-        )
-        quote = Quote([segment], speaker, Why(rule, matched, speaker.note), span)
+        matched = text[span[0] : span[1]]
+        if len(parts) > 1:
+            rule = "quote-paragraphs"
+            matched = f"{len(parts)} paragraphs, {matched}"
+        quote = Quote(parts, speaker, Why(rule, matched, speaker.note), span)
         quotes.append(quote)
         previous = quote
     return quotes, fragments

@@ -72,6 +72,8 @@ def words_of(fragment: str) -> str:
 def excerpt_for(text: str, start: int, end: int) -> str | dict[str, str]:
     """The excerpt naming exactly text[start:end]: the words alone when they occur once,
     else with the shortest prefix of whole words in front that makes them unique."""
+    while start < end and text[start].isspace():
+        start += 1
     words = words_of(text[start:end])
     if _unique_at(text, Excerpt(words), start):
         return words
