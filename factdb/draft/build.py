@@ -165,6 +165,16 @@ class Builder:
                     event.why = Why(event.why.rule, event.why.matched, _join(event.why.note, note))
                     break
         for event in self.events:
+            if event.date is not None or event.kind not in ("press_briefing", "meeting", "visit"):
+                continue
+            first = event.triggers[0].sentence
+            previous = self.sentences[first.index - 1] if first.index else None
+            keyed = [d for d, s in self.dates if s is previous and d.start in self.date_keys]
+            if previous is not None and previous.paragraph == first.paragraph and keyed:
+                event.date = self.date_keys[keyed[-1].start]
+                note = f"rule event-date-neighbour: {keyed[-1].words!r} of the sentence before"
+                event.why = Why(event.why.rule, event.why.matched, _join(event.why.note, note))
+        for event in self.events:
             # Only talk happens on the day of what it is named with: a war does not.
             if event.date is not None or event.kind not in ("press_briefing", "meeting", "visit"):
                 continue

@@ -32,7 +32,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("numeric", re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b")),
     ("part", re.compile(rf"\b(early|mid|late)[- ]{_MONTH}(?:\s+{_YEAR})?\b", re.I)),
     ("month-year", re.compile(rf"\b{_MONTH}\s+{_YEAR}\b")),
-    ("month", re.compile(rf"\b(?:in|In|since|Since|until|by|during|of)\s+({_MONTH})(?![\w.])")),
+    (
+        "month",
+        re.compile(rf"\b(?:in|In|since|Since|until|by|during|of)\s+({_MONTH})(?!\w)(?!\.?\s+\d)"),
+    ),
     ("year", re.compile(rf"\b(?:in|In|since|Since|until|by|during)\s+({_YEAR})\b")),
     ("ago", re.compile(rf"\b({NUMBER})\s+{_UNIT}\s+ago\b", re.I)),
     ("event", re.compile(rf"\b({NUMBER})\s+{_UNIT}\s+(before|after)\s+", re.I)),

@@ -33,7 +33,8 @@ COMPOUND = re.compile(
 )
 VAGUE = re.compile(
     r"\b(?P<words>hundreds of thousands|tens of thousands|thousands|hundreds|dozens|millions)"
-    r"\s+of\s+" + _NOUN
+    r"\s+of\s+" + _NOUN,
+    re.IGNORECASE,
 )
 ORDINAL = re.compile(
     r"\b(?P<number>\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?P<noun>[a-z]+)\b"
@@ -84,7 +85,7 @@ def find_quantities(
 
     fields: dict[str, Any]
     for match in VAGUE.finditer(text, start, end):
-        low, high = VAGUE_RANGES[match.group("words")]
+        low, high = VAGUE_RANGES[match.group("words").lower()]
         fields = {
             "value": None,
             "min": low,

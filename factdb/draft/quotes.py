@@ -91,8 +91,7 @@ def _attribution(
 ) -> tuple[Speaker | None, str, tuple[int, int]]:
     last = parts[-1]
     closing = last.close_mark if last.close_mark is not None else last.end
-    line_end = text.find("\n", closing)
-    line_end = len(text) if line_end == -1 else line_end
+    _, line_end = _paragraph_of(text, closing)
     match = AFTER.match(text[closing + 1 : line_end])
     if match:
         group = "who" if match.group("who") else "who2"
@@ -101,7 +100,7 @@ def _attribution(
         if speaker is not None:
             return speaker, "quote-said-after", (begin, closing + 1 + match.end())
     first = parts[0]
-    line_start = text.rfind("\n", 0, first.open_mark) + 1
+    line_start, _ = _paragraph_of(text, first.open_mark)
     found = BEFORE.search(text[line_start : first.open_mark])
     if found:
         group = "who" if found.group("who") else "who2"
@@ -113,6 +112,13 @@ def _attribution(
                 (line_start + found.start(), line_start + found.end()),
             )
     return None, "", (0, 0)
+
+
+def _paragraph_of(text: str, index: int) -> tuple[int, int]:
+    for start, end in paragraphs(text):
+        if start <= index <= end:
+            return start, end
+    return index, index
 
 
 def find_quotes(text: str, body: int, speakers: Speakers) -> tuple[list[Quote], list[Segment]]:

@@ -56,6 +56,7 @@ RULES: dict[str, str] = {
     "event-planned": "future tense or an announcement near the trigger: status planned",
     "event-date-same-sentence": "the event takes a date written in its sentence",
     "event-date-linked-event": "no date in its sentence: the date of an event named with it",
+    "event-date-neighbour": "no date of its own: the date of the sentence before (unsure)",
     # quantities (quantities.py)
     "quantity-number": "a number in digits or words with the noun it counts",
     "quantity-compound": "a hyphenated measure (three-hour meeting)",

@@ -17,7 +17,9 @@ VERBS = (
 VERB = re.compile(rf"\b(?:{VERBS})\b")
 PRONOUNS = {"he": "person", "she": "person", "it": "other", "they": "other"}
 SPEAKER_NOUNS = re.compile(
-    r"(?:\b[a-z]+\s+)?\b(?:ministers?|officials?|spokesman|spokeswoman|spokesperson|diplomats?|sources|ministry|army|police)$"
+    r"(?:\b[a-z]+\s+)?\b(?:ministers?|officials?|spokesman|spokeswoman|spokesperson|diplomats?"
+    r"|sources|ministry|army|police|unions?|analysts|experts|critics|lawmakers|authorities"
+    r"|residents|protesters)$"
 )
 _LINKS = {"and", "of", "in", "to", "with", "at", "for", "from", "on", "the"}
 

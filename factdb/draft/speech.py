@@ -14,16 +14,19 @@ from factdb.draft.text import Sentence
 SAID = re.compile(
     r"\b(?P<verb>said|says|added|adds|told\s+\w+|warned|insisted|argued|explained|announced"
     r"|declared|claimed)"
-    r"(?:\s+(?:on|in|at)\s+[^,]{1,40}?)?\s+(?:that\s+)?(?P<clause>[a-z“\"].+)$"
+    r"(?:\s+(?:on|in|at)\s+[^,]{1,40}?)?\s+(?:that\s+)?(?P<clause>[a-z“\"].+)$",
+    re.S,
 )
 NOTED = re.compile(
     r"\b(?P<verb>noted|notes|stressed|stresses|emphasi[sz]ed|referred to|underlined|highlighted)"
-    r"\s+(?P<clause>(?:the|that|his|her|its|their)\b.+)$"
+    r"\s+(?P<clause>(?:the|that|his|her|its|their)\b.+)$",
+    re.S,
 )
 INSERTED = re.compile(
-    r"^(?P<a>[^“”\"]+?),\s+(?P<who>he|she|they|it)\s+(?:said|added),\s+(?P<b>[^“”\"]+)$", re.I
+    r"^(?P<a>[^“”\"]+?),\s+(?P<who>he|she|they|it)\s+(?:said|added),\s+(?P<b>[^“”\"]+)$",
+    re.I | re.S,
 )
-ACCORDING = re.compile(r"^[Aa]ccording to (?P<who>[^,]{1,60}),\s+(?P<clause>.+)$")
+ACCORDING = re.compile(r"^[Aa]ccording to (?P<who>[^,]{1,60}),\s+(?P<clause>.+)$", re.S)
 
 
 @dataclass

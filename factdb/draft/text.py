@@ -31,11 +31,12 @@ class Sentence:
     index: int
 
 
-_PARAGRAPH = re.compile(r"[^\n]+")
+_PARAGRAPH = re.compile(r"(?:[^\n]|\n(?![ \t\u00a0]*\n))+")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each non-blank line: a paragraph of a plain-text article."""
+    """[start, end) of each paragraph: lines up to a blank line (a hard-wrapped
+    paragraph stays one)."""
     return [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
 
 
@@ -59,6 +60,7 @@ def headline_end(text: str) -> int:
     """Where the body begins: after a first line that reads as a headline (no final
     full stop), else 0."""
     first = text.split("\n", 1)[0]
+    # The headline is its own paragraph: it ends at its line.
     if "\n" in text and first.strip() and not first.rstrip().endswith((".", "!", "?", "”", '"')):
         return len(first) + 1
     return 0
