@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from tests.draft_helpers import draft, facts, rules, text_of
 
-BODY = """Mayor Claire Duval met Ruben Osei in Lyon. "The harbour deal is close," Duval said. "We expect to sign it soon."
+# Hard-wrapped like many plain-text articles: a paragraph ends at a blank line.
+BODY = """Mayor Claire Duval met Ruben Osei in Lyon. "The harbour deal is close," Duval said.
+"We expect to sign it soon."
 
 “The port will reopen,” Osei told reporters, “and the ferries will run again.”
 
@@ -15,7 +17,8 @@ Osei said: “Nobody wants another strike at the docks this winter.”
 “Now the work starts,” he said.
 
 According to Osei, the talks will continue next week. Duval noted the importance of a quick
-agreement. Largely thanks to the pilots, she said, the port stayed open. The unions said the plan was a “betrayal” of the workers."""
+agreement. Largely thanks to the pilots, she said, the port stayed open. The unions said the
+plan was a “betrayal” of the workers."""
 
 
 def test_direct_quotes_and_their_speakers() -> None:
@@ -71,7 +74,8 @@ def test_indirect_and_mixed_speech() -> None:
 
 def test_metonyms_speak_for_their_country() -> None:
     result = draft(
-        "Ambassador Pia Lund arrived in Lisbon. Madrid said the visit was welcome news for the region."
+        "Ambassador Pia Lund arrived in Lisbon. "
+        "Madrid said the visit was welcome news for the region."
     )
     statements = facts(result, "statements")
     assert [(s["speaker"], s["speaker_text"]) for s in statements] == [("spain", "Madrid")]

@@ -166,4 +166,5 @@ def _right_after(text: str, previous: Quote, segment: Segment) -> bool:
     last = previous.parts[-1]
     gap_start = max(last.close_mark or last.end, previous.attribution[1])
     gap = text[gap_start : segment.open_mark]
-    return len(gap) < 120 and "\n" not in gap.strip(" ,.\u00a0") and gap.count(".") <= 1
+    in_paragraph = re.search(r"\n\s*\n", gap) is None
+    return len(gap) < 120 and in_paragraph and gap.count(".") <= 1
