@@ -71,9 +71,11 @@ def _dateparser() -> Any:
     return dateparser
 
 
-def _parse(words: str, order: str, parts: list[str]) -> Any:
-    # dateparser reads month names, abbreviations, ordinals and day/month orders.
-    settings = {"DATE_ORDER": order, "REQUIRE_PARTS": parts, "PREFER_DAY_OF_MONTH": "first"}
+@lru_cache(maxsize=4096)
+def _parse(words: str, order: str, parts: tuple[str, ...]) -> Any:
+    # dateparser reads month names, abbreviations, ordinals and day/month orders; the same
+    # expressions recur from article to article, hence the cache.
+    settings = {"DATE_ORDER": order, "REQUIRE_PARTS": list(parts), "PREFER_DAY_OF_MONTH": "first"}
     return _dateparser().parse(words, languages=["en"], settings=settings)
 
 
@@ -84,7 +86,7 @@ def _explicit(kind: str, match: re.Match[str]) -> DateFound | None:
     if kind in ("mdy", "dmy", "numeric"):
         order = "MDY" if kind == "mdy" else "DMY"
         parsed = _parse(
-            words.replace("of ", ""), order if kind != "numeric" else "DMY", ["day", "month"]
+            words.replace("of ", ""), order if kind != "numeric" else "DMY", ("day", "month")
         )
         if parsed is None:
             return None
@@ -95,7 +97,7 @@ def _explicit(kind: str, match: re.Match[str]) -> DateFound | None:
         )
         rule, fields = "date-explicit", {"when": when, "part": None}
     elif kind in ("month-year", "month"):
-        parsed = _parse(words, "MDY", ["month"])
+        parsed = _parse(words, "MDY", ("month",))
         if parsed is None:
             return None
         when = f"{parsed.year:04d}-{parsed.month:02d}" if has_year else f"--{parsed.month:02d}"
@@ -106,7 +108,7 @@ def _explicit(kind: str, match: re.Match[str]) -> DateFound | None:
     else:  # part of a month
         part = match.group(1).lower()
         month_words = words[len(match.group(1)) + 1 :]
-        parsed = _parse(month_words, "MDY", ["month"])
+        parsed = _parse(month_words, "MDY", ("month",))
         if parsed is None:
             return None
         when = f"{parsed.year:04d}-{parsed.month:02d}" if has_year else f"--{parsed.month:02d}"

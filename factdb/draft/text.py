@@ -4,6 +4,7 @@ occur exactly once (the loader's own span matching decides)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -80,20 +81,38 @@ def excerpt_for(text: str, start: int, end: int) -> str | dict[str, str]:
     if _unique_at(text, Excerpt(words), start):
         return words
     # Word starts in front, nearest first: one more word of prefix at a time.
-    fronts = [m.start() for m in _WORD_START.finditer(text, max(0, start - PREFIX_WINDOW), start)]
-    for front in reversed(fronts):
-        raw = text[front:start]
+    starts = _word_starts(text)
+    index = bisect_left(starts, start) - 1
+    while index >= 0 and start - starts[index] <= PREFIX_WINDOW:
+        raw = text[starts[index] : start]
         before = words_of(raw) + (" " if raw[-1:].isspace() else "")
         if _unique_at(text, Excerpt(words, before), start):
             return {"before": before, "text": words}
+        index -= 1
     raise ExcerptError(f"no unique excerpt for {words!r} at {start}")
 
 
 PREFIX_WINDOW = 2000  # characters of prefix tried before giving up on an excerpt
 _WORD_START = re.compile(r"(?<!\S)\S")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4)
+def _word_starts(text: str) -> list[int]:
+    return [match.start() for match in _WORD_START.finditer(text)]
+
+
+@lru_cache(maxsize=4)
+def _collapsed(text: str) -> str:
+    # The text as the loader searches it: every white space run one space.
+    return _SPACES.sub(" ", text)
 
 
 def _unique_at(text: str, excerpt: Excerpt, start: int) -> bool:
+    # A cheap count first; the loader's own locate() decides.
+    before = words_of(excerpt.before) + (" " if excerpt.before[-1:].isspace() else "")
+    if _collapsed(text).count(before + words_of(excerpt.text)) != 1:
+        return False
     try:
         return locate(text, excerpt).start == start
     except ExcerptError:
