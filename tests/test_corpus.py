@@ -127,6 +127,9 @@ EXPECTED_DATES = {
     "ab-shooting-day": ("2025-08-11", "2025-08-11"),
     "ab-second-round-time": ("2025-09-21", "2025-09-30"),
     "lf-terminal-opened": ("2026-04-13", "2026-04-13"),
+    "en-fifteen-days-after-election": ("2025-06-02", "2025-06-02"),
+    "en-agreement-signed": ("2025-05-31", "2025-05-31"),
+    "en-later-this-month": ("2025-06-01", "2025-06-30"),
 }
 
 
