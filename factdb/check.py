@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from factdb.loader.dates import Rule, calendar_period, relative_day
+from factdb.loader.schemas import CALENDAR_PRECISIONS
 from factdb.models import (
     FACT_COLUMNS,
     Base,
@@ -79,23 +81,71 @@ def _check_text_facts(session: Session) -> Iterator[str]:
             .where(getattr(Evidence, column) == model.id, Evidence.text == model.text)
             .exists()
         )
-        for slug in session.scalars(select(model.slug).where(~has_span)):
+        for fact_id, slug, text in session.execute(
+            select(model.id, model.slug, model.text).where(~has_span).order_by(model.slug)
+        ):
+            if model is Statement and _joins_spans(session, fact_id, text):
+                continue  # a quote in parts: its spans joined by one space
             yield f"{label} {slug!r}: its text is not one of its evidence spans"
 
 
+def _joins_spans(session: Session, statement_id: int, text: str) -> bool:
+    """Whether ``text`` is the texts of some of the statement's spans, in the text's
+    order and not overlapping, joined by one space."""
+    spans = session.execute(
+        select(Evidence.start_offset, Evidence.end_offset, Evidence.text)
+        .where(Evidence.statement_id == statement_id)
+        .order_by(Evidence.start_offset, Evidence.end_offset)
+    ).all()
+    # ends[i]: where in ``text`` the chains of parts from its start that end with span i end.
+    ends: list[set[int]] = []
+    for i, (start, _, part) in enumerate(spans):
+        starts = {0} | {
+            end + 1
+            for j in range(i)
+            if spans[j][1] <= start
+            for end in ends[j]
+            if text[end : end + 1] == " "
+        }
+        ends.append({at + len(part) for at in starts if text.startswith(part, at)})
+    return any(len(text) in found for found in ends)
+
+
 def _check_relative_dates(session: Session) -> Iterator[str]:
+    """Each relative date is what its rule gives from its anchor: the day its offset or
+    weekday names, then length_days long, or the whole calendar period the day falls in."""
     anchor = aliased(DateInterval)
     rows = session.execute(
-        select(DateInterval, anchor).join(anchor, DateInterval.anchor_date_id == anchor.id)
+        select(DateInterval, anchor.start_date, Source.published_on)
+        .join(Source, Source.id == DateInterval.source_id)
+        .outerjoin(anchor, DateInterval.anchor_date_id == anchor.id)
+        .where(DateInterval.basis == "relative")
+        .order_by(DateInterval.slug)
     )
-    for date, anchor_date in rows:
-        start = anchor_date.start_date + dt.timedelta(days=date.offset_days or 0)
-        end = start + dt.timedelta(days=date.length_days - 1)
-        if (date.start_date, date.end_date) != (start, end):
+    for date, anchor_start, published_on in rows:
+        start_from = anchor_start if date.relative_anchor == "date" else published_on
+        if start_from is None:
+            yield f"dates {date.slug!r}: anchored on the published date, which its source lacks"
+            continue
+        rule = Rule(
+            str(date.relative_anchor),
+            None,
+            date.relative_offset,
+            date.relative_unit,
+            date.relative_weekday,
+            date.relative_direction,
+        )
+        day = relative_day(rule, start_from)
+        ways = [(day, day + dt.timedelta(days=date.length_days - 1))]
+        if date.precision in CALENDAR_PRECISIONS:
+            ways.append(calendar_period(day, date.precision))
+        stored = (date.start_date, date.end_date)
+        length = (date.end_date - date.start_date).days + 1
+        if stored not in ways or length != date.length_days:
+            expected = " or ".join(f"{start}..{end}" for start, end in ways)
             yield (
-                f"dates {date.slug!r}: {date.start_date}..{date.end_date} is not "
-                f"{date.offset_days:+d} days from its anchor {anchor_date.slug!r} "
-                f"({anchor_date.start_date}), which gives {start}..{end}"
+                f"dates {date.slug!r}: {date.start_date}..{date.end_date} is not what its rule"
+                f" gives from {start_from} ({expected}, {date.length_days} days long)"
             )
 
 

@@ -18,3 +18,13 @@ DATE_BASES = ("explicit", "relative", "inferred")
 YEAR_BASES = ("explicit", "inferred")
 ALIAS_KINDS = ("alias", "metonym")
 MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+# How a quantity is approximated, as the text words it ("some" -> about, "more than" ->
+# over...); null when it is stated as it is.
+APPROXIMATIONS = ("about", "nearly", "over", "at_least", "under", "at_most")
+# An event as its source saw it at its own date.
+EVENT_STATUSES = ("held", "planned", "cancelled")
+# Relative dates: what they count from, in which units, or the weekday they name.
+RELATIVE_ANCHORS = ("date", "published")
+OFFSET_UNITS = ("days", "weeks", "months", "years")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_DIRECTIONS = ("on_or_before", "on_or_after")

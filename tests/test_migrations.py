@@ -62,7 +62,7 @@ def test_upgrade_creates_every_table_and_view(blank_url: str) -> None:
     assert schema(blank_url) == (set(), set())
     migrate.upgrade(blank_url, "head")
     assert schema(blank_url) == (MODEL_TABLES | {"alembic_version"}, VIEWS)
-    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0005"
+    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0006"
 
 
 def test_downgrade_to_base_removes_everything(blank_url: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from factdb.loader.dates import rule_columns
 from factdb.loader.entities import EntityWriter
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.plan import FACTS_FILE, Plan
@@ -160,6 +161,7 @@ class _Writer(EntityWriter):
         source.url = meta["url"]
         source.published_on = meta["published_on"]
         source.year_note = meta["year"]["reason"] if meta["year"] else None
+        source.drafted = meta["drafted"]
         self.session.flush()
         return source
 
@@ -220,16 +222,19 @@ class _Writer(EntityWriter):
 
     def _fill_date(self, row: DateInterval, item: dict[str, Any]) -> None:
         interval = self.plan.intervals[item["key"]]
-        row.text = self.plan.text_spans[("dates", item["key"])].text
+        row.text = self.plan.fact_text("dates", item["key"])
         row.start_date, row.end_date = interval.start, interval.end
         row.precision, row.basis = interval.precision, interval.basis
         row.year_basis = interval.year_basis
         row.anchor = self._ref("dates", interval.anchor_key)
-        row.offset_days, row.length_days = interval.offset_days, interval.length_days
+        for column, value in rule_columns(interval).items():
+            setattr(row, column, value)
+        row.length_days = interval.length_days
         row.note = interval.note
 
     def _fill_event(self, row: Event, item: dict[str, Any]) -> None:
         row.kind, row.title = item["kind"], item["title"]
+        row.status, row.reviewed = item["status"], item["reviewed"]
         row.set_date(self._ref("dates", item["date"]))
         row.place = self.entity(item["place"]) if item["place"] else None
         # part_of may name an event later in the file: _link_events sets it.
@@ -246,12 +251,16 @@ class _Writer(EntityWriter):
         row.title = item["title"]
         row.organization = self.entity(item["organization"]) if item["organization"] else None
         row.set_date(self._ref("dates", item["date"]))
+        row.reviewed = item["reviewed"]
 
     def _fill_statement(self, row: Statement, item: dict[str, Any]) -> None:
         row.speaker = self.entity(item["speaker"])
         row.speaker_text = item["speaker_text"]
+        row.relayed_by = self.entity(item["relayed_by"]) if item["relayed_by"] else None
+        row.relayed_by_text = item["relayed_by_text"]
         row.mode = item["mode"]
-        row.text = self.plan.text_spans[("statements", item["key"])].text
+        row.text = self.plan.fact_text("statements", item["key"])
+        row.reviewed = item["reviewed"]
         row.event = self._ref("events", item["event"])
         row.set_date(self._ref("dates", item["date"]))
         mentions: dict[int, dict[str, Any]] = {
@@ -268,12 +277,14 @@ class _Writer(EntityWriter):
         row.description = item["description"]
         row.statement = self._ref("statements", item["statement"])
         row.set_date(self._ref("dates", item["date"]))
+        row.reviewed = item["reviewed"]
 
     def _fill_quantity(self, row: Quantity, item: dict[str, Any]) -> None:
         subject = item["subject"]
-        row.text = self.plan.text_spans[("quantities", item["key"])].text
+        row.text = self.plan.fact_text("quantities", item["key"])
         row.value, row.min_value, row.max_value = item["value"], item["min"], item["max"]
         row.unit, row.approximate = item["unit"], item["approximate"]
+        row.approximation, row.reviewed = item["approximation"], item["reviewed"]
         row.description = item["description"]
         row.subject_entity = self.entity(subject["entity"]) if subject.get("entity") else None
         row.subject_event = self._ref("events", subject.get("event"))

@@ -9,6 +9,7 @@ from typing import Any
 
 from factdb.loader.bulk_batch import Rows, Written
 from factdb.loader.bulk_catalog import Alias, Catalog, EntityState, TopicState
+from factdb.loader.dates import rule_columns
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.plan import FACTS_FILE, Plan
 from factdb.loader.search_documents import (
@@ -118,6 +119,7 @@ class SourceRows:
                 "url": meta["url"],
                 "published_on": meta["published_on"],
                 "year_note": meta["year"]["reason"] if meta["year"] else None,
+                "drafted": meta["drafted"],
             },
         )
 
@@ -217,16 +219,18 @@ class SourceRows:
 
     def _date(self, row: dict[str, Any], item: dict[str, Any]) -> None:
         interval = self.plan.intervals[item["key"]]
-        row["text"] = self.plan.text_spans[("dates", item["key"])].text
+        row["text"] = self.plan.fact_text("dates", item["key"])
         row["start_date"], row["end_date"] = interval.start, interval.end
         row["precision"], row["basis"] = interval.precision, interval.basis
         row["year_basis"] = interval.year_basis
         self.rows.refer("dates", row, "anchor_date_id", self._ref("dates", interval.anchor_key))
-        row["offset_days"], row["length_days"] = interval.offset_days, interval.length_days
+        row |= rule_columns(interval)
+        row["length_days"] = interval.length_days
         row["note"] = interval.note
 
     def _event(self, row: dict[str, Any], item: dict[str, Any]) -> None:
         row["kind"], row["title"] = item["kind"], item["title"]
+        row["status"], row["reviewed"] = item["status"], item["reviewed"]
         self._dated(row, item["date"])
         place = self.entity(item["place"]) if item["place"] else None
         row["place_id"] = place.id if place else None
@@ -249,14 +253,19 @@ class SourceRows:
         organization = item["organization"]
         row["organization_id"] = self.entity(organization).id if organization else None
         self._dated(row, item["date"])
+        row["reviewed"] = item["reviewed"]
 
     def _statement(self, row: dict[str, Any], item: dict[str, Any]) -> None:
         speaker = self.entity(item["speaker"])
         row["speaker_id"], row["speaker_text"] = speaker.id, item["speaker_text"]
+        relayed_by = item["relayed_by"]
+        row["relayed_by_id"] = self.entity(relayed_by).id if relayed_by else None
+        row["relayed_by_text"] = item["relayed_by_text"]
         row["mode"] = item["mode"]
-        row["text"] = self.plan.text_spans[("statements", item["key"])].text
+        row["text"] = self.plan.fact_text("statements", item["key"])
         row["event_id"] = self._ref("events", item["event"])
         self._dated(row, item["date"])
+        row["reviewed"] = item["reviewed"]
         mentions: dict[int, dict[str, Any]] = {self.entity(s).id: {} for s in item["mentions"]}
         self._links("statement_mentions", row, "entity_id", mentions)
         text = statement_document(
@@ -276,6 +285,7 @@ class SourceRows:
         row["description"] = item["description"]
         row["statement_id"] = self._ref("statements", item["statement"])
         self._dated(row, item["date"])
+        row["reviewed"] = item["reviewed"]
         about = entity or topic
         assert about is not None, "the schema requires one target"
         text = position_document(
@@ -285,9 +295,10 @@ class SourceRows:
 
     def _quantity(self, row: dict[str, Any], item: dict[str, Any]) -> None:
         subject = item["subject"]
-        row["text"] = self.plan.text_spans[("quantities", item["key"])].text
+        row["text"] = self.plan.fact_text("quantities", item["key"])
         row["value"], row["min_value"], row["max_value"] = item["value"], item["min"], item["max"]
         row["unit"], row["approximate"] = item["unit"], item["approximate"]
+        row["approximation"], row["reviewed"] = item["approximation"], item["reviewed"]
         row["description"] = item["description"]
         entity = self.entity(subject["entity"]) if subject.get("entity") else None
         row["subject_entity_id"] = entity.id if entity else None

@@ -7,8 +7,50 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from factdb.loader.schemas import PartialDate
-from factdb.vocabulary import MONTH_PARTS
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+
+from factdb.loader.schemas import CALENDAR_PRECISIONS, PUBLISHED, PartialDate
+from factdb.vocabulary import MONTH_PARTS, WEEKDAYS
+
+# Calendar arithmetic is dateutil's: 31 January + 1 month is the last day of February,
+# and relativedelta(weekday=TH(-1)) the Thursday on or before a day (TH(+1) on or after).
+_WEEKDAYS = dict(zip(WEEKDAYS, (MO, TU, WE, TH, FR, SA, SU), strict=True))
+_DIRECTIONS = {"on_or_before": -1, "on_or_after": +1}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a relative date was computed, as stored: from the anchor date ``anchor_key``
+    or the source's published_on (``anchor`` date or published), a whole number of
+    units or the weekday on or before (after) it."""
+
+    anchor: str
+    anchor_key: str | None = None
+    offset: int | None = None
+    unit: str | None = None
+    weekday: str | None = None
+    direction: str | None = None
+
+    @property
+    def offset_days(self) -> int | None:
+        """The offset in days, for an offset in days or weeks."""
+        if self.offset is None or self.unit not in ("days", "weeks"):
+            return None
+        return self.offset * (7 if self.unit == "weeks" else 1)
+
+
+def rule_columns(interval: Interval) -> dict[str, Any]:
+    """The columns of the dates table that store ``interval``'s rule (all NULL for a
+    date that is not relative), for both writers; anchor_date_id is theirs to set."""
+    rule = interval.rule
+    return {
+        "relative_anchor": None if rule is None else rule.anchor,
+        "relative_offset": None if rule is None else rule.offset,
+        "relative_unit": None if rule is None else rule.unit,
+        "relative_weekday": None if rule is None else rule.weekday,
+        "relative_direction": None if rule is None else rule.direction,
+        "offset_days": None if rule is None else rule.offset_days,
+    }
 
 
 @dataclass(frozen=True)
@@ -20,10 +62,13 @@ class Interval:
     precision: str
     basis: str
     year_basis: str
-    anchor_key: str | None = None
-    offset_days: int | None = None
+    rule: Rule | None = None
     length_days: int = 1
     note: str | None = None
+
+    @property
+    def anchor_key(self) -> str | None:
+        return None if self.rule is None else self.rule.anchor_key
 
 
 class DateError(ValueError):
@@ -70,12 +115,15 @@ def calendar_interval(
 
 
 def compute_dates(
-    dates: list[dict[str, Any]], event_dates: dict[str, str | None], default_year: int | None
+    dates: list[dict[str, Any]],
+    event_dates: dict[str, str | None],
+    default_year: int | None,
+    published_on: dt.date | None = None,
 ) -> dict[str, Interval]:
     """Compute every date of a file, relative ones after their anchors.
 
     ``event_dates`` maps each event key to its date key, since relative dates are
-    anchored on events. A DateError carries the key of the faulty date.
+    anchored on events (or on ``published_on``). A DateError carries the faulty date's key.
     """
     by_key = {item["key"]: item for item in dates}
     done: dict[str, Interval] = {}
@@ -85,7 +133,11 @@ def compute_dates(
             return done[key]
         item = by_key[key]
         try:
-            done[key] = _compute_one(item, trail, compute, event_dates, by_key, default_year)
+            if item["relative"] is None:
+                done[key] = _calendar_date(item, default_year)
+            else:
+                anchor = _anchor(item, trail, compute, event_dates, by_key, published_on)
+                done[key] = _relative_date(item["relative"], anchor)
         except DateError as error:
             error.key = error.key or key
             raise
@@ -96,27 +148,44 @@ def compute_dates(
     return done
 
 
-def _compute_one(
+def _calendar_date(item: dict[str, Any], default_year: int | None) -> Interval:
+    """An explicit or inferred date; its own ``year`` overrides the source's."""
+    own_year = item["year"]
+    year = default_year if own_year is None else own_year["value"]
+    year_note = None if own_year is None else own_year["reason"]
+    if item["when"] is not None:
+        start, end, precision, year_basis = calendar_interval(item["when"], item["part"], year)
+        return Interval(start, end, precision, "explicit", year_basis, note=year_note)
+    inferred = item["inferred"]
+    start, end, precision, year_basis = calendar_interval(
+        inferred["when"], inferred["part"], year, field="inferred.when"
+    )
+    note = "\n".join(part for part in (inferred["reason"], year_note) if part)
+    return Interval(start, end, precision, "inferred", year_basis, note=note)
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    start: dt.date
+    year_basis: str
+    key: str | None  # the anchor date's key; None for published_on
+
+
+def _anchor(
     item: dict[str, Any],
     trail: tuple[str, ...],
     compute: Any,
     event_dates: dict[str, str | None],
     by_key: dict[str, dict[str, Any]],
-    default_year: int | None,
-) -> Interval:
-    if item["when"] is not None:
-        start, end, precision, year_basis = calendar_interval(
-            item["when"], item["part"], default_year
-        )
-        return Interval(start, end, precision, "explicit", year_basis)
-    if item["inferred"] is not None:
-        inferred = item["inferred"]
-        start, end, precision, year_basis = calendar_interval(
-            inferred["when"], inferred["part"], default_year, field="inferred.when"
-        )
-        return Interval(start, end, precision, "inferred", year_basis, note=inferred["reason"])
-    relative = item["relative"]
-    anchor_event = relative["anchor"]
+    published_on: dt.date | None,
+) -> _Anchor:
+    anchor_event = item["relative"]["anchor"]
+    if anchor_event == PUBLISHED:
+        if published_on is None:
+            raise DateError(
+                "relative.anchor", "the anchor is published, but source.published_on is not set"
+            )
+        return _Anchor(published_on, "explicit", None)
     if anchor_event not in event_dates:
         raise DateError("relative.anchor", f"unknown anchor event {anchor_event!r}")
     anchor_key = event_dates[anchor_event]
@@ -126,18 +195,58 @@ def _compute_one(
         cycle = " -> ".join((*trail, item["key"], anchor_key))
         raise DateError("relative.anchor", f"relative dates form a cycle: {cycle}")
     anchor = compute(anchor_key, (*trail, item["key"]))
-    try:
-        start = anchor.start + dt.timedelta(days=relative["offset_days"])
-        end = start + dt.timedelta(days=relative["length_days"] - 1)
-    except OverflowError:
-        raise DateError("relative.offset_days", "the date falls outside years 1 to 9999") from None
-    return Interval(
-        start,
-        end,
-        relative["precision"],
-        "relative",
-        anchor.year_basis,
-        anchor_key=anchor_key,
-        offset_days=relative["offset_days"],
-        length_days=relative["length_days"],
+    return _Anchor(anchor.start, anchor.year_basis, anchor_key)
+
+
+def _relative_date(relative: dict[str, Any], anchor: _Anchor) -> Interval:
+    """The date ``relative`` (loaded with its defaults) names from ``anchor``'s first day."""
+    kind = "published" if anchor.key is None else "date"
+    rule = Rule(
+        kind,
+        anchor.key,
+        relative["offset"],
+        None if relative["weekday"] else relative["unit"],
+        relative["weekday"],
+        relative["direction"],
     )
+    precision, length = relative["precision"], relative["length_days"]
+    field = "relative.offset_days" if relative["legacy"] else "relative.offset"
+    try:
+        day = relative_day(rule, anchor.start)
+        if relative["legacy"] or precision not in CALENDAR_PRECISIONS:
+            start, end = day, day + dt.timedelta(days=length - 1)
+        else:
+            start, end = calendar_period(day, precision)
+            length = (end - start).days + 1
+    except (OverflowError, ValueError):
+        raise DateError(field, "the date falls outside years 1 to 9999") from None
+    return Interval(start, end, precision, "relative", anchor.year_basis, rule, length)
+
+
+def relative_day(rule: Rule, anchor_start: dt.date) -> dt.date:
+    """The day ``rule`` names from an anchor starting on ``anchor_start``."""
+    if rule.weekday is not None:
+        assert rule.direction is not None, "the schema sets the direction"
+        named = _WEEKDAYS[rule.weekday](_DIRECTIONS[rule.direction])
+        return anchor_start + relativedelta(weekday=named)
+    assert rule.offset is not None and rule.unit is not None, "the schema sets both"
+    units = {rule.unit: rule.offset}
+    step = relativedelta(
+        days=units.get("days", 0),
+        weeks=units.get("weeks", 0),
+        months=units.get("months", 0),
+        years=units.get("years", 0),
+    )
+    result: dt.date = anchor_start + step
+    return result
+
+
+def calendar_period(day: dt.date, precision: str) -> tuple[dt.date, dt.date]:
+    """The whole month, part of a month or year that ``day`` falls in."""
+    if precision == "year":
+        return day.replace(month=1, day=1), day.replace(month=12, day=31)
+    last_day = calendar.monthrange(day.year, day.month)[1]
+    if precision == "month":
+        return day.replace(day=1), day.replace(day=last_day)
+    first, last = next(bounds for bounds in MONTH_PARTS.values() if bounds[1] >= day.day)
+    return day.replace(day=first), day.replace(day=min(last, last_day))

@@ -37,6 +37,8 @@ SECTIONS = (
 )
 # Fields holding an excerpt whose span is also evidence of the fact.
 TEXT_EXCERPT_SECTIONS = ("dates", "statements", "quantities")
+# Facts with a review mark, which defaults to the opposite of source.drafted.
+REVIEWED_SECTIONS = ("events", "roles", "statements", "positions", "quantities")
 
 
 @dataclass
@@ -50,8 +52,13 @@ class Plan:
     facts_sha256: str
     sections: dict[str, list[dict[str, Any]]]
     spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
-    text_spans: dict[tuple[str, str], Span] = field(default_factory=dict)
+    # The spans of a fact's `text`: one, or a statement's parts in the text's order.
+    text_spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
     intervals: dict[str, Interval] = field(default_factory=dict)
+
+    def fact_text(self, section: str, key: str) -> str:
+        """A fact's stored text: its text span, or the parts' spans joined by a space."""
+        return " ".join(span.text for span in self.text_spans[(section, key)])
 
 
 # Builds a source's plan given the entity and topic slugs stored so far (load_plans).
@@ -139,6 +146,10 @@ def prepare_from_data(
     except ValidationError as error:
         raise SeedError(problems_from_validation(file, raw, error.messages)) from None
     source = data["source"]
+    for section in REVIEWED_SECTIONS:
+        for item in data[section]:
+            if item["reviewed"] is None:  # a drafted file's facts stay drafts until marked
+                item["reviewed"] = not source["drafted"]
     early_problems = []
     if source["slug"] != folder.name:
         message = f"must equal the folder name {folder.name!r}"
@@ -191,8 +202,9 @@ def _locate_spans(file: str, raw: Any, plan: Plan) -> list[Problem]:
             spans: list[Span] = []
             excerpts: list[tuple[str, Excerpt]] = []
             if section in TEXT_EXCERPT_SECTIONS:
-                excerpts.append(("text", item["text"]))
+                excerpts += _text_excerpts(item["text"])
             excerpts += [(f"evidence.{i}", e) for i, e in enumerate(item["evidence"])]
+            text_spans: list[Span] = []
             for field_name, excerpt in excerpts:
                 try:
                     span = locate(plan.text, excerpt)
@@ -200,19 +212,35 @@ def _locate_spans(file: str, raw: Any, plan: Plan) -> list[Problem]:
                     label = fact_label(raw, section, index)
                     problems.append(Problem(file, label, field_name, str(error)))
                     continue
-                if field_name == "text":
-                    plan.text_spans[(section, key)] = span
+                if field_name.startswith("text"):
+                    if text_spans and span.start < text_spans[-1].end:
+                        message = "must come after the excerpt before it, in the text's order"
+                        label = fact_label(raw, section, index)
+                        problems.append(Problem(file, label, field_name, message))
+                    text_spans.append(span)
                 if span not in spans:
                     spans.append(span)
             plan.spans[(section, key)] = spans
+            if text_spans:
+                plan.text_spans[(section, key)] = text_spans
     return problems
+
+
+def _text_excerpts(text: Excerpt | tuple[Excerpt, ...]) -> list[tuple[str, Excerpt]]:
+    """A fact's text excerpt (field ``text``), or a statement's parts (``text.0``...)."""
+    if isinstance(text, Excerpt):
+        return [("text", text)]
+    if len(text) == 1:
+        return [("text", text[0])]
+    return [(f"text.{i}", part) for i, part in enumerate(text)]
 
 
 def _compute_intervals(file: str, raw: Any, plan: Plan) -> list[Problem]:
     event_dates = {item["key"]: item["date"] for item in plan.sections["events"]}
     year = plan.source["year"]["value"] if plan.source["year"] else None
+    published_on = plan.source["published_on"]
     try:
-        plan.intervals = compute_dates(plan.sections["dates"], event_dates, year)
+        plan.intervals = compute_dates(plan.sections["dates"], event_dates, year, published_on)
     except DateError as error:
         keys = [item["key"] for item in plan.sections["dates"]]
         index = keys.index(error.key) if error.key in keys else None

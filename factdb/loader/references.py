@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from factdb.loader.errors import Problem, fact_label
+from factdb.loader.schemas import PUBLISHED
 
 SINGULAR = {
     "entities": "entity",
@@ -77,7 +78,8 @@ def _references(section: str, item: dict[str, Any]) -> list[tuple[str, str, str 
     if section == "entities":
         refs.append(("located_in", "entities", get("located_in")))
     elif section == "dates" and get("relative"):
-        refs.append(("relative.anchor", "events", item["relative"]["anchor"]))
+        anchor = item["relative"]["anchor"]
+        refs.append(("relative.anchor", "events", None if anchor == PUBLISHED else anchor))
     elif section == "events":
         refs += [("date", "dates", get("date")), ("place", "entities", get("place"))]
         refs.append(("part_of", "events", get("part_of")))
@@ -91,6 +93,7 @@ def _references(section: str, item: dict[str, Any]) -> list[tuple[str, str, str 
         refs.append(("organization", "entities", get("organization")))
     elif section == "statements":
         refs += [("speaker", "entities", get("speaker")), ("event", "events", get("event"))]
+        refs.append(("relayed_by", "entities", get("relayed_by")))
         refs.append(("date", "dates", get("date")))
         refs += [(f"mentions.{i}", "entities", m) for i, m in enumerate(item["mentions"])]
     elif section == "positions":

@@ -2,110 +2,39 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from factdb.loader.date_schemas import (
+    CALENDAR_PRECISIONS,
+    PUBLISHED,
+    DateSchema,
+    PartialDate,
+    YearSchema,
+)
+from factdb.loader.schema_fields import (
+    Excerpt,
+    ExcerptField,
+    ExcerptsField,
+    excerpt_list,
+    optional_reference,
+    plain_text,
+    reference,
+    reviewed_field,
+    slug_field,
+)
 from factdb.vocabulary import (
-    DATE_PRECISIONS,
+    APPROXIMATIONS,
     ENTITY_KINDS,
     EVENT_KINDS,
-    MONTH_PARTS,
+    EVENT_STATUSES,
     POSITION_OUTCOMES,
     STANCES,
     STATEMENT_MODES,
 )
 
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-SLUG_RULES = [
-    validate.Regexp(SLUG_PATTERN, error="must be lowercase ASCII words joined by hyphens"),
-    validate.Length(max=200),
-]
-slug_field = fields.String(required=True, validate=SLUG_RULES)
-reference = fields.String(required=True, validate=SLUG_RULES)
-optional_reference = fields.String(load_default=None, validate=SLUG_RULES)
-
-
-def plain_text(max_length: int | None = None, required: bool = True) -> fields.String:
-    """A non-empty string no longer than its column (PostgreSQL enforces the length)."""
-    rule = validate.Length(min=1, max=max_length)
-    if required:
-        return fields.String(required=True, validate=rule)
-    return fields.String(load_default=None, validate=rule)
-
-
-@dataclass(frozen=True)
-class Excerpt:
-    """The exact words a fact rests on, with an optional prefix that makes them unique."""
-
-    text: str
-    before: str = ""
-
-
-@dataclass(frozen=True)
-class PartialDate:
-    """A calendar date whose year, month or day may be missing (``--09-12``, ``2019-08``)."""
-
-    year: int | None
-    month: int | None
-    day: int | None
-
-
-class ExcerptField(fields.Field):
-    """A string excerpt, or ``{before: ..., text: ...}`` where the words occur twice."""
-
-    default_error_messages = {  # noqa: RUF012 - marshmallow's own class attribute
-        "invalid": "must be a string or a mapping {before, text}"
-    }
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Excerpt:
-        if isinstance(value, str) and value.strip():
-            return Excerpt(text=value)
-        if isinstance(value, dict) and set(value) <= {"before", "text"}:
-            text, before = value.get("text"), value.get("before", "")
-            if isinstance(text, str) and text.strip() and isinstance(before, str):
-                return Excerpt(text=text, before=before)
-        raise self.make_error("invalid")
-
-
-# YYYY, YYYY-MM, YYYY-MM-DD, or --MM, --MM-DD when the text gives no year.
-_PARTIAL_DATE = re.compile(
-    r"^(?:(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?|--(\d{2})(?:-(\d{2}))?)$", re.ASCII
-)
-
-
-class PartialDateField(fields.Field):
-    """YYYY, YYYY-MM, YYYY-MM-DD, or --MM and --MM-DD for a date written without a year."""
-
-    default_error_messages = {  # noqa: RUF012 - marshmallow's own class attribute
-        "invalid": "must be YYYY, YYYY-MM, YYYY-MM-DD, --MM or --MM-DD",
-        "impossible": "is not a calendar date",
-    }
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> PartialDate:
-        # YAML reads an unquoted 2019-09-12 as a date and 2019 as a number.
-        match = _PARTIAL_DATE.match(str(value))
-        if not match:
-            raise self.make_error("invalid")
-        year, month, day, bare_month, bare_day = (int(g) if g else None for g in match.groups())
-        if year is None:
-            month, day = bare_month, bare_day
-        if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
-            raise self.make_error("impossible")
-        return PartialDate(year, month, day)
-
-
-def excerpt_list(required: bool) -> fields.List:
-    if required:
-        return fields.List(ExcerptField(), required=True, validate=validate.Length(min=1))
-    return fields.List(ExcerptField(), load_default=[])
-
-
-class YearSchema(Schema):
-    value = fields.Integer(required=True, validate=validate.Range(1, 9999))
-    reason = plain_text()
+__all__ = ["CALENDAR_PRECISIONS", "PUBLISHED", "DateSchema", "Excerpt", "PartialDate"]
 
 
 class SourceSchema(Schema):
@@ -116,6 +45,7 @@ class SourceSchema(Schema):
     url = fields.Url(load_default=None, validate=validate.Length(max=2000))
     published_on = fields.Date(load_default=None)
     year = fields.Nested(YearSchema, load_default=None)
+    drafted = fields.Boolean(load_default=False)
 
 
 class EntitySchema(Schema):
@@ -135,37 +65,6 @@ class TopicSchema(Schema):
     evidence = excerpt_list(required=True)
 
 
-class RelativeDateSchema(Schema):
-    anchor = reference
-    offset_days = fields.Integer(required=True, validate=validate.Range(-36_500, 36_500))
-    length_days = fields.Integer(load_default=1, validate=validate.Range(1, 36_500))
-    precision = fields.String(load_default="day", validate=validate.OneOf(DATE_PRECISIONS))
-
-
-class InferredDateSchema(Schema):
-    when = PartialDateField(required=True)
-    part = fields.String(load_default=None, validate=validate.OneOf(tuple(MONTH_PARTS)))
-    reason = plain_text()
-
-
-class DateSchema(Schema):
-    key = slug_field
-    text = ExcerptField(required=True)
-    when = PartialDateField(load_default=None)
-    part = fields.String(load_default=None, validate=validate.OneOf(tuple(MONTH_PARTS)))
-    relative = fields.Nested(RelativeDateSchema, load_default=None)
-    inferred = fields.Nested(InferredDateSchema, load_default=None)
-    evidence = excerpt_list(required=False)
-
-    @validates_schema
-    def one_basis(self, data: dict[str, Any], **kwargs: Any) -> None:
-        given = [name for name in ("when", "relative", "inferred") if data.get(name) is not None]
-        if len(given) != 1:
-            raise ValidationError("give exactly one of when, relative or inferred", "when")
-        if data.get("part") and data.get("when") is None:
-            raise ValidationError("part goes with when", "part")
-
-
 class ParticipantSchema(Schema):
     entity = reference
     role = fields.String(required=True, validate=validate.Length(min=1, max=100))
@@ -180,6 +79,8 @@ class EventSchema(Schema):
     participants = fields.List(fields.Nested(ParticipantSchema), load_default=[])
     topics = fields.List(reference, load_default=[])
     part_of = optional_reference
+    status = fields.String(load_default="held", validate=validate.OneOf(EVENT_STATUSES))
+    reviewed = reviewed_field
     evidence = excerpt_list(required=True)
 
 
@@ -189,6 +90,7 @@ class RoleSchema(Schema):
     title = plain_text(300)
     organization = optional_reference
     date = optional_reference
+    reviewed = reviewed_field
     evidence = excerpt_list(required=True)
 
 
@@ -196,12 +98,20 @@ class StatementSchema(Schema):
     key = slug_field
     speaker = reference
     speaker_text = plain_text(300)
+    relayed_by = optional_reference
+    relayed_by_text = plain_text(300, required=False)
     mode = fields.String(required=True, validate=validate.OneOf(STATEMENT_MODES))
-    text = ExcerptField(required=True)
+    text = ExcerptsField(required=True)
     event = optional_reference
     date = optional_reference
     mentions = fields.List(reference, load_default=[])
+    reviewed = reviewed_field
     evidence = excerpt_list(required=False)
+
+    @validates_schema
+    def relayed_by_named(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("relayed_by_text") is not None and data.get("relayed_by") is None:
+            raise ValidationError("relayed_by_text goes with relayed_by", "relayed_by_text")
 
 
 class TargetSchema(Schema):
@@ -223,6 +133,7 @@ class PositionSchema(Schema):
     description = plain_text()
     statement = optional_reference
     date = optional_reference
+    reviewed = reviewed_field
     evidence = excerpt_list(required=True)
 
 
@@ -243,10 +154,26 @@ class QuantitySchema(Schema):
     min = fields.Float(load_default=None, allow_nan=False)
     max = fields.Float(load_default=None, allow_nan=False)
     unit = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    approximate = fields.Boolean(load_default=False)
+    approximation = fields.String(load_default=None, validate=validate.OneOf(APPROXIMATIONS))
+    # Default: whether an approximation is given (set by approximated below).
+    approximate = fields.Boolean(load_default=None)
     subject = fields.Nested(SubjectSchema, required=True)
     description = plain_text()
+    reviewed = reviewed_field
     evidence = excerpt_list(required=False)
+
+    @validates_schema
+    def approximated(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("approximate") is False and data.get("approximation") is not None:
+            raise ValidationError(
+                "approximate: false contradicts an approximation", "approximation"
+            )
+
+    @post_load
+    def approximate_by_default(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if data["approximate"] is None:
+            data["approximate"] = data["approximation"] is not None
+        return data
 
     @validates_schema
     def has_value(self, data: dict[str, Any], **kwargs: Any) -> None:

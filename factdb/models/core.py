@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -13,13 +14,43 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from factdb.models.base import Base, one_of
 from factdb.models.evidence import EVIDENCE_ORDER, Evidence
-from factdb.vocabulary import ALIAS_KINDS, DATE_BASES, DATE_PRECISIONS, ENTITY_KINDS, YEAR_BASES
+from factdb.vocabulary import (
+    ALIAS_KINDS,
+    DATE_BASES,
+    DATE_PRECISIONS,
+    ENTITY_KINDS,
+    OFFSET_UNITS,
+    RELATIVE_ANCHORS,
+    WEEKDAY_DIRECTIONS,
+    WEEKDAYS,
+    YEAR_BASES,
+)
+
+# A relative date's rule: from an anchor date or published_on, either a whole number of
+# units (offset_days repeating it in days for days and weeks) or a weekday near it.
+RELATIVE_RULE = (
+    "(basis <> 'relative' AND relative_anchor IS NULL AND anchor_date_id IS NULL"
+    " AND offset_days IS NULL AND relative_offset IS NULL AND relative_unit IS NULL"
+    " AND relative_weekday IS NULL AND relative_direction IS NULL)"
+    " OR (basis = 'relative'"
+    " AND ((relative_anchor = 'date' AND anchor_date_id IS NOT NULL)"
+    " OR (relative_anchor = 'published' AND anchor_date_id IS NULL))"
+    " AND ((relative_offset IS NOT NULL AND relative_unit IS NOT NULL"
+    " AND relative_weekday IS NULL AND relative_direction IS NULL)"
+    " OR (relative_offset IS NULL AND relative_unit IS NULL"
+    " AND relative_weekday IS NOT NULL AND relative_direction IS NOT NULL))"
+    " AND ((relative_unit IN ('days', 'weeks') AND offset_days = relative_offset"
+    " * CASE relative_unit WHEN 'weeks' THEN 7 ELSE 1 END)"
+    " OR ((relative_unit IS NULL OR relative_unit IN ('months', 'years'))"
+    " AND offset_days IS NULL)))"
+)
 
 
 class Source(Base):
@@ -42,6 +73,9 @@ class Source(Base):
         Text, comment="How the year of dates written without one was established."
     )
     facts_sha256: Mapped[str] = mapped_column(String(64), comment="SHA-256 of the facts file.")
+    drafted: Mapped[bool] = mapped_column(
+        Boolean, server_default=false(), comment="Its facts file was drafted by factdb draft."
+    )
 
 
 class Entity(Base):
@@ -124,11 +158,11 @@ class DateInterval(Base):
         one_of("basis", DATE_BASES),
         one_of("year_basis", YEAR_BASES),
         CheckConstraint("start_date <= end_date", name="start_before_end"),
-        CheckConstraint(
-            "(basis = 'relative' AND anchor_date_id IS NOT NULL AND offset_days IS NOT NULL)"
-            " OR (basis <> 'relative' AND anchor_date_id IS NULL AND offset_days IS NULL)",
-            name="relative_has_anchor",
-        ),
+        one_of("relative_anchor", RELATIVE_ANCHORS),
+        one_of("relative_unit", OFFSET_UNITS),
+        one_of("relative_weekday", WEEKDAYS),
+        one_of("relative_direction", WEEKDAY_DIRECTIONS),
+        CheckConstraint(RELATIVE_RULE, name="relative_rule"),
         CheckConstraint("length_days >= 1", name="length_positive"),
         Index("ix_dates_start_date_end_date", "start_date", "end_date"),
     )
@@ -145,12 +179,42 @@ class DateInterval(Base):
     anchor_date_id: Mapped[int | None] = mapped_column(
         ForeignKey("dates.id", ondelete="RESTRICT"), index=True
     )
-    offset_days: Mapped[int | None] = mapped_column(Integer)
+    offset_days: Mapped[int | None] = mapped_column(
+        Integer, comment="A relative date's offset in days, when it counts days or weeks."
+    )
     length_days: Mapped[int] = mapped_column(Integer, default=1)
-    note: Mapped[str | None] = mapped_column(Text, comment="Why an inferred date was inferred.")
+    note: Mapped[str | None] = mapped_column(
+        Text, comment="Why an inferred date was inferred, or how its own year was."
+    )
+    relative_anchor: Mapped[str | None] = mapped_column(
+        String(10), comment="date (anchor_date_id) or published (the source's published_on)."
+    )
+    relative_offset: Mapped[int | None] = mapped_column(
+        Integer, comment="Units from the anchor's first day."
+    )
+    relative_unit: Mapped[str | None] = mapped_column(String(10))
+    relative_weekday: Mapped[str | None] = mapped_column(
+        String(10), comment="The weekday on or before (after) the anchor's first day."
+    )
+    relative_direction: Mapped[str | None] = mapped_column(String(15))
 
     source: Mapped[Source] = relationship()
     anchor: Mapped[DateInterval | None] = relationship(remote_side="DateInterval.id")
     evidence: Mapped[list[Evidence]] = relationship(
         cascade="all, delete-orphan", order_by=EVIDENCE_ORDER
     )
+
+    @property
+    def rule(self) -> dict[str, str | int | None] | None:
+        """A relative date's rule as the API shows it (None for the others): the anchor
+        (published, or the anchor date's slug), then the offset or the weekday."""
+        if self.relative_anchor is None:
+            return None
+        anchor = self.anchor.slug if self.anchor is not None else self.relative_anchor
+        return {
+            "anchor": anchor,
+            "offset": self.relative_offset,
+            "unit": self.relative_unit,
+            "weekday": self.relative_weekday,
+            "direction": self.relative_direction,
+        }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from factdb.models.core import DateInterval, Source
@@ -18,6 +18,9 @@ class SourcedFact:
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
+    # No default: every writer says whether the fact is reviewed (a draft never
+    # becomes reviewed by omission).
+    reviewed: Mapped[bool] = mapped_column(Boolean, comment="false while the fact is a draft.")
 
     @declared_attr
     def source(cls) -> Mapped[Source]:

@@ -18,7 +18,14 @@ from factdb.models.fact_base import (
     link_date_order,
     link_sort_date,
 )
-from factdb.vocabulary import EVENT_KINDS, POSITION_OUTCOMES, STANCES, STATEMENT_MODES
+from factdb.vocabulary import (
+    APPROXIMATIONS,
+    EVENT_KINDS,
+    EVENT_STATUSES,
+    POSITION_OUTCOMES,
+    STANCES,
+    STATEMENT_MODES,
+)
 
 
 class Role(DatedFact, Base):
@@ -80,6 +87,7 @@ class Event(DatedFact, Base):
     __tablename__ = "events"
     __table_args__ = (
         one_of("kind", EVENT_KINDS),
+        one_of("status", EVENT_STATUSES),
         *date_checks(),
         date_order("events"),
         date_order("events", "place_id"),
@@ -91,6 +99,9 @@ class Event(DatedFact, Base):
     place_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"))
     part_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(
+        String(10), comment="held, planned or cancelled, as the source saw it at its date."
     )
 
     place: Mapped[Entity | None] = relationship()
@@ -140,8 +151,15 @@ class Statement(DatedFact, Base):
     event_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
+    relayed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("entities.id"), index=True, comment="Who relays the speaker's words."
+    )
+    relayed_by_text: Mapped[str | None] = mapped_column(
+        String(300), comment="Who relays them, as the text names them."
+    )
 
-    speaker: Mapped[Entity] = relationship()
+    speaker: Mapped[Entity] = relationship(foreign_keys=[speaker_id])
+    relayed_by: Mapped[Entity | None] = relationship(foreign_keys=[relayed_by_id])
     event: Mapped[Event | None] = relationship()
     mentions: Mapped[list[StatementMention]] = relationship(
         cascade="all, delete-orphan", order_by=StatementMention.entity_id
@@ -204,6 +222,10 @@ class Quantity(SourcedFact, Base):
         CheckConstraint(
             "min_value IS NULL OR max_value IS NULL OR min_value <= max_value", name="range_order"
         ),
+        one_of("approximation", APPROXIMATIONS),
+        CheckConstraint(
+            "approximation IS NULL OR approximate", name="approximation_is_approximate"
+        ),
     )
 
     text: Mapped[str] = mapped_column(Text, comment="The quantity as written.")
@@ -212,6 +234,9 @@ class Quantity(SourcedFact, Base):
     max_value: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(50), index=True)
     approximate: Mapped[bool] = mapped_column(Boolean)
+    approximation: Mapped[str | None] = mapped_column(
+        String(10), comment="about, nearly, over, at_least, under or at_most; null as stated."
+    )
     description: Mapped[str] = mapped_column(Text)
     subject_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
     subject_event_id: Mapped[int | None] = mapped_column(
