@@ -28,7 +28,7 @@ def drafted() -> tuple[object, object]:
 def test_the_three_direct_quotes_verbatim_with_their_speaker(drafted: tuple) -> None:
     _, plan = drafted
     direct = [
-        (plan.text_spans[("statements", s["key"])].text, s["speaker"])
+        (plan.fact_text("statements", s["key"]), s["speaker"])
         for s in plan.sections["statements"]
         if s["mode"] == "direct"
     ]
@@ -72,7 +72,7 @@ def _interval(plan: object, key: str) -> Interval:
 def test_explicit_dates_take_the_publication_year(drafted: tuple) -> None:
     _, plan = drafted
     found = {
-        plan.text_spans[("dates", d["key"])].text: (
+        plan.fact_text("dates", d["key"]): (
             _interval(plan, d["key"]).start,
             _interval(plan, d["key"]).end,
         )
@@ -90,9 +90,7 @@ def test_relative_dates_are_relative_to_events(drafted: tuple) -> None:
     _, plan = drafted
     events = {e["key"]: e["kind"] for e in plan.sections["events"]}
     relative = {
-        plan.text_spans[("dates", d["key"])].text: d
-        for d in plan.sections["dates"]
-        if d["relative"]
+        plan.fact_text("dates", d["key"]): d for d in plan.sections["dates"] if d["relative"]
     }
     before_election = relative["five days before the general election"]
     assert events[before_election["relative"]["anchor"]] == "election"
@@ -116,7 +114,7 @@ def test_meeting_visit_election_and_press_briefing(drafted: tuple) -> None:
         "election": dt.date(2019, 9, 17),
     }
     quantities = {q["unit"]: q for q in plan.sections["quantities"]}
-    assert quantities["meeting (ordinal)"]["subject"] == {"event": events["meeting"]["key"]}
+    assert quantities["meeting (ordinal)"]["subject"]["event"] == events["meeting"]["key"]
 
 
 def test_without_published_the_year_is_not_invented() -> None:

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from factdb.draft.facts import Draft
+from factdb.loader.date_schemas import PartialDateField
 from factdb.loader.dates import DateError, Interval, calendar_interval
 from factdb.loader.errors import SeedError
 from factdb.loader.plan import Plan, prepare_folder
-from factdb.loader.schemas import Excerpt, PartialDateField
+from factdb.loader.schema_fields import Excerpt
 from factdb.loader.spans import ExcerptError, locate
 
 ENTITY_GROUPS = {
@@ -75,7 +76,7 @@ class Side:
 
 
 def _spans(text: str, value: Any) -> list[tuple[int, int]]:
-    values = value if isinstance(value, list) else [value]
+    values = value if isinstance(value, list | tuple) else [value]
     spans = []
     for item in values:
         excerpt = (

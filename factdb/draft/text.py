@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from factdb.loader.schemas import Excerpt
+from factdb.loader.schema_fields import Excerpt
 from factdb.loader.spans import ExcerptError, locate
 
 
