@@ -11,7 +11,7 @@ from factdb.draft.dates import DateFound, find_dates
 from factdb.draft.events import EventFound, event_title, find_events, place_participants
 from factdb.draft.facts import Draft, Fact, Unplaced, slugify
 from factdb.draft.mentions import Mention, find_mentions, title_aliases
-from factdb.draft.names import Names, read_groups, read_names
+from factdb.draft.names import Names, read_administrations, read_groups, read_names
 from factdb.draft.rules import Why
 from factdb.draft.store import StoredNames
 from factdb.draft.text import Sentence, excerpt_for, headline_end, sentences, words_of
@@ -66,6 +66,7 @@ class Builder:
         spans = [(s.start, s.end) for s in self.sentences]
         read_names(self.names, self.text, self.body, spans)
         read_groups(self.names, self.text, self.body)
+        read_administrations(self.names, self.text, self.body)
         title_aliases(self.names, self.text)
         self.mentions = find_mentions(self.names, self.text)
         for mention in self.mentions:

@@ -183,6 +183,24 @@ _GROUP = re.compile(
 _PLURAL_DEMONYM = re.compile(r"\b({})s\b".format("|".join(sorted(DEMONYMS, key=len, reverse=True))))
 
 
+_ADMINISTRATION = re.compile(r"\b[Aa]dministration of\s+(?=[A-Z])")
+
+
+def read_administrations(names: Names, text: str, body: int) -> None:
+    """'the administration of US President Donald Trump': an organization of that name."""
+    for match in _ADMINISTRATION.finditer(text, body):
+        run = RUN.match(text, match.end())
+        if run is None or read_title(run.group()) is None:
+            continue
+        words = text[match.start() : run.end()]
+        name = "Administration of " + run.group()
+        why = Why("name-administration-of", words)
+        organization = names.ensure(name, "organization", why, match.start())
+        names.alias(organization, words)
+        names.spans.setdefault(organization.slug, []).append((match.start(), run.end()))
+        organization.description = organization.description or f"The {words}"
+
+
 def read_groups(names: Names, text: str, body: int) -> None:
     """Groups named by a demonym and a plural noun, or a plural demonym."""
     for match in _GROUP.finditer(text, body):

@@ -16,6 +16,9 @@ STANCES = [
     (r"back(?:s|ed|ing)?", "supports"), (r"support(?:s|ed|ing)?", "supports"),
     (r"welcom(?:e|es|ed|ing)", "supports"), (r"endors(?:e|es|ed)", "supports"),
     (r"call(?:s|ed)? for", "seeks"), (r"urg(?:e|es|ed)", "seeks"), (r"demand(?:s|ed)?", "seeks"),
+    (r"hoping to|keen on|seeking|sought|aim(?:s|ed)? to|push(?:es|ed)? for", "seeks"),
+    (r"angry at|concerned about|worried about|alarmed by", "concerned_about"),
+    (r"not tolerate", "opposes"),
 ]  # fmt: skip
 VERB = re.compile(
     r"\b(?:{})\b".format("|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(STANCES)))

@@ -37,7 +37,9 @@ RULES: dict[str, str] = {
     "speech-said-that": "indirect speech: X said/added/told … (that) <clause>",
     "speech-noted": "indirect speech: X noted/stressed/referred to <object>",
     "speech-inserted-said": "indirect speech with the attribution inside: …, he said, …",
-    "speech-according-to": "indirect speech: according to X, <clause>",
+    "speech-according-to": "indirect speech: according to X, <clause> (or the other way round)",
+    "speech-said-after": "indirect speech with the attribution at the end: <clause>, it added",
+    "speaker-noun": "'the agency said': the last entity named whose name ends in that noun",
     "speech-mixed": "reported words holding a quoted fragment: mixed",
     # dates (dates.py)
     "date-explicit": "an explicit calendar date, parsed by dateparser",
@@ -63,7 +65,8 @@ RULES: dict[str, str] = {
     "quantity-vague": "hundreds/thousands/dozens (of …): a range",
     "quantity-ordinal": "an ordinal (13th meeting): the rank of the counted thing",
     # positions (positions.py)
-    "position-verb": "a stance verb (oppose, condemn, reject, back, call for, welcome)",
+    "position-verb": "a stance verb (oppose, condemn, reject, back, call for, welcome, "
+    "hoping to, keen on, concerned about, would not tolerate)",
 }
 
 

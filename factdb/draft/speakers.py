@@ -21,6 +21,8 @@ SPEAKER_NOUNS = re.compile(
     r"|sources|ministry|army|police|unions?|analysts|experts|critics|lawmakers|authorities"
     r"|residents|protesters)$"
 )
+# "The agency", "Her office", "the network": a noun standing for an entity named before.
+_THE_NOUN = re.compile(r"(?:^|\s)(?:[Tt]he|[Hh]er|[Hh]is|[Ii]ts|[Tt]heir)\s+([a-z]+)$")
 _LINKS = {"and", "of", "in", "to", "with", "at", "for", "from", "on", "the"}
 
 
@@ -61,6 +63,9 @@ class Speakers:
         head = stripped.split()[-1]
         if head.casefold() in PRONOUNS and len(stripped.split()) == 1:
             return self.pronoun(head, begin)
+        named = self._named_by_noun(stripped, begin, finish)
+        if named is not None:
+            return self._spoke(named)
         match = SPEAKER_NOUNS.search(stripped)
         if match:
             noun = match.group()
@@ -70,6 +75,23 @@ class Speakers:
             self.names.lookup.setdefault(noun.casefold(), group.slug)
             offset = begin + len(stripped) - len(noun)
             return self._spoke(Speaker(group.slug, noun, offset, offset + len(noun)))
+        return None
+
+    def _named_by_noun(self, words: str, begin: int, finish: int) -> Speaker | None:
+        """'The agency said' after 'Sarvona's civil defence agency': the last entity
+        named before whose name ends in that noun."""
+        match = _THE_NOUN.search(words)
+        if match is None:
+            return None
+        noun = match.group(1).casefold()
+        for mention in reversed(self.mentions):
+            if mention.end > begin:
+                continue
+            entity = self.names.entities[mention.refers]
+            if entity.kind != "person" and entity.name.split()[-1].casefold() == noun:
+                words_read = match.group().strip()
+                note = f"rule speaker-noun: {words_read!r} read as {entity.name} (unsure)"
+                return Speaker(entity.slug, words_read, finish - len(words_read), finish, note)
         return None
 
     def pronoun(self, word: str, position: int) -> Speaker | None:

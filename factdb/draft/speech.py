@@ -26,6 +26,12 @@ INSERTED = re.compile(
     r"^(?P<a>[^“”\"]+?),\s+(?P<who>he|she|they|it)\s+(?:said|added),\s+(?P<b>[^“”\"]+)$",
     re.I | re.S,
 )
+TRAILING = re.compile(
+    r"^(?P<clause>[^“”\"]+?),\s+(?P<who>[^,“”\"]{1,60}?)\s+(?:said|added|says)\.?$", re.S
+)
+TRAILING_ACCORDING = re.compile(
+    r"^(?P<clause>[^“”\"]+?),\s+according to (?P<who>[^,“”\"]{1,80}?)\.?$", re.S
+)
 ACCORDING = re.compile(r"^[Aa]ccording to (?P<who>[^,]{1,60}),\s+(?P<clause>.+)$", re.S)
 
 
@@ -87,6 +93,26 @@ def _one(sentence: Sentence, text: str, speakers: Speakers) -> Reported | None:
             "indirect",
             why,
             (base + inserted.start("who"), base + inserted.start("b") - 2),
+        )
+    for pattern, rule in (
+        (TRAILING, "speech-said-after"),
+        (TRAILING_ACCORDING, "speech-according-to"),
+    ):
+        trailing = pattern.match(words)
+        if trailing is None:
+            continue
+        speaker = speakers.at(base + trailing.start("who"), base + trailing.end("who"))
+        if speaker is None:
+            continue
+        end = base + trailing.end("clause")
+        why = Why(rule, words[trailing.end("clause") :], speaker.note)
+        return Reported(
+            base,
+            end,
+            speaker,
+            "indirect",
+            why,
+            (base + trailing.end("clause") + 2, base + len(words.rstrip("."))),
         )
     according = ACCORDING.match(words)
     if according:
