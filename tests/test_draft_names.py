@@ -61,3 +61,16 @@ def test_a_new_name_never_takes_a_stored_slug() -> None:
 def test_sentence_initial_words_are_not_names() -> None:
     result = draft("Meanwhile the ferry left. Perhaps it will return.")
     assert facts(result, "entities") == []
+
+
+def test_a_name_written_also_as_a_demonym_is_a_country() -> None:
+    result = draft(
+        "Kestrian Prime Minister Ivo Rell met envoys in Kestria. The Kestrian Freedom Party "
+        "objected."
+    )
+    entities = {e["slug"]: e for e in facts(result, "entities")}
+    assert entities["kestria"]["kind"] == "country"
+    assert result.facts["entities"][0].why.rule in ("name-country-demonym", "name-titled-person")
+    assert entities["kestrian-freedom"]["kind"] == "party"
+    roles = facts(result, "roles")
+    assert [(r["holder"], r["organization"]) for r in roles] == [("ivo-rell", "kestria")]

@@ -14,10 +14,10 @@ from factdb.draft.places import (
     CAPITALS,
     DEMONYMS,
     capital_country,
-    countries,
-    country_names,
+    country_code,
     demonym_country,
 )
+from factdb.draft.places import country as country_of
 from factdb.draft.roles import read_title
 from factdb.draft.rules import Why
 from factdb.draft.store import StoredNames
@@ -141,8 +141,9 @@ class Names:
             entity.metonyms.append(words)
 
     def country(self, code: str, start: int, matched: str) -> Entity:
-        country = countries()[code]
-        return self.ensure(country.name, "country", Why("name-country", matched), start)
+        country = country_of(code)
+        rule = "name-country-demonym" if code.startswith("local-") else "name-country"
+        return self.ensure(country.name, "country", Why(rule, matched), start)
 
 
 def runs(text: str, start: int, end: int) -> list[Run]:
@@ -266,7 +267,8 @@ def _titled(names: Names, run: Run) -> bool:
 def _multiword(names: Names, text: str, run: Run) -> None:
     words = run.words.split()
     # A demonym in front of a place or organization ("Palestinian West Bank") is dropped.
-    if demonym_country(words[0]) and len(words) > 1:
+    # ... but a party keeps it: "the Morvanian Freedom Party".
+    if demonym_country(words[0]) and len(words) > 1 and words[-1] not in PARTY_WORDS:
         rest = " ".join(words[1:])
         _multiword(names, text, Run(run.end - len(rest), run.end, rest))
         return
@@ -274,8 +276,8 @@ def _multiword(names: Names, text: str, run: Run) -> None:
     stored = names.find(name)
     if stored is not None:
         names._known(stored, run.start)
-    elif name.casefold() in country_names():
-        names.country(country_names()[name.casefold()], run.start, name)
+    elif country_code(name) is not None:
+        names.country(str(country_code(name)), run.start, name)
     elif name in CAPITALS:
         _capital(names, name, run.start)
     elif words[-1] in PARTY_WORDS:
@@ -307,8 +309,9 @@ def _single(names: Names, text: str, run: Run, seen_mid_sentence: bool) -> None:
     if stored is not None:
         names._known(stored, run.start)
         return
-    if word.casefold() in country_names() and (len(word) > 3 or word.isupper()):
-        names.country(country_names()[word.casefold()], run.start, word)
+    code = country_code(word)
+    if code is not None and (len(word) > 3 or word.isupper()):
+        names.country(code, run.start, word)
         return
     if word in CAPITALS:
         _capital(names, word, run.start)

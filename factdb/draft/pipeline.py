@@ -12,6 +12,7 @@ import yaml
 from factdb.draft.build import Builder
 from factdb.draft.claims import position_facts, quantity_facts, statement_facts
 from factdb.draft.facts import Draft, slugify
+from factdb.draft.places import article_countries
 from factdb.draft.store import StoredNames
 from factdb.draft.writer import facts_yaml
 from factdb.loader.errors import SeedError
@@ -74,6 +75,11 @@ def source_mapping(text: str, meta: Meta) -> dict[str, Any]:
 def draft_text(text: str, meta: Meta, stored: StoredNames) -> Draft:
     """Every fact the rules find in ``text``."""
     draft = Draft(source_mapping(text, meta), text)
+    with article_countries(text):
+        return _draft(draft, stored, meta)
+
+
+def _draft(draft: Draft, stored: StoredNames, meta: Meta) -> Draft:
     builder = Builder(draft, stored, meta.published)
     builder.read_entities()
     builder.read_dates()

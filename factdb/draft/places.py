@@ -6,6 +6,10 @@ capitals, so those two small tables are written here; they only map to ISO codes
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -105,7 +109,56 @@ def country_names() -> dict[str, str]:
     return {name.casefold(): c.code for c in countries().values() for name in c.names}
 
 
+# Countries an article names with their demonym ("Morvania", "Morvanian"), while it is
+# drafted: demonym -> country.
+_LOCAL: ContextVar[dict[str, Country] | None] = ContextVar("local_countries", default=None)
+_CAPITALIZED = re.compile(r"\b[A-Z][a-z]{3,}\b")
+
+
+def local_countries(text: str) -> dict[str, Country]:
+    """Names not in ISO 3166 that the text also writes as a demonym (Kestria and
+    Kestrian, Sarvona and Sarvonan): countries of the article's own world."""
+    words = set(_CAPITALIZED.findall(text))
+    found = {}
+    for word in sorted(words):
+        name = word[:-1]
+        fits = word.endswith("n") and word not in DEMONYMS and name in words
+        if fits and name.casefold() not in country_names():
+            found[word] = Country(f"local-{name}", name, (name,))
+    return found
+
+
+@contextmanager
+def article_countries(text: str) -> Iterator[dict[str, Country]]:
+    """Make the text's own countries known to the lookups below while it is drafted."""
+    local = local_countries(text)
+    token = _LOCAL.set(local)
+    try:
+        yield local
+    finally:
+        _LOCAL.reset(token)
+
+
+def country(code: str) -> Country:
+    """The country of an ISO code, or of the article's own world."""
+    for local in (_LOCAL.get() or {}).values():
+        if local.code == code:
+            return local
+    return countries()[code]
+
+
+def country_code(name: str) -> str | None:
+    """The code of a country name (any case), ISO or the article's own."""
+    for local in (_LOCAL.get() or {}).values():
+        if local.name.casefold() == name.casefold():
+            return local.code
+    return country_names().get(name.casefold())
+
+
 def demonym_country(word: str) -> Country | None:
+    local = (_LOCAL.get() or {}).get(word)
+    if local is not None:
+        return local
     code = DEMONYMS.get(word)
     return countries()[code] if code else None
 

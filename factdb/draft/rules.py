@@ -12,6 +12,7 @@ RULES: dict[str, str] = {
     # entities (names.py, roles.py)
     "name-stored": "a name, alias or metonym already in the database: the stored entity",
     "name-country": "a country name or code known to pycountry (or its everyday short name)",
+    "name-country-demonym": "a name the text also writes as a demonym (Kestria, Kestrian)",
     "name-capital-metonym": "a capital city standing for its country (Moscow for Russia)",
     "name-titled-person": "capitalized words after a title: a person (President Ann Vale)",
     "name-person-pattern": "two or three capitalized words not otherwise known: a person",
