@@ -7,6 +7,7 @@ memory (resident set, the largest process)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import platform
 import resource
 import statistics
@@ -59,14 +60,18 @@ def bench_draft_command(articles: int, processes: int, single_runs: int) -> None
         for count in pool.map(_draft_one, range(articles), chunksize=20):
             facts += count
     batch = time.perf_counter() - begin
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime  # the workers' CPU: what a busy machine hides
     own, children = _peak_mb()
     click.echo(f"date (UTC)          {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}")
     click.echo(f"machine             {platform.processor() or platform.machine()}")
     click.echo(f"article size        {len(text):,} characters")
     click.echo(f"load + first draft  {load:.2f} s")
     click.echo(f"one article, loaded {statistics.median(timings):.3f} s (median of {single_runs})")
+    click.echo(f"load average        {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     click.echo(
         f"{articles:,} articles      {batch:.1f} s on {processes} processes "
         f"({articles / batch:.1f} articles/s, {facts:,} facts)"
     )
+    click.echo(f"workers' CPU time   {cpu:.1f} s ({cpu / articles * 1000:.0f} ms an article)")
     click.echo(f"peak memory         {max(own, children):.0f} MB (largest process)")
