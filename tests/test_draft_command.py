@@ -143,7 +143,7 @@ def test_stored_names_are_matched(runner: FlaskCliRunner, tmp_path: Path) -> Non
     content = (out / "kremlin-talks" / "facts.yaml").read_text(encoding="utf-8")
     facts = yaml.safe_load(content)
     assert facts["entities"] == []
-    assert "#   vladimir-putin: Putin" in content and "#   russia: Moscow" in content
+    assert "# vladimir-putin: Putin" in content and "# russia: Moscow" in content
     assert facts["statements"][0]["speaker"] == "russia"
     participants = {p["entity"] for p in facts["events"][0]["participants"]}
     assert participants == {"vladimir-putin", "benjamin-netanyahu"}

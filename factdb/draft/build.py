@@ -79,6 +79,8 @@ class Builder:
         for slug, entity in self.names.entities.items():
             spans = self.evidence.get(slug, [])
             if entity.stored:
+                if not spans:
+                    continue  # known, but not named in this article's words
                 self.draft.stored[slug] = [words_of(self.text[s:e]) for s, e in spans]
                 self.draft.stored_entities[slug] = (entity.name, entity.kind)
                 continue
