@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -14,14 +15,15 @@ from sqlalchemy import inspect
 
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
-from factdb.draft.batch import compare_corpus, draft_file, draft_many, write_source
-from factdb.draft.compare import compare_sides, details, draft_side, reviewed_side, table
-from factdb.draft.pipeline import DrafterBug, DraftError, Meta, check, draft_text, read_article
-from factdb.draft.store import StoredNames, read_stored_names
+
+if TYPE_CHECKING:
+    from factdb.draft.store import StoredNames
 
 
 def stored_names(url: str) -> StoredNames:
     """The configured database's names; none (said on stderr) when it has no schema."""
+    from factdb.draft.store import StoredNames, read_stored_names
+
     engine = make_engine(url)
     try:
         if not inspect(engine).has_table("entities"):
@@ -79,6 +81,19 @@ def draft_command(
 
     Writes OUT/<slug>/article.txt (the article, byte for byte) and facts.yaml, every fact
     unreviewed and commented with the rule that proposed it."""
+    # Imported here: spaCy takes seconds to import, which the app and its other
+    # commands (the server among them) must not pay.
+    from factdb.draft.batch import compare_corpus, draft_file, draft_many, write_source
+    from factdb.draft.compare import compare_sides, details, draft_side, reviewed_side, table
+    from factdb.draft.pipeline import (
+        DrafterBug,
+        DraftError,
+        Meta,
+        check,
+        draft_text,
+        read_article,
+    )
+
     stored = stored_names(str(current_app.config["DATABASE_URL"]))
     meta = Meta(title, publisher, url, published.date() if published else None)
     if corpus:
