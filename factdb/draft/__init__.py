@@ -9,6 +9,7 @@ Modules, one job each:
     store.py       the entity names, aliases and metonyms already in the database
     roles.py       titles: demonym + title + name
     names.py       entities from capitalized runs, matched to stored names
+    groups.py      groups (demonym + plural noun) and administrations
     mentions.py    every mention of every entity (spaCy PhraseMatcher)
     dates.py       date expressions: explicit (dateparser), parts of months, relative
     events.py      events from trigger words, with participants, place and status

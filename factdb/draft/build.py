@@ -10,8 +10,9 @@ from typing import Any
 from factdb.draft.dates import DateFound, find_dates
 from factdb.draft.events import EventFound, event_title, find_events, place_participants
 from factdb.draft.facts import Draft, Fact, Unplaced, slugify
+from factdb.draft.groups import read_administrations, read_groups
 from factdb.draft.mentions import Mention, find_mentions, title_aliases
-from factdb.draft.names import Names, read_administrations, read_groups, read_names
+from factdb.draft.names import Names, read_names
 from factdb.draft.rules import Why
 from factdb.draft.store import StoredNames
 from factdb.draft.text import Sentence, excerpt_for, headline_end, sentences, words_of
