@@ -74,7 +74,7 @@ def bench_draft_command(articles: int, processes: int, single_runs: int) -> None
     )
     click.echo(f"load average        {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     click.echo(
-        f"{articles:,} articles      {batch:.1f} s on {processes} processes "
+        f"{f'{articles:,} articles':<20}{batch:.1f} s on {processes} processes "
         f"({articles / batch:.1f} articles/s, {facts:,} facts)"
     )
     click.echo(f"workers' CPU time   {cpu:.1f} s ({cpu / articles * 1000:.0f} ms an article)")
