@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 from factdb import migrate
 from factdb.app import create_api_app
 from factdb.bench.cli import bench_command
+from factdb.bench.draft import bench_draft_command
 from factdb.bench.soak import soak_command
 from factdb.check import check_database
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
+from factdb.draft.command import draft_command
 from factdb.loader import SeedError, load_folders, source_folders
 from factdb.loader.bulk import bulk_load_plans
 from factdb.loader.search_top import rebuild_search_top
@@ -39,6 +41,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(copy_command)
     app.cli.add_command(bench_command)
     app.cli.add_command(soak_command)
+    app.cli.add_command(draft_command)
+    app.cli.add_command(bench_draft_command)
 
 
 def _url() -> str:
