@@ -8,17 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from factdb.draft.rules import Why
+from factdb.loader.plan import SECTIONS
 
-SECTIONS = (
-    "entities",
-    "topics",
-    "dates",
-    "events",
-    "roles",
-    "statements",
-    "positions",
-    "quantities",
-)
 SHARED = ("entities", "topics")
 
 
