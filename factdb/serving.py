@@ -12,7 +12,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine, ParseException
 from gunicorn.workers.sync import SyncWorker
 
-from factdb.api.problems import MEDIA_TYPE, PROBLEM_TYPE_BASE
+from factdb.api.http.problems import MEDIA_TYPE, PROBLEM_TYPE_BASE
 
 # The project's limits are gunicorn's own (its defaults, set here so that they are
 # stated): a request line of 4,094 bytes, 100 header fields of 8,190 bytes each.

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from factdb import create_app, migrate
-from factdb.api import database
+from factdb.api.http import request_db
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.loader import load_folders, source_folders
@@ -151,7 +151,7 @@ def blank_url(databases: DatabaseFactory) -> str:
 def app(seeded_url: str) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "DATABASE_URL": seeded_url})
     yield app
-    database.dispose(app)
+    request_db.dispose(app)
 
 
 @pytest.fixture

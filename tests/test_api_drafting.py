@@ -16,9 +16,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from factdb import create_app
-from factdb.api import database
-from factdb.api.documents import EVENTS, STATEMENTS, documents_of
-from factdb.api.schemas import EventOut, StatementOut
+from factdb.api.documents.schemas import EventOut, StatementOut
+from factdb.api.http import request_db
+from factdb.api.sqljson.facts import EVENTS, STATEMENTS, documents_of
 from factdb.db import make_engine
 from factdb.loader import load_folders
 from factdb.models import Event, Statement
@@ -45,7 +45,7 @@ def drafting_app(
     load_drafting_source(url, tmp_path_factory.mktemp("drafting-api"))
     app = create_app({"TESTING": True, "DATABASE_URL": url})
     yield app
-    database.dispose(app)
+    request_db.dispose(app)
 
 
 @pytest.fixture
@@ -223,7 +223,7 @@ def test_documents_built_in_sql_are_what_the_schema_dumps(
     drafting_app: Flask, model: Any, reader: Any, schema: Any
 ) -> None:
     with drafting_app.test_request_context("/"):
-        objects = list(database.session().scalars(select(model).order_by(model.id)))
+        objects = list(request_db.session().scalars(select(model).order_by(model.id)))
         documents = documents_of(reader, model, schema(), [obj.id for obj in objects])
         assert documents == [schema().dump(obj) for obj in objects]
     assert any(document["reviewed"] is False for document in documents)

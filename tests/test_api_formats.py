@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from factdb.api import collection
+from factdb.api.collections import collection
 from factdb.config import SEED_DIR
 
 API = "/api/v1"

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from factdb import create_app
-from factdb.api import database
+from factdb.api.http import request_db
 from factdb.db import make_engine
 from factdb.models import Base, Entity, Statement
 
@@ -87,7 +87,7 @@ WRITE_SQL = [
 @pytest.mark.parametrize("sql", WRITE_SQL)
 def test_the_api_engine_cannot_write(app: Flask, own_engine: Engine, sql: str) -> None:
     before = row_counts(own_engine)
-    with app.app_context(), database.engine().connect() as connection:
+    with app.app_context(), request_db.engine().connect() as connection:
         with pytest.raises(DBAPIError):
             connection.execute(text(sql))
             connection.commit()
@@ -100,7 +100,7 @@ def test_the_api_engine_cannot_write(app: Flask, own_engine: Engine, sql: str) -
 
 def test_the_api_engine_cannot_write_through_the_orm(app: Flask) -> None:
     with app.app_context():
-        session = database.session()
+        session = request_db.session()
         try:
             session.add(
                 Entity(slug="forged", name="F", name_key="f", kind="person", description="")
@@ -120,7 +120,7 @@ def slow_app(seeded_url: str) -> Iterator[Flask]:
     config = {"QUERY_TIMEOUT_SECONDS": seconds, "SQLITE_PROGRESS_STEPS": 1}
     app = create_app({"TESTING": True, "DATABASE_URL": seeded_url, **config})
     yield app
-    database.dispose(app)
+    request_db.dispose(app)
 
 
 @contextmanager

@@ -13,7 +13,7 @@ import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from factdb.api.resolved import HEADER, header
+from factdb.api.filters.resolved import HEADER, header
 from tests.test_fuzz import _openapi_document
 
 ROOT = "http://localhost/api/v1"

@@ -16,7 +16,7 @@ from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from factdb import create_app
-from factdb.api import database
+from factdb.api.http import request_db
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.models import Evidence, Statement
@@ -34,7 +34,7 @@ def url(databases: Any) -> str:
 def app(url: str) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "DATABASE_URL": url})
     yield app
-    database.dispose(app)
+    request_db.dispose(app)
 
 
 @pytest.fixture

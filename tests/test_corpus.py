@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factdb import create_app, migrate
-from factdb.api import database
+from factdb.api.http import request_db
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.loader import load_folders, source_folders
@@ -66,7 +66,7 @@ def test_each_source_loads_alone_and_passes_check(folder: Path, databases: Any) 
         run(runner, "load", str(folder))
         assert run(runner, "check").output.startswith("check passed")
     finally:
-        database.dispose(app)
+        request_db.dispose(app)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_whole_corpus_loads_with_the_seed_and_passes_check(everything: tuple[str
     try:
         assert run(app.test_cli_runner(), "check").output.startswith("check passed")
     finally:
-        database.dispose(app)
+        request_db.dispose(app)
     every_file = [*FILES.values(), *SEED_FILES]
     assert session.scalar(select(func.count()).select_from(Source)) == len(every_file)
     # No entity was merged into another by name, none was lost, no fact dropped.

@@ -8,13 +8,13 @@ import threading
 import pytest
 from cachetools import LRUCache
 
-from factdb.api import counts, database
+from factdb.api.http import counts, request_db
 
 
 @pytest.fixture
 def version(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     current = ["v1"]
-    monkeypatch.setattr(database, "content_version", lambda: current[0])
+    monkeypatch.setattr(request_db, "content_version", lambda: current[0])
     monkeypatch.setattr(counts, "_CACHE", LRUCache(maxsize=16))
     return current
 
@@ -34,7 +34,7 @@ def test_a_count_is_made_once_per_version_and_key(version: list[str]) -> None:
 
 
 def test_nothing_is_kept_without_a_content_version(version: list[str]) -> None:
-    version[0] = database.NO_CONTENT
+    version[0] = request_db.NO_CONTENT
     made: list[int] = []
     for _ in range(3):
         counts.counted(("k",), lambda: made.append(1) or len(made))

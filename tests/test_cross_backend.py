@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from factdb import create_app
-from factdb.api import database
+from factdb.api.http import request_db
 from factdb.copy import CopyError, copy_database
 from tests.conftest import DatabaseFactory, seed
 from tests.test_api_drafting import load_drafting_source
@@ -76,7 +76,7 @@ SEARCHES = [
 def _app(url: str) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "DATABASE_URL": url})
     yield app
-    database.dispose(app)
+    request_db.dispose(app)
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +208,7 @@ def drafting_clients(
         clients.append(app.test_client())
     yield clients[0], clients[1]
     for app in apps:
-        database.dispose(app)
+        request_db.dispose(app)
 
 
 @pytest.mark.parametrize("path", DRAFTING_REQUESTS)

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from factdb import create_app
-from factdb.api import database
+from factdb.api.http import request_db
 from factdb.commands import check_command, draft_command, load_command
 from factdb.config import SEED_DIR
 from factdb.draft.pipeline import MAX_BYTES
@@ -32,7 +32,7 @@ have been idle since March.
 def empty_app(empty_url: str) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "DATABASE_URL": empty_url})
     yield app
-    database.dispose(app)
+    request_db.dispose(app)
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from flask import Flask
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import DBAPIError
 
-from factdb.api import database
-from factdb.api.driver import DriverStatement, run
-from factdb.api.reuse import KeptStatement
+from factdb.api.http import request_db
+from factdb.api.sqljson.driver import DriverStatement, run
+from factdb.api.sqljson.kept import KeptStatement
 from factdb.models import Entity, Statement
 from factdb.sql import AnySelect
 
@@ -48,7 +48,7 @@ def _is_iso(text: str) -> bool:
 def test_kept_statements_return_what_sqlalchemy_returns(app: Flask, index: int) -> None:
     statement = STATEMENTS[index]
     with app.test_request_context("/api/v1/"):
-        connection = database.connection()
+        connection = request_db.connection()
         expected = [tuple(row) for row in connection.execute(statement).all()]
         assert expected, "the seed has rows for every statement here"
         compiled = DriverStatement.compile(statement, connection.dialect)
@@ -62,7 +62,7 @@ def test_values_given_replace_the_values_built_with(app: Flask) -> None:
     statement = select(Entity.slug).where(Entity.slug == bindparam("wanted", "vladimir-putin"))
     kept = KeptStatement(statement, [])
     with app.test_request_context("/api/v1/"):
-        connection = database.connection()
+        connection = request_db.connection()
         assert [tuple(row) for row in kept.rows(connection, {})] == [("vladimir-putin",)]
         assert [tuple(row) for row in kept.rows(connection, {"wanted": "russia"})] == [("russia",)]
 
@@ -71,7 +71,7 @@ def test_sql_that_changes_with_its_values_runs_through_sqlalchemy(app: Flask) ->
     """An expanding IN list is rendered per execution: no fixed SQL to keep."""
     statement = select(Entity.slug).where(Entity.slug.in_(["russia", "vladimir-putin"]))
     with app.test_request_context("/api/v1/"):
-        connection = database.connection()
+        connection = request_db.connection()
         assert DriverStatement.compile(statement, connection.dialect) is None
         rows = KeptStatement(statement, []).rows(connection, {})
         assert sorted(slug for (slug,) in rows) == ["russia", "vladimir-putin"]
@@ -82,7 +82,7 @@ def test_a_statement_built_for_one_request_runs_through_sqlalchemy(app: Flask) -
     statement = select(Entity.slug).where(Entity.slug == "russia")
     once = KeptStatement(statement, [], on_driver=False)
     with app.test_request_context("/api/v1/"):
-        assert [tuple(row) for row in once.rows(database.connection(), {})] == [("russia",)]
+        assert [tuple(row) for row in once.rows(request_db.connection(), {})] == [("russia",)]
     assert once._compiled == {}  # nothing was compiled for the driver
 
 
@@ -101,7 +101,7 @@ def test_a_kept_statement_is_compiled_once_per_dialect(
     slug = bindparam("slug", "russia")
     kept = KeptStatement(select(Entity.slug).where(Entity.slug == slug), [slug])
     with app.test_request_context("/api/v1/"):
-        connection = database.connection()
+        connection = request_db.connection()
         assert [tuple(row) for row in kept.rows(connection, {})] == [("russia",)]
         again = kept.rows(connection, {"slug": "vladimir-putin"})
         assert [tuple(row) for row in again] == [("vladimir-putin",)]
@@ -111,7 +111,7 @@ def test_a_kept_statement_is_compiled_once_per_dialect(
 def test_driver_errors_are_wrapped_as_sqlalchemy_wraps_them(app: Flask) -> None:
     with app.test_request_context("/api/v1/"):
         with pytest.raises(DBAPIError) as raised:
-            run(database.connection(), "SELECT no_such_column FROM entities")
+            run(request_db.connection(), "SELECT no_such_column FROM entities")
         assert "no_such_column" in str(raised.value.orig)
 
 
@@ -119,7 +119,7 @@ def test_the_driver_reads_in_the_requests_transaction(app: Flask) -> None:
     """run() begins the request's transaction if nothing has yet, so that every read
     of the request sees one snapshot."""
     with app.test_request_context("/api/v1/"):
-        connection = database.connection()
+        connection = request_db.connection()
         assert not connection.in_transaction()
         run(connection, "SELECT 1")
         assert connection.in_transaction()

@@ -13,8 +13,8 @@ from marshmallow import Schema, fields, post_dump
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.api.fastdump import compile_dump, dump_many, dumper
-from factdb.api.schemas import EntityOut, SourceOut
+from factdb.api.documents.pydump import compile_dump, dump_many, dumper
+from factdb.api.documents.schemas import EntityOut, SourceOut
 from factdb.db import make_engine
 from factdb.models import Entity, Event, Position, Quantity, Role, Source, Statement
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from factdb import create_app
-from factdb.api import database
+from factdb.api.http import request_db
 from factdb.check import check_database
 from factdb.db import make_engine
 from factdb.loader import SeedError, load_folders
@@ -187,4 +187,4 @@ def test_a_fact_removed_and_restored_gets_a_new_version_and_is_found_by_slug(
     again = client.get(path)
     assert again.get_json() == first.get_json()
     assert again.headers["ETag"] != first.headers["ETag"]
-    database.dispose(app)
+    request_db.dispose(app)

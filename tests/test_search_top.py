@@ -13,11 +13,11 @@ from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
-import factdb.api.search
+import factdb.api.resources.search
 from factdb import create_app
-from factdb.api import database
-from factdb.api.problems import BadParameter
-from factdb.api.search_top import kept_hits
+from factdb.api.filters.search_top import kept_hits
+from factdb.api.http import request_db
+from factdb.api.http.problems import BadParameter
 from factdb.db import make_engine
 from factdb.loader.apply import update_content_version
 from factdb.loader.search_top import ranked_version, rebuild_search_top
@@ -48,7 +48,7 @@ def kept_app(databases: DatabaseFactory) -> Iterator[Flask]:
     engine.dispose()
     app = create_app({"TESTING": True, "DATABASE_URL": url})
     yield app
-    database.dispose(app)
+    request_db.dispose(app)
 
 
 def _frequent_terms(app: Flask) -> list[str]:
@@ -139,12 +139,12 @@ def test_kept_pages_are_the_pages_ranked_live(
     for term in terms[:: max(1, len(terms) // 8)]:
         path = f"/api/v1/search?q={case(term)}&limit={limit}"
         used.clear()
-        monkeypatch.setattr(factdb.api.search, "kept_hits", spied)
+        monkeypatch.setattr(factdb.api.resources.search, "kept_hits", spied)
         kept = _pages(kept_app, path)
         # A page is read from the kept hits only when they hold it and the row after it.
         assert used[: (KEPT - 1) // limit] == [True] * ((KEPT - 1) // limit), term
         assert not any(used[KEPT // limit :]), term
-        monkeypatch.setattr(factdb.api.search, "kept_hits", lambda *args: None)
+        monkeypatch.setattr(factdb.api.resources.search, "kept_hits", lambda *args: None)
         assert kept == _pages(kept_app, path), term
 
 
@@ -159,7 +159,7 @@ def test_tied_scores_across_the_end_of_the_kept_hits(
     assert [row["score"] for page in kept for row in page["data"]] == [
         kept[0]["data"][0]["score"]
     ] * 6
-    monkeypatch.setattr(factdb.api.search, "kept_hits", lambda *args: None)
+    monkeypatch.setattr(factdb.api.resources.search, "kept_hits", lambda *args: None)
     assert kept == _pages(kept_app, path)
 
 
@@ -201,7 +201,7 @@ def test_kept_hits_of_another_content_version_are_not_read(
     app = create_app({"TESTING": True, "DATABASE_URL": url})
     with app.test_request_context():
         assert kept_hits("sqlite", [term], {"limit": 1}) is None
-    database.dispose(app)
+    request_db.dispose(app)
 
 
 def test_csv_asked_by_accept_is_ranked_live(kept_app: Flask) -> None:

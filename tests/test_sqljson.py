@@ -1,4 +1,4 @@
-"""Documents the database builds from a response schema (factdb.api.sqljson) are
+"""Documents the database builds from a response schema (factdb.api.sqljson.build) are
 exactly what marshmallow dumps."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from marshmallow import Schema, fields, post_dump
 from sqlalchemy import Boolean, Float, Integer, String, literal, select
 from sqlalchemy.dialects import sqlite
 
-from factdb.api import database
-from factdb.api.documents import EVENTS, STATEMENTS, documents_of
-from factdb.api.schemas import EventOut, StatementOut
-from factdb.api.sqljson import Many, Nested, document, parsed, url
+from factdb.api.documents.schemas import EventOut, StatementOut
+from factdb.api.http import request_db
+from factdb.api.sqljson.build import Many, Nested, document, parsed, url
+from factdb.api.sqljson.facts import EVENTS, STATEMENTS, documents_of
 from factdb.models import Event, Statement
 
 NARROWED = [
@@ -41,7 +41,7 @@ def test_documents_are_what_the_schema_dumps(
 ) -> None:
     schema = schema_type() if only is None else schema_type(only=only)
     with app.test_request_context("/"):
-        objects = list(database.session().scalars(select(model).order_by(model.id)))
+        objects = list(request_db.session().scalars(select(model).order_by(model.id)))
         documents = documents_of(reader, model, schema, [obj.id for obj in objects])
         assert documents == [schema.dump(obj) for obj in objects]
 
@@ -50,7 +50,7 @@ def test_the_seed_covers_each_case_of_an_event_document(app: Flask) -> None:
     """Lists of several participants, topics and quantities, floats and null floats,
     booleans both ways; absent objects are tested above, any float below."""
     with app.test_request_context("/"):
-        events = list(database.session().scalars(select(Event)))
+        events = list(request_db.session().scalars(select(Event)))
         assert max(len(e.participants) for e in events) >= 2
         assert max(len(e.topics) for e in events) >= 2
         quantities = [q for e in events for q in e.quantities]
@@ -64,7 +64,7 @@ def test_any_float_comes_back_as_marshmallow_dumps_it(app: Flask, share: float |
     """Every finite double, whole ones too (60.0 stays a float), and None."""
     with app.test_request_context("/"):
         query = select(document(WithFloat(), {"share": literal(share, Float)}))
-        (built,) = parsed([database.session().connection().execute(query).scalar_one()])
+        (built,) = parsed([request_db.session().connection().execute(query).scalar_one()])
     assert built == WithFloat().dump({"share": share})
     assert type(built["share"]) is type(WithFloat().dump({"share": share})["share"])
 
@@ -73,7 +73,7 @@ def test_any_float_comes_back_as_marshmallow_dumps_it(app: Flask, share: float |
 def test_booleans_come_back_as_booleans(app: Flask, flag: bool | None) -> None:
     with app.test_request_context("/"):
         query = select(document(WithBoolean(), {"flag": literal(flag, Boolean)}))
-        (built,) = parsed([database.session().connection().execute(query).scalar_one()])
+        (built,) = parsed([request_db.session().connection().execute(query).scalar_one()])
     assert built == {"flag": flag}
 
 
@@ -81,7 +81,7 @@ def test_the_seed_covers_each_case_of_a_statement_document(app: Flask) -> None:
     """The comparison above meets optional references both present and absent, and
     lists of several items (whose order matters); empty lists are tested below."""
     with app.test_request_context("/"):
-        statements = list(database.session().scalars(select(Statement)))
+        statements = list(request_db.session().scalars(select(Statement)))
         assert {s.event is None for s in statements} == {True, False}
         assert max(len(s.mentions) for s in statements) >= 2
         assert max(len(s.evidence) for s in statements) >= 2
@@ -90,7 +90,7 @@ def test_the_seed_covers_each_case_of_a_statement_document(app: Flask) -> None:
 def test_key_order_follows_the_schema(app: Flask) -> None:
     schema = StatementOut()
     with app.test_request_context("/"):
-        ids = list(database.session().scalars(select(Statement.id)))
+        ids = list(request_db.session().scalars(select(Statement.id)))
         (first,) = documents_of(STATEMENTS, Statement, schema, ids[:1])
     assert list(first) == list(schema.dump_fields)
     assert list(first["speaker"]) == ["slug", "name", "url"]
@@ -108,14 +108,14 @@ def test_any_text_comes_back_as_it_was_stored(app: Flask, text: str) -> None:
     excepted: PostgreSQL text cannot hold it), quotes, controls and astral ones too."""
     values = {"text": literal(text, String), "number": literal(7, Integer)}
     with app.test_request_context("/"):
-        built = database.session().connection().execute(select(document(Texts(), values)))
+        built = request_db.session().connection().execute(select(document(Texts(), values)))
         assert parsed([built.scalar_one()]) == [{"text": text, "number": 7}]
 
 
 def test_urls_are_built_on_the_request_api_root(app: Flask) -> None:
     with app.test_request_context("/", base_url="https://facts.example:8443"):
         query = select(url("entities", literal("vladimir-putin", String)))
-        found = database.session().connection().execute(query, {"api_root": "ROOT"})
+        found = request_db.session().connection().execute(query, {"api_root": "ROOT"})
         assert found.scalar_one() == "ROOT/entities/vladimir-putin"
         (statement,) = documents_of(STATEMENTS, Statement, StatementOut(only=("url",)), [1])
         assert statement["url"].startswith("https://facts.example:8443/api/v1/statements/")
@@ -197,12 +197,12 @@ def test_lists_and_optional_objects_of_any_length(app: Flask, wanted: int) -> No
     absent = Nested({"text": literal("x"), "number": literal(1)}, present=literal(None, Integer))
     with app.test_request_context("/"):
         found = (
-            database.session()
+            request_db.session()
             .connection()
             .execute(select(document(Both(), {"speaker": absent, "items": items})))
         )
         (built,) = parsed([found.scalar_one()])
-        slugs = list(database.session().scalars(rows.with_only_columns(Statement.slug)))
+        slugs = list(request_db.session().scalars(rows.with_only_columns(Statement.slug)))
     assert built["speaker"] is None
     assert [item["number"] for item in built["items"]] == list(range(wanted, 0, -1))
     assert sorted(item["text"] for item in built["items"]) == sorted(slugs)

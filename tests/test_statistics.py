@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from sqlalchemy import event, text
 
 from factdb import create_app, migrate
-from factdb.api import database, driver
+from factdb.api.http import request_db
+from factdb.api.sqljson import driver
 from factdb.bench.corpus import generate_source
 from factdb.bench.pools import entity_pools, topic_pool
 from factdb.commands import copy_command
@@ -144,7 +145,7 @@ def _q1_sql(url: str, speaker: str) -> list[tuple[str, Any]]:
     path = f"/api/v1/statements?speaker={speaker}"
     assert client.get(path).status_code == 200  # the engine is made, statements kept
     ran: list[tuple[str, Any]] = []
-    engine = app.extensions[database.EXTENSION]["engine"]
+    engine = app.extensions[request_db.EXTENSION]["engine"]
     on_driver = driver.run
 
     def recorded(connection: Any, sql: str, parameters: Any = ()) -> Any:
@@ -161,7 +162,7 @@ def _q1_sql(url: str, speaker: str) -> list[tuple[str, Any]]:
     finally:
         driver.run = on_driver
         event.remove(engine, "before_cursor_execute", cursor_execute)
-        database.dispose(app)
+        request_db.dispose(app)
     assert response.status_code == 200 and len(response.get_json()["data"]) == 50
     return ran
 

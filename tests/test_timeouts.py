@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy import text
 
 from factdb import create_app
-from factdb.api import database
-from factdb.api.driver import run
+from factdb.api.http import request_db
+from factdb.api.sqljson.driver import run
 
 # Queries that would run far past the limit on each engine.
 ENDLESS = {
@@ -29,18 +29,18 @@ def slow_app(seeded_url: str) -> Iterator[Flask]:
     # error handling (no endpoint lets a client write SQL): through SQLAlchemy, as item
     # pages run, and on the driver, as collection pages run.
     def endless() -> str:
-        dialect = database.engine().dialect.name
-        database.session().execute(text(ENDLESS[dialect]))
+        dialect = request_db.engine().dialect.name
+        request_db.session().execute(text(ENDLESS[dialect]))
         return "finished"
 
     def endless_on_driver() -> str:
-        run(database.connection(), ENDLESS[database.engine().dialect.name])
+        run(request_db.connection(), ENDLESS[request_db.engine().dialect.name])
         return "finished"
 
     app.add_url_rule("/api/v1/_endless", view_func=endless)
     app.add_url_rule("/api/v1/_endless_on_driver", view_func=endless_on_driver)
     yield app
-    database.dispose(app)
+    request_db.dispose(app)
 
 
 @pytest.mark.parametrize("path", ["/api/v1/_endless", "/api/v1/_endless_on_driver"])
@@ -72,7 +72,7 @@ def test_a_database_error_is_a_503_and_is_logged(
     try:
         response = app.test_client().get("/api/v1/search?q=Putin")
     finally:
-        database.dispose(app)
+        request_db.dispose(app)
     assert response.status_code == 503
     assert response.get_json()["type"].endswith("/database-unavailable")
     assert "database error on /api/v1/search?q=Putin" in caplog.text

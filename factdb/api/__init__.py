@@ -9,17 +9,17 @@ from flask_smorest import Api
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from factdb.api import database
-from factdb.api.openapi import CollectionFormatsPlugin
-from factdb.api.parsing import Period
-from factdb.api.problems import (
+from factdb.api.documents.schemas import API_PREFIX, ProblemOut, forget_api_root, remember_api_root
+from factdb.api.http import request_db
+from factdb.api.http.openapi import CollectionFormatsPlugin
+from factdb.api.http.parsing import Period
+from factdb.api.http.problems import (
     MEDIA_TYPE,
     ApiProblem,
     BadParameter,
     errors_from_messages,
     problem_response,
 )
-from factdb.api.schemas import API_PREFIX, ProblemOut, forget_api_root, remember_api_root
 
 
 class FactdbApi(Api):
@@ -70,11 +70,11 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    database.init_app(app)
+    request_db.init_app(app)
     api = FactdbApi(app, spec_kwargs={"extra_plugins": [CollectionFormatsPlugin()]})
     api.register_field(Period, "string", None)
 
-    from factdb.api import (
+    from factdb.api.resources import (
         entities,
         events,
         evidence,
@@ -176,7 +176,7 @@ def _not_modified() -> Response | None:
     # problem like any other; after_request handlers have no error handling.
     if not _serves_data():
         return None
-    g.etag_version = database.content_version()
+    g.etag_version = request_db.content_version()
     # Weak comparison (RFC 9110): a proxy that compresses marks the tag weak.
     if not request.if_none_match or not request.if_none_match.contains_weak(_etag()):
         return None

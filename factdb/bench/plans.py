@@ -92,7 +92,7 @@ def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str,
     tables a filtered query reads, different rows."""
     from sqlalchemy import event
 
-    from factdb.api import database
+    from factdb.api.http import request_db
     from factdb.app import create_api_app
 
     app = create_api_app({"DATABASE_URL": f"sqlite:///{sqlite_path}"})
@@ -107,7 +107,7 @@ def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str,
         dbapi_connection.set_trace_callback(capture)
 
     with app.app_context():
-        engine = database.engine()
+        engine = request_db.engine()
     event.listen(engine, "connect", trace)
     connection = connect(sqlite_path)
     # factdb's SQL calls the functions its engine registers (factdb_float, factdb_fold).
@@ -158,5 +158,5 @@ def collect_plans(sqlite_path: str, queries: list[Query]) -> dict[str, dict[str,
         event.remove(engine, "connect", trace)
         connection.close()
         pooled.close()
-        database.dispose(app)
+        request_db.dispose(app)
     return plans

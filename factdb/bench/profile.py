@@ -22,13 +22,25 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("SQL (SQLAlchemy and sqlite3)", ("sqlalchemy/", "sqlite3", "psycopg")),
     (
         "rows into documents",
-        ("factdb/api/documents.py", "factdb/api/sqljson.py", "factdb/api/jsonsql.py"),
+        (
+            "factdb/api/sqljson/facts.py",
+            "factdb/api/sqljson/build.py",
+            "factdb/api/sqljson/dialects.py",
+        ),
     ),
     (
         "serialization (dump, URLs, JSON)",
-        ("factdb/api/fastdump.py", "factdb/api/schemas.py", "factdb/api/output.py", "orjson"),
+        (
+            "factdb/api/documents/pydump.py",
+            "factdb/api/documents/schemas.py",
+            "factdb/api/http/output.py",
+            "orjson",
+        ),
     ),
-    ("argument parsing (webargs, marshmallow)", ("webargs/", "marshmallow/", "api/parsing.py")),
+    (
+        "argument parsing (webargs, marshmallow)",
+        ("webargs/", "marshmallow/", "api/http/parsing.py"),
+    ),
     ("routing and framework (Flask, werkzeug, flask-smorest)", ("flask", "werkzeug/")),
     ("factdb's own code (filters, paging, ETag)", ("factdb/",)),
 )

@@ -60,14 +60,14 @@ def _row_counts(sqlite_path: str) -> dict[str, int]:
 
 def profile_q1(path: str, factdb_path: str) -> dict[str, Any]:
     """The Q1 request's time, apportioned by the profiler (factdb.bench.profile)."""
-    from factdb.api import database
+    from factdb.api.http import request_db
     from factdb.app import create_api_app
 
     app = create_api_app({"DATABASE_URL": f"sqlite:///{path}"})
     try:
         return profile_request(app, factdb_path)
     finally:
-        database.dispose(app)
+        request_db.dispose(app)
 
 
 def run_benchmark(

@@ -46,7 +46,7 @@ def walk_factdb_cursor(
     """The cursor of page ``target_page`` of /statements (limit 50), found by following
     next_cursor through the API (test client); on smaller data, of the last page. With a
     single page, the cursor after the first row (as limit=1 gives it)."""
-    from factdb.api import database
+    from factdb.api.http import request_db
     from factdb.app import create_api_app
 
     app = create_api_app({"DATABASE_URL": f"sqlite:///{sqlite_path}"})
@@ -63,7 +63,7 @@ def walk_factdb_cursor(
     try:
         return walk_pages(next_of, target_page, budget_s)
     finally:
-        database.dispose(app)
+        request_db.dispose(app)
 
 
 def walk_datasette(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Response
 from marshmallow import Schema, fields
 
-from factdb.api.output import json_response
-from factdb.api.parsing import Blueprint, NoArgs
-from factdb.api.schemas import api_root
+from factdb.api.documents.schemas import api_root
+from factdb.api.http.output import json_response
+from factdb.api.http.parsing import Blueprint, NoArgs
 
 blp = Blueprint("index", __name__, description="The API's table of contents.")
 

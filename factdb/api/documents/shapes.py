@@ -8,8 +8,8 @@ from typing import NamedTuple
 
 from marshmallow import Schema, fields
 
-from factdb.api.fastdump import Dump, compile_dump, dumper
-from factdb.api.problems import BadParameter
+from factdb.api.documents.pydump import Dump, compile_dump, dumper
+from factdb.api.http.problems import BadParameter
 
 
 class Shape(NamedTuple):

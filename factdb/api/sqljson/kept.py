@@ -22,7 +22,7 @@ from cachetools import LRUCache
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import BindParameter
 
-from factdb.api.driver import DriverStatement
+from factdb.api.sqljson.driver import DriverStatement
 from factdb.sql import AnySelect
 
 # Not yet compiled for a dialect (None: compiled, and found to need SQLAlchemy).

@@ -13,9 +13,7 @@ from marshmallow import Schema
 from sqlalchemy import func, select
 from sqlalchemy.sql import Subquery
 
-from factdb.api import database
-from factdb.api.counts import counted
-from factdb.api.keyset import (
+from factdb.api.collections.keyset import (
     Expression,
     SortKey,
     decode_cursor,
@@ -24,13 +22,15 @@ from factdb.api.keyset import (
     parse_sort,
     stored_value,
 )
-from factdb.api.output import csv_stream, json_response, url_with
-from factdb.api.problems import BadParameter
-from factdb.api.resolved import FilterRows, described, header
-from factdb.api.reuse import StatementsByShape
-from factdb.api.schemas import FacetOut, api_root
-from factdb.api.shapes import Shape, shape_of
-from factdb.api.sqljson import DocumentReader, parsed
+from factdb.api.documents.schemas import FacetOut, api_root
+from factdb.api.documents.shapes import Shape, shape_of
+from factdb.api.filters.resolved import FilterRows, described, header
+from factdb.api.http import request_db
+from factdb.api.http.counts import counted
+from factdb.api.http.output import csv_stream, json_response, url_with
+from factdb.api.http.problems import BadParameter
+from factdb.api.sqljson.build import DocumentReader, parsed
+from factdb.api.sqljson.kept import StatementsByShape
 from factdb.db import query_deadline
 from factdb.sql import AnySelect
 
@@ -114,7 +114,7 @@ class Collection:
 
         def count() -> int:  # built only when not yet counted: most pages repeat a total
             rows = select(func.count()).select_from(query.order_by(None).subquery())
-            return int(database.session().scalar(rows) or 0)
+            return int(request_db.session().scalar(rows) or 0)
 
         return counted(("total", self.name, repr(filters)), count)
 
@@ -135,7 +135,7 @@ class Collection:
         ordered = query.add_columns(*expressions).order_by(*ordering)
         if self.records is None:
             ordered = ordered.options(*self.options)
-        return list(database.session().execute(ordered.limit(limit)).all())
+        return list(request_db.session().execute(ordered.limit(limit)).all())
 
     def _sorted_by(self, order: list[tuple[str, bool]]) -> tuple[list[Expression], list[Any]]:
         """The sort keys' expressions and the ORDER BY terms of ``order``, made once per
@@ -182,7 +182,7 @@ class Collection:
 
         kept, values = self._pages.statement(page, build, tuple(order), shape.fields)
         values["api_root"] = api_root()
-        return kept.rows(database.connection(), values)
+        return kept.rows(request_db.connection(), values)
 
     def _dumped(self, rows: list[Any], shape: Shape, order: list[tuple[str, bool]]) -> list[Any]:
         """The rows as the schema dumps them, in order."""
@@ -261,7 +261,7 @@ class Collection:
                 "group_by", f"unknown key {key!r}; choose from {', '.join(self.group_keys)}"
             )
         ids = query.with_only_columns(self.id_column.label("id")).order_by(None).subquery()
-        rows = database.session().execute(self.group_keys[key](ids)).all()
+        rows = request_db.session().execute(self.group_keys[key](ids)).all()
         data = [{"key": row[0], "label": row[1], "count": row[2]} for row in rows]
         data.sort(key=lambda item: (-item["count"], item["key"] is None, str(item["key"])))
         body = {

@@ -8,9 +8,11 @@ from flask import Response
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from factdb.api.collection import AnySelect, Collection, SortKey
-from factdb.api.documents import EVENTS
-from factdb.api.filters import (
+from factdb.api.collections.collection import AnySelect, Collection, SortKey
+from factdb.api.collections.items import by_source, date_sort, get_item, grouped, item_response
+from factdb.api.collections.keyset import Expression
+from factdb.api.documents.schemas import EventOut, item_of, page_of
+from factdb.api.filters.entities_dates import (
     also_took_part,
     resolve_entities,
     resolve_entity,
@@ -18,9 +20,7 @@ from factdb.api.filters import (
     source_text_and_dates,
     within,
 )
-from factdb.api.items import by_source, date_sort, get_item, grouped, item_response
-from factdb.api.keyset import Expression
-from factdb.api.parsing import (
+from factdb.api.http.parsing import (
     Blueprint,
     CommaSeparated,
     DateRangeArgs,
@@ -31,7 +31,7 @@ from factdb.api.parsing import (
     field_names,
     text_field,
 )
-from factdb.api.schemas import EventOut, item_of, page_of
+from factdb.api.sqljson.facts import EVENTS
 from factdb.models import DateInterval, Entity, Event, EventParticipant, EventTopic
 from factdb.sql import year_month, year_of
 from factdb.vocabulary import EVENT_KINDS, EVENT_STATUSES

@@ -84,7 +84,7 @@ def compile_dump(schema: Schema) -> Dump:
         ]
     )
     # Named after this file, so that profiles count the generated code as serialization.
-    filename = f"<factdb/api/fastdump.py: dump of {type(schema).__name__}>"
+    filename = f"<factdb/api/documents/pydump.py: dump of {type(schema).__name__}>"
     exec(compile(source, filename, "exec"), namespace)
     return namespace["dump"]
 

@@ -9,8 +9,9 @@ from marshmallow import Schema, fields
 from sqlalchemy import ColumnElement, literal, select, union, union_all
 from sqlalchemy.sql import CompoundSelect, Subquery
 
-from factdb.api.collection import AnySelect, Collection, SortKey
-from factdb.api.filters import (
+from factdb.api.collections.collection import AnySelect, Collection, SortKey
+from factdb.api.documents.schemas import RESOURCES, item_url, page_of
+from factdb.api.filters.entities_dates import (
     Window,
     date_overlaps,
     mentions,
@@ -19,7 +20,7 @@ from factdb.api.filters import (
     sort_date_window,
     within,
 )
-from factdb.api.parsing import (
+from factdb.api.http.parsing import (
     Blueprint,
     CommaSeparated,
     DateRangeArgs,
@@ -28,7 +29,6 @@ from factdb.api.parsing import (
     entity_field,
     field_names,
 )
-from factdb.api.schemas import RESOURCES, item_url, page_of
 from factdb.models import (
     DateInterval,
     Event,

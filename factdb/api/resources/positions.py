@@ -9,15 +9,16 @@ from flask import Response
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from factdb.api import database
-from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.filters import (
+from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.collections.items import by_source, date_sort, get_item, grouped, item_response
+from factdb.api.documents.schemas import PositionOut, item_of, page_of
+from factdb.api.filters.entities_dates import (
     contains_folded,
     resolve_entity,
     source_text_and_dates,
 )
-from factdb.api.items import by_source, date_sort, get_item, grouped, item_response
-from factdb.api.parsing import (
+from factdb.api.http import request_db
+from factdb.api.http.parsing import (
     Blueprint,
     CommaSeparated,
     DateRangeArgs,
@@ -28,8 +29,7 @@ from factdb.api.parsing import (
     field_names,
     text_field,
 )
-from factdb.api.problems import ApiProblem, BadParameter
-from factdb.api.schemas import PositionOut, item_of, page_of
+from factdb.api.http.problems import ApiProblem, BadParameter
 from factdb.models import DateInterval, Entity, Position, Topic
 from factdb.names import fold
 from factdb.vocabulary import STANCES
@@ -62,7 +62,7 @@ class PositionArgs(PageArgs, DateRangeArgs, ReviewedArgs):
 
 def _target_condition(value: str) -> ColumnElement[bool]:
     """Positions about ``value``: a topic slug or name, an entity, or words of topic names."""
-    session = database.session()
+    session = request_db.session()
     key = fold(value)
     topic = session.scalar(
         select(Topic.id).where(or_(Topic.slug == value.strip().lower(), Topic.name_key == key))

@@ -10,10 +10,11 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import ColumnElement, and_, case, or_, select
 from sqlalchemy.orm import aliased
 
-from factdb.api import database
-from factdb.api.collection import Collection, SortKey
-from factdb.api.filters import resolve_entity, resolve_slug
-from factdb.api.parsing import (
+from factdb.api.collections.collection import Collection, SortKey
+from factdb.api.documents.schemas import RESOURCES, item_url, page_of
+from factdb.api.filters.entities_dates import resolve_entity, resolve_slug
+from factdb.api.http import request_db
+from factdb.api.http.parsing import (
     Blueprint,
     CommaSeparated,
     PageArgs,
@@ -21,8 +22,7 @@ from factdb.api.parsing import (
     field_names,
     text_field,
 )
-from factdb.api.problems import BadParameter
-from factdb.api.schemas import RESOURCES, item_url, page_of
+from factdb.api.http.problems import BadParameter
 from factdb.models import FACT_COLUMNS, Evidence, Source
 from factdb.names import fold
 
@@ -141,7 +141,7 @@ def _in_sentences(args: dict[str, Any]) -> ColumnElement[bool]:
     if "source" not in args:
         raise BadParameter("sentence", "give the source too: sentence=…&source=<slug>")
     source_id = resolve_slug("source", Source, args["source"])
-    text = database.session().scalar(select(Source.text).where(Source.id == source_id)) or ""
+    text = request_db.session().scalar(select(Source.text).where(Source.id == source_id)) or ""
     ranges = [
         and_(
             Evidence.source_id == source_id,

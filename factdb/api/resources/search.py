@@ -8,12 +8,12 @@ from flask import Response
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from factdb.api import database
-from factdb.api.collection import Collection, SortKey
-from factdb.api.parsing import Blueprint, CommaSeparated, PageArgs, field_names, text_field
-from factdb.api.problems import BadParameter
-from factdb.api.schemas import RESOURCES, item_url, page_of
-from factdb.api.search_top import kept_hits
+from factdb.api.collections.collection import Collection, SortKey
+from factdb.api.documents.schemas import RESOURCES, item_url, page_of
+from factdb.api.filters.search_top import kept_hits
+from factdb.api.http import request_db
+from factdb.api.http.parsing import Blueprint, CommaSeparated, PageArgs, field_names, text_field
+from factdb.api.http.problems import BadParameter
 from factdb.models import SEARCH_TYPES, SearchDocument
 from factdb.sql import MARK_END, MARK_START, search_hits, search_page, search_words
 
@@ -51,7 +51,7 @@ def search(args: dict[str, Any]) -> Response:
     words = search_words(args["q"])
     if not words:
         raise BadParameter("q", "give at least one word (letters or digits) to search for")
-    dialect = database.engine().dialect.name
+    dialect = request_db.engine().dialect.name
     matches = search_hits(dialect, words)
     kept = kept_hits(dialect, words, args)
     hits = (matches if kept is None else kept).subquery("hits")
@@ -67,7 +67,7 @@ def search(args: dict[str, Any]) -> Response:
         """The page's hits with their snippets, made for these rows only; their scores
         as the page's sort gave them, or made for these rows too."""
         scores = sort_values.get("score")
-        rows = database.session().execute(search_page(dialect, words, ids, scores is not None))
+        rows = request_db.session().execute(search_page(dialect, words, ids, scores is not None))
         by_id = {row.id: dict(row._mapping) for row in rows}
         if scores is not None:
             for document_id, score in zip(ids, scores, strict=True):

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from factdb.api.problems import ApiProblem
-from factdb.api.reuse import KeptStatement
+from factdb.api.http.problems import ApiProblem
+from factdb.api.sqljson.kept import KeptStatement
 from factdb.db import is_sqlite, make_engine, query_deadline
 from factdb.models import Dataset
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from apispec import BasePlugin
 
-from factdb.api.resolved import HEADER
+from factdb.api.filters.resolved import HEADER
 
 RESOLVED_HEADER = {
     "description": (

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import QueryableAttribute
 
-from factdb.api.problems import BadParameter
+from factdb.api.http.problems import BadParameter
 from factdb.sql import code_point_order
 
 # A column, an ORM attribute or an SQL expression over them.

@@ -8,9 +8,10 @@ from flask import Response
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.documents import STATEMENTS
-from factdb.api.filters import (
+from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.collections.items import by_source, date_sort, get_item, grouped, item_response
+from factdb.api.documents.schemas import StatementOut, item_of, page_of
+from factdb.api.filters.entities_dates import (
     mentioned,
     resolve_entities,
     resolve_entity,
@@ -18,8 +19,7 @@ from factdb.api.filters import (
     sort_date_window,
     source_text_and_dates,
 )
-from factdb.api.items import by_source, date_sort, get_item, grouped, item_response
-from factdb.api.parsing import (
+from factdb.api.http.parsing import (
     Blueprint,
     CommaSeparated,
     DateRangeArgs,
@@ -30,7 +30,7 @@ from factdb.api.parsing import (
     field_names,
     text_field,
 )
-from factdb.api.schemas import StatementOut, item_of, page_of
+from factdb.api.sqljson.facts import STATEMENTS
 from factdb.models import DateInterval, Entity, Event, Statement, StatementMention
 from factdb.sql import year_month
 from factdb.vocabulary import STATEMENT_MODES

@@ -11,15 +11,10 @@ from marshmallow import Schema, fields
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from factdb.api import database
-from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.counts import counted
-from factdb.api.fastdump import dump_many, dumper
-from factdb.api.filters import contains_folded
-from factdb.api.items import get_item, grouped
-from factdb.api.output import json_response
-from factdb.api.parsing import Blueprint, CommaSeparated, NoArgs, PageArgs, field_names, text_field
-from factdb.api.schemas import (
+from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.collections.items import get_item, grouped
+from factdb.api.documents.pydump import dump_many, dumper
+from factdb.api.documents.schemas import (
     DateOut,
     EntityOut,
     EntityRef,
@@ -28,6 +23,18 @@ from factdb.api.schemas import (
     item_of,
     page_of,
     url_field,
+)
+from factdb.api.filters.entities_dates import contains_folded
+from factdb.api.http import request_db
+from factdb.api.http.counts import counted
+from factdb.api.http.output import json_response
+from factdb.api.http.parsing import (
+    Blueprint,
+    CommaSeparated,
+    NoArgs,
+    PageArgs,
+    field_names,
+    text_field,
 )
 from factdb.models import (
     DateInterval,
@@ -94,7 +101,7 @@ class EntityDetailOut(EntityOut):
 
 def entity_detail(entity: Entity) -> dict[str, Any]:
     """The entity with its first roles and evidence, and counts of and links to all."""
-    session = database.session()
+    session = request_db.session()
     roles = session.scalars(
         select(Role)
         .where(Role.holder_id == entity.id)
@@ -131,7 +138,7 @@ def _counts(entity_id: int) -> dict[str, int]:
     """How many facts of each kind the entity has (kept per content version)."""
 
     def count() -> dict[str, int]:
-        session = database.session()
+        session = request_db.session()
         return {
             name: session.scalar(
                 select(func.count()).select_from(RELATED_TABLES[name]).where(where(entity_id))

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, func, literal_column, select, union_all
 from sqlalchemy.orm import aliased
 
-from factdb.api import database
-from factdb.api.collection import AnySelect, Expression
-from factdb.api.counts import counted
-from factdb.api.problems import BadParameter
-from factdb.api.resolved import MATCHED_BY, Named, Resolution, record
+from factdb.api.collections.collection import AnySelect, Expression
+from factdb.api.filters.resolved import MATCHED_BY, Named, Resolution, record
+from factdb.api.http import request_db
+from factdb.api.http.counts import counted
+from factdb.api.http.problems import BadParameter
 from factdb.models import (
     Entity,
     EntityAlias,
@@ -71,7 +71,7 @@ def _entities_named(value: str) -> tuple[Named, ...]:
             .where(EntityAlias.alias_key == key),
         )
         found: dict[tuple[int, str, str, str], set[str]] = {}
-        for entity_id, entity_slug, name, kind, way in database.session().execute(ways):
+        for entity_id, entity_slug, name, kind, way in request_db.session().execute(ways):
             found.setdefault((entity_id, entity_slug, name, kind), set()).add(way)
         named = []
         for entity, matched in found.items():
@@ -89,12 +89,12 @@ def _id_of_slug(model: Any, value: str) -> int | None:
     slug = value.strip().lower()
     return counted(
         ("slug", model.__tablename__, slug),
-        lambda: database.session().scalar(select(model.id).where(model.slug == slug)),
+        lambda: request_db.session().scalar(select(model.id).where(model.slug == slug)),
     )
 
 
 def _suggestions(key: str) -> list[str]:
-    session = database.session()
+    session = request_db.session()
     names: dict[str, str] = {}
     for slug, name in session.execute(select(Entity.slug, Entity.name)):
         names[fold(name)] = name
@@ -125,7 +125,7 @@ def longest_interval(model: Any) -> int:
     query = select(func.max(model.date_days))
     return counted(
         ("longest interval", model.__tablename__),
-        lambda: int(database.session().scalar(query) or 0),
+        lambda: int(request_db.session().scalar(query) or 0),
     )
 
 
@@ -174,7 +174,7 @@ def text_matches(parameter: str, fact_type: str, query: str) -> AnySelect:
     words = search_words(query)
     if not words:
         raise BadParameter(parameter, "give at least one word to search for")
-    dialect = database.engine().dialect.name
+    dialect = request_db.engine().dialect.name
     hits = search_hits(dialect, words).subquery()
     return (
         select(SearchDocument.fact_id)
@@ -222,7 +222,7 @@ def contains_folded(column: Expression, value: str) -> ColumnElement[bool]:
 
 def resolve_slug(parameter: str, model: Any, value: str) -> int:
     """The id of the ``model`` row with slug ``value``; a 400 with suggestions if none."""
-    session = database.session()
+    session = request_db.session()
     found = _id_of_slug(model, value)
     if found is not None:
         return found

@@ -9,18 +9,18 @@ from marshmallow import Schema
 from sqlalchemy import distinct, func, select
 from sqlalchemy.sql import Subquery
 
-from factdb.api import database
-from factdb.api.collection import AnySelect, Expression, GroupQuery, SortKey
-from factdb.api.fastdump import dumper
-from factdb.api.output import json_response
-from factdb.api.problems import ApiProblem
-from factdb.api.schemas import SINGULAR
+from factdb.api.collections.collection import AnySelect, Expression, GroupQuery, SortKey
+from factdb.api.documents.pydump import dumper
+from factdb.api.documents.schemas import SINGULAR
+from factdb.api.http import request_db
+from factdb.api.http.output import json_response
+from factdb.api.http.problems import ApiProblem
 from factdb.models import Source
 
 
 def get_item(model: Any, ref: str, options: tuple[Any, ...] = ()) -> Any:
     """The row whose id or slug is ``ref``, or a 404 problem."""
-    session = database.session()
+    session = request_db.session()
     query = select(model).options(*options)
     row = session.scalar(query.where(model.slug == ref))  # a slug may be all digits
     if row is None and ref.isascii() and ref.isdigit() and int(ref) < 2**31:  # 32-bit ids

@@ -8,11 +8,12 @@ from flask import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from factdb.api import database
-from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.filters import resolve_entity, review_state
-from factdb.api.items import get_item, grouped, item_response
-from factdb.api.parsing import (
+from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.collections.items import get_item, grouped, item_response
+from factdb.api.documents.schemas import QuantityOut, item_of, page_of
+from factdb.api.filters.entities_dates import resolve_entity, review_state
+from factdb.api.http import request_db
+from factdb.api.http.parsing import (
     Blueprint,
     CommaSeparated,
     NoArgs,
@@ -21,8 +22,7 @@ from factdb.api.parsing import (
     field_names,
     text_field,
 )
-from factdb.api.problems import BadParameter
-from factdb.api.schemas import QuantityOut, item_of, page_of
+from factdb.api.http.problems import BadParameter
 from factdb.models import Event, Quantity
 from factdb.vocabulary import APPROXIMATIONS
 
@@ -82,7 +82,7 @@ def list_quantities(args: dict[str, Any]) -> AnySelect:
             entity_id = resolve_entity("subject", args["subject"])
             query = query.where(Quantity.subject_entity_id == entity_id)
     if "unit" in args:
-        units = set(database.session().scalars(select(Quantity.unit).distinct()))
+        units = set(request_db.session().scalars(select(Quantity.unit).distinct()))
         if args["unit"] not in units:
             raise BadParameter(
                 "unit", f"no quantity has the unit {args['unit']!r}", units=sorted(units)
@@ -94,7 +94,7 @@ def list_quantities(args: dict[str, Any]) -> AnySelect:
 
 
 def _event_id(slug: str) -> int | None:
-    return database.session().scalar(select(Event.id).where(Event.slug == slug.strip().lower()))
+    return request_db.session().scalar(select(Event.id).where(Event.slug == slug.strip().lower()))
 
 
 @blp.route("/quantities/<ref>")

@@ -30,7 +30,7 @@ from sqlalchemy import (
     select,
 )
 
-from factdb.api.jsonsql import json_boolean, json_float, json_list, json_object
+from factdb.api.sqljson.dialects import json_boolean, json_float, json_list, json_object
 from factdb.sql import AnySelect
 
 # The request's API root, given when the statement runs: URLs are built in SQL.

@@ -17,9 +17,9 @@ from urllib.parse import quote
 from flask import request
 from sqlalchemy import func, select
 
-from factdb.api import database
-from factdb.api.counts import counted
-from factdb.api.schemas import item_url
+from factdb.api.documents.schemas import item_url
+from factdb.api.http import request_db
+from factdb.api.http.counts import counted
 from factdb.sql import AnySelect
 
 # The ways a name can match an entity, in the order they win.
@@ -87,7 +87,7 @@ def _count(collection: str, parameter: str, rows: FilterRows, entity_id: int) ->
 
     def count() -> int:
         query = select(func.count()).select_from(rows(entity_id).subquery())
-        return int(database.session().scalar(query) or 0)
+        return int(request_db.session().scalar(query) or 0)
 
     return counted(("filter count", collection, parameter, entity_id), count)
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from factdb.api import database
-from factdb.api.collection import wants_csv
-from factdb.api.keyset import SortKey, decode_cursor, keyset_after, parse_sort
+from factdb.api.collections.collection import wants_csv
+from factdb.api.collections.keyset import SortKey, decode_cursor, keyset_after, parse_sort
+from factdb.api.http import request_db
 from factdb.loader.search_top import RANKING
 from factdb.models import Dataset, SearchTopHit
 from factdb.sql import AnySelect
@@ -47,4 +47,4 @@ def kept_hits(dialect: str, words: list[str], args: dict[str, Any]) -> AnySelect
         page = page.where(keyset_after(decode_cursor(_SORT_KEYS, args["cursor"], BEST_FIRST)))
     wanted = args["limit"] + 1
     found = select(func.count()).select_from(page.limit(wanted).subquery())
-    return hits if database.session().scalar(found) == wanted else None
+    return hits if request_db.session().scalar(found) == wanted else None

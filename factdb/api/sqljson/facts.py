@@ -9,10 +9,10 @@ from typing import Any
 from marshmallow import Schema
 from sqlalchemy import ColumnElement, func, select
 
-from factdb.api import database
-from factdb.api.jsonsql import json_list, json_object
-from factdb.api.schemas import api_root
-from factdb.api.sqljson import DocumentReader, Many, Nested, parsed, url
+from factdb.api.documents.schemas import api_root
+from factdb.api.http import request_db
+from factdb.api.sqljson.build import DocumentReader, Many, Nested, parsed, url
+from factdb.api.sqljson.dialects import json_list, json_object
 from factdb.models import (
     DateInterval,
     Entity,
@@ -225,7 +225,7 @@ def documents_of(reader: DocumentReader, model: Any, schema: Schema, ids: list[i
     """The facts ``ids`` of ``model``, in that order, as the database builds them for
     ``schema`` (pages use the reader; the tests compare these with ``schema.dump``)."""
     query = reader.select(schema).add_columns(model.id).where(model.id.in_(ids))
-    rows = database.connection().execute(query, {"api_root": api_root()}).all()
+    rows = request_db.connection().execute(query, {"api_root": api_root()}).all()
     documents = parsed([document for document, _ in rows])
     by_id = {fact_id: document for (_, fact_id), document in zip(rows, documents, strict=True)}
     return [by_id[fact_id] for fact_id in ids]

@@ -8,10 +8,11 @@ from flask import Response
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.filters import contains_folded, resolve_entity, review_state
-from factdb.api.items import get_item, grouped, item_response
-from factdb.api.parsing import (
+from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.collections.items import get_item, grouped, item_response
+from factdb.api.documents.schemas import RoleOut, item_of, page_of
+from factdb.api.filters.entities_dates import contains_folded, resolve_entity, review_state
+from factdb.api.http.parsing import (
     Blueprint,
     NoArgs,
     PageArgs,
@@ -20,7 +21,6 @@ from factdb.api.parsing import (
     field_names,
     text_field,
 )
-from factdb.api.schemas import RoleOut, item_of, page_of
 from factdb.models import DateInterval, Entity, Role
 from factdb.sql import folded
 

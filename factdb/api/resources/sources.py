@@ -8,10 +8,10 @@ from flask import Response
 from marshmallow import fields
 from sqlalchemy import select
 
-from factdb.api.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.items import get_item, item_response
-from factdb.api.parsing import Blueprint, NoArgs, PageArgs, field_names
-from factdb.api.schemas import SourceOut, item_of, page_of
+from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.collections.items import get_item, item_response
+from factdb.api.documents.schemas import SourceOut, item_of, page_of
+from factdb.api.http.parsing import Blueprint, NoArgs, PageArgs, field_names
 from factdb.models import Source
 
 blp = Blueprint("sources", __name__, description="Articles, stored verbatim.")

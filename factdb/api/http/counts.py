@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from cachetools import LRUCache
 
-from factdb.api import database
+from factdb.api.http import request_db
 
 Value = TypeVar("Value")
 _CACHE: LRUCache[tuple[Hashable, ...], object] = LRUCache(maxsize=8192)
@@ -29,8 +29,8 @@ def counted(key: tuple[Hashable, ...], count: Callable[[], Value]) -> Value:
     Nothing is kept while the database has no content version (an empty database, or
     one that ``factdb copy`` is still filling): its counts may be of half the rows.
     """
-    version = database.content_version()
-    if version == database.NO_CONTENT:
+    version = request_db.content_version()
+    if version == request_db.NO_CONTENT:
         return count()
     full_key = (version, *key)
     with _LOCK:
