@@ -16,12 +16,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from factdb import create_app
-from factdb.api.documents.schemas import EventOut, StatementOut
+from factdb.api.collections.lookup import documents_of
+from factdb.api.documents.schemas import EventOut, PositionOut, QuantityOut, RoleOut, StatementOut
 from factdb.api.http import request_db
-from factdb.api.sqljson.facts import EVENTS, STATEMENTS, documents_of
+from factdb.api.sqljson.build import DocumentReader
 from factdb.db import make_engine
 from factdb.loader import load_folders
-from factdb.models import Event, Statement
+from factdb.models import Event, Position, Quantity, Role, Statement
 from tests.conftest import DatabaseFactory, seed
 from tests.drafting_source import SLUG, facts, write_source
 
@@ -216,14 +217,20 @@ def test_entity_roles_show_reviewed(api: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("model", "reader", "schema"),
-    [(Statement, STATEMENTS, StatementOut), (Event, EVENTS, EventOut)],
+    ("model", "schema"),
+    [
+        (Statement, StatementOut),
+        (Event, EventOut),
+        (Position, PositionOut),
+        (Role, RoleOut),
+        (Quantity, QuantityOut),
+    ],
 )
 def test_documents_built_in_sql_are_what_the_schema_dumps(
-    drafting_app: Flask, model: Any, reader: Any, schema: Any
+    drafting_app: Flask, model: Any, schema: Any
 ) -> None:
     with drafting_app.test_request_context("/"):
         objects = list(request_db.session().scalars(select(model).order_by(model.id)))
-        documents = documents_of(reader, model, schema(), [obj.id for obj in objects])
+        documents = documents_of(DocumentReader(model), schema(), [obj.id for obj in objects])
         assert documents == [schema().dump(obj) for obj in objects]
     assert any(document["reviewed"] is False for document in documents)

@@ -30,7 +30,7 @@ def session(app: Flask, seeded_url: str) -> Iterator[Session]:
 def schema_of(blueprint_module: str) -> Schema:
     from importlib import import_module
 
-    module = import_module(f"factdb.api.{blueprint_module}")
+    module = import_module(f"factdb.api.resources.{blueprint_module}")
     return next(v for k, v in vars(module).items() if k.endswith("_out") and isinstance(v, Schema))
 
 

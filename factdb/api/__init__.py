@@ -9,7 +9,8 @@ from flask_smorest import Api
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from factdb.api.documents.schemas import API_PREFIX, ProblemOut, forget_api_root, remember_api_root
+from factdb.api.documents.envelopes import ProblemOut
+from factdb.api.documents.urls import API_PREFIX, forget_api_root, remember_api_root
 from factdb.api.http import request_db
 from factdb.api.http.openapi import CollectionFormatsPlugin
 from factdb.api.http.parsing import Period

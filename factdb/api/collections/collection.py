@@ -22,8 +22,10 @@ from factdb.api.collections.keyset import (
     parse_sort,
     stored_value,
 )
-from factdb.api.documents.schemas import FacetOut, api_root
+from factdb.api.collections.lookup import get_document
+from factdb.api.documents.envelopes import FacetOut
 from factdb.api.documents.shapes import Shape, shape_of
+from factdb.api.documents.urls import api_root
 from factdb.api.filters.resolved import FilterRows, described, header
 from factdb.api.http import request_db
 from factdb.api.http.counts import counted
@@ -99,6 +101,11 @@ class Collection:
         }
         headers = {"Link": f'<{links["next"]}>; rel="next"'} if next_cursor else {}
         return json_response(*self._with_resolved(body, headers))
+
+    def item(self, ref: str) -> Response:
+        """The item whose slug or id is ``ref``, its document built as in a page."""
+        assert self.documents is not None, f"{self.name}: items need a DocumentReader"
+        return json_response({"data": get_document(self.documents, self.schema, ref)}, {})
 
     def _with_resolved(
         self, body: dict[str, Any], headers: dict[str, str]

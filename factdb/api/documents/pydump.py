@@ -16,6 +16,9 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from factdb.api.documents.fields import ItemUrl
+from factdb.api.documents.urls import api_root
+
 Dump = Callable[[Any], dict[str, Any]]
 Convert = Callable[[Any], Any]
 _MISSING = object()
@@ -39,6 +42,7 @@ def compile_dump(schema: Schema) -> Dump:
         raise TypeError(f"{type(schema).__name__} has processing hooks; they are not compiled")
     namespace: dict[str, Any] = {
         "_MISSING": _MISSING,
+        "_through": _through,
         "_MAPPING_TYPES": _MAPPING_TYPES,
         "_is_mapping": _is_mapping,
     }
@@ -54,15 +58,18 @@ def compile_dump(schema: Schema) -> Dump:
             by_attribute.append(line)
             by_key.append(line)
             continue
-        attribute = repr(field.attribute or str(field.name))
-        if "." in attribute:
-            raise TypeError(f"dotted attribute {attribute} is not compiled")
+        path = field.attribute or str(field.name)
+        attribute = repr(path)
         converted = _expression(field, "value", namespace, f"c{index}")
-        # A missing attribute leaves its key out, as marshmallow does.
-        for lines, read in (
+        reads = [
             (by_attribute, f"getattr(obj, {attribute}, _MISSING)"),
             (by_key, f"obj.get({attribute}, _MISSING)"),
-        ):
+        ]
+        if "." in path:  # through references, as marshmallow's get_value does
+            namespace[f"p{index}"] = tuple(path.split("."))
+            reads = [(lines, f"_through(obj, p{index})") for lines, _ in reads]
+        # A missing attribute leaves its key out, as marshmallow does.
+        for lines, read in reads:
             lines += [
                 f"    value = {read}",
                 "    if value is not _MISSING:",
@@ -87,6 +94,17 @@ def compile_dump(schema: Schema) -> Dump:
     filename = f"<factdb/api/documents/pydump.py: dump of {type(schema).__name__}>"
     exec(compile(source, filename, "exec"), namespace)
     return namespace["dump"]
+
+
+def _through(obj: Any, path: tuple[str, ...]) -> Any:
+    """The value at a dotted attribute path; None past a None, missing past a missing."""
+    for part in path:
+        if obj is None:
+            return None
+        obj = obj.get(part, _MISSING) if _is_mapping(obj) else getattr(obj, part, _MISSING)
+        if obj is _MISSING:
+            return _MISSING
+    return obj
 
 
 def _is_mapping(obj: Any) -> bool:
@@ -114,7 +132,11 @@ def dump_many(schema: Schema, objs: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def _function(schema: Schema, field: fields.Field) -> Convert | None:
-    """What a Method or Function field calls with the object, or None for other fields."""
+    """What a Method, Function or ItemUrl field calls with the object, or None for other
+    fields."""
+    if isinstance(field, ItemUrl):
+        resource, path = field.resource, tuple(field.slug.split("."))
+        return lambda obj: f"{api_root()}/{resource}/{_through(obj, path)}"
     if type(field) is fields.Method:
         # A weak reference: the compiled function must not keep its schema alive.
         method = weakref.WeakMethod(getattr(schema, str(field.serialize_method_name)))

@@ -1,55 +1,30 @@
-"""Response shapes: the single source of the JSON, the CSV columns and the OpenAPI document."""
+"""The documents the API answers with: the one definition of each fact's JSON, its CSV
+columns, its OpenAPI schema and (sqljson/build.py) the SQL that builds it."""
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from typing import Any
 
-from flask import request
 from marshmallow import Schema, fields
+from sqlalchemy import case, func, literal
 
-API_PREFIX = "/api/v1"
-# The collection of each kind of fact that has one (topics and dates have none).
-RESOURCES = {
-    "source": "sources",
-    "entity": "entities",
-    "event": "events",
-    "statement": "statements",
-    "position": "positions",
-    "role": "roles",
-    "quantity": "quantities",
-}
-SINGULAR = {resource: fact_type for fact_type, resource in RESOURCES.items()}
+from factdb.api.documents.fields import ItemUrl, sql_value
+from factdb.api.documents.urls import SINGULAR
+from factdb.api.sqljson.build import Nested, Scope
 
 
-# This request's API root URL, set when a request starts: a page of facts holds
-# hundreds of URLs, and werkzeug works host_url out anew on every access.
-_API_ROOT: ContextVar[str | None] = ContextVar("api_root", default=None)
-
-
-def item_url(resource: str, slug: str) -> str:
-    """The absolute URL of an item."""
-    return f"{api_root()}/{resource}/{slug}"
-
-
-def api_root() -> str:
-    """This request's API root URL."""
-    found = _API_ROOT.get()
-    return request.host_url.rstrip("/") + API_PREFIX if found is None else found
-
-
-def remember_api_root() -> None:
-    """A before_request handler: the API root, worked out once for the request."""
-    _API_ROOT.set(request.host_url.rstrip("/") + API_PREFIX)
-
-
-def forget_api_root(_error: BaseException | None = None) -> None:
-    """A teardown_request handler: the next request may come from another host."""
-    _API_ROOT.set(None)
-
-
-def url_field(resource: str) -> fields.Function:
-    return fields.Function(lambda obj: f"{api_root()}/{resource}/{obj.slug}")
+def _relative_rule(date: Scope) -> Nested:
+    """DateInterval.rule: the anchor (published, or the anchor date's slug), then the
+    offset or the weekday; null for a date that is not relative."""
+    anchor_slug = date.join("anchor").column("slug")
+    columns = ("offset", "unit", "weekday", "direction")
+    return Nested(
+        {
+            "anchor": func.coalesce(anchor_slug, date.column("relative_anchor")),
+            **{name: date.column(f"relative_{name}") for name in columns},
+        },
+        present=date.column("relative_anchor"),
+    )
 
 
 class RelativeOut(Schema):
@@ -78,12 +53,14 @@ class DateOut(Schema):
         RelativeOut,
         attribute="rule",
         allow_none=True,
-        metadata={"description": "The rule of a relative date; null for the others."},
+        metadata=sql_value(
+            _relative_rule, description="The rule of a relative date; null for the others."
+        ),
     )
 
 
 class EvidenceOut(Schema):
-    source = fields.Function(lambda evidence: evidence.source.slug)
+    source = fields.String(attribute="source.slug")
     start = fields.Integer(attribute="start_offset")
     end = fields.Integer(attribute="end_offset")
     text = fields.String()
@@ -92,19 +69,19 @@ class EvidenceOut(Schema):
 class EntityRef(Schema):
     slug = fields.String()
     name = fields.String()
-    url = url_field("entities")
+    url = ItemUrl("entities")
 
 
 class EventRef(Schema):
     slug = fields.String()
     title = fields.String()
-    url = url_field("events")
+    url = ItemUrl("events")
 
 
 class StatementRef(Schema):
     slug = fields.String()
     text = fields.String()
-    url = url_field("statements")
+    url = ItemUrl("statements")
 
 
 class FactOut(Schema):
@@ -120,15 +97,9 @@ class FactOut(Schema):
 class Provenance(Schema):
     """Where a fact comes from: its source, the exact spans, its own URL."""
 
-    source = fields.Function(lambda fact: fact.source.slug)
+    source = fields.String(attribute="source.slug")
     reviewed = fields.Boolean(metadata={"description": "false while the fact is a draft."})
     evidence = fields.List(fields.Nested(EvidenceOut))
-    url = fields.Method("_url")
-
-    resource = ""
-
-    def _url(self, fact: Any) -> str:
-        return item_url(self.resource, fact.slug)
 
 
 def fact_schema(fact: type[Schema], resource: str) -> type[Schema]:
@@ -138,7 +109,7 @@ def fact_schema(fact: type[Schema], resource: str) -> type[Schema]:
     among the bases, comes last in the output: a reader sees the fact first.
     """
     name = fact.__name__.removesuffix("Fields") + "Out"
-    return type(name, (Provenance, fact), {"resource": resource})
+    return type(name, (Provenance, fact), {"url": ItemUrl(resource)})
 
 
 class QuantityValues(Schema):
@@ -156,15 +127,39 @@ class QuantityValues(Schema):
 
 
 class SubjectOut(Schema):
-    """An entity or an event: what a quantity describes, or what a stance is about."""
+    """An entity, an event or a topic: what a quantity describes, or what a stance is
+    about."""
 
     type = fields.Function(lambda thing: SINGULAR.get(thing.__tablename__, "topic"))
     slug = fields.String()
     name = fields.Function(lambda thing: getattr(thing, "name", None) or thing.title)
 
 
+def one_of(**references: str) -> Any:
+    """The SQL value of a SubjectOut: the first of ``references`` (type: attribute)
+    that the row has; an event is named by its title."""
+
+    def subject(fact: Scope) -> Nested:
+        joined = {kind: fact.join(attribute) for kind, attribute in references.items()}
+        present = [(scope.key.is_not(None), kind) for kind, scope in joined.items()]
+        title = {kind: "title" if kind == "event" else "name" for kind in joined}
+        return Nested(
+            {
+                "type": case(*((there, literal(kind)) for there, kind in present)),
+                "slug": func.coalesce(*(scope.column("slug") for scope in joined.values())),
+                "name": func.coalesce(
+                    *(scope.column(title[kind]) for kind, scope in joined.items())
+                ),
+            }
+        )
+
+    return subject
+
+
 class QuantityFields(FactOut, QuantityValues):
-    subject = fields.Nested(SubjectOut)
+    subject = fields.Nested(
+        SubjectOut, metadata=sql_value(one_of(entity="subject_entity", event="subject_event"))
+    )
 
 
 QuantityOut = fact_schema(QuantityFields, "quantities")
@@ -175,13 +170,26 @@ class EventQuantityOut(QuantityValues):
 
     slug = fields.String()
     reviewed = fields.Boolean()
-    url = url_field("quantities")
+    url = ItemUrl("quantities")
 
 
 class ParticipantOut(Schema):
-    slug = fields.Function(lambda p: p.entity.slug)
-    name = fields.Function(lambda p: p.entity.name)
+    slug = fields.String(attribute="entity.slug")
+    name = fields.String(attribute="entity.name")
     role = fields.String()
+
+
+class TopicOut(Schema):
+    slug = fields.String(attribute="topic.slug")
+    name = fields.String(attribute="topic.name")
+
+
+class MentionOut(Schema):
+    """An entity a statement mentions, as EntityRef shows it."""
+
+    slug = fields.String(attribute="entity.slug")
+    name = fields.String(attribute="entity.name")
+    url = ItemUrl("entities", slug="entity.slug")
 
 
 class EventFields(FactOut):
@@ -194,9 +202,7 @@ class EventFields(FactOut):
     place = fields.Nested(EntityRef, allow_none=True)
     part_of = fields.Nested(EventRef, allow_none=True)
     participants = fields.List(fields.Nested(ParticipantOut))
-    topics = fields.Function(
-        lambda e: [{"slug": t.topic.slug, "name": t.topic.name} for t in e.topics]
-    )
+    topics = fields.List(fields.Nested(TopicOut))
     quantities = fields.List(fields.Nested(EventQuantityOut))
 
 
@@ -214,7 +220,7 @@ class StatementFields(FactOut):
     text = fields.String()
     event = fields.Nested(EventRef, allow_none=True)
     date = fields.Nested(DateOut, allow_none=True)
-    mentions = fields.List(fields.Nested(EntityRef), attribute="mentioned_entities")
+    mentions = fields.List(fields.Nested(MentionOut))
 
 
 StatementOut = fact_schema(StatementFields, "statements")
@@ -223,7 +229,9 @@ StatementOut = fact_schema(StatementFields, "statements")
 class PositionFields(FactOut):
     holder = fields.Nested(EntityRef)
     stance = fields.String()
-    target = fields.Nested(SubjectOut)
+    target = fields.Nested(
+        SubjectOut, metadata=sql_value(one_of(entity="target_entity", topic="target_topic"))
+    )
     outcome = fields.String(allow_none=True)
     description = fields.String()
     statement = fields.Nested(StatementRef, allow_none=True)
@@ -256,7 +264,7 @@ class EntityOut(Schema):
     description = fields.String()
     located_in = fields.Nested(EntityRef, allow_none=True)
     aliases = fields.List(fields.Nested(AliasOut), attribute="distinct_aliases")
-    url = url_field("entities")
+    url = ItemUrl("entities")
 
 
 class SourceOut(Schema):
@@ -270,92 +278,4 @@ class SourceOut(Schema):
     year_note = fields.String(allow_none=True)
     drafted = fields.Boolean(metadata={"description": "Its facts were drafted by factdb draft."})
     length = fields.Integer(metadata={"description": "Characters (code points) of the text."})
-    url = url_field("sources")
-
-
-class PageMeta(Schema):
-    total = fields.Integer(
-        metadata={"description": "Rows matching the filters (groups for group_by)."}
-    )
-    limit = fields.Integer()
-    next_cursor = fields.String(allow_none=True)
-    group_by = fields.String()
-
-
-class Links(Schema):
-    self = fields.String()
-    next = fields.String(allow_none=True)
-
-
-class ResolvedEntityOut(EntityRef):
-    kind = fields.String()
-
-
-class NamedOut(Schema):
-    """An entity a filter's name matches, and how many facts that filter alone gives it."""
-
-    entity = fields.Nested(ResolvedEntityOut)
-    matched_by = fields.String(metadata={"description": "slug, name, alias or metonym"})
-    count = fields.Integer()
-
-
-class ResolvedOut(Schema):
-    """How an entity name of the filters was resolved, and what else it names."""
-
-    parameter = fields.String()
-    value = fields.String()
-    entity = fields.Nested(ResolvedEntityOut)
-    matched_by = fields.String()
-    count = fields.Integer()
-    also = fields.List(fields.Nested(NamedOut))
-
-
-class FacetOut(Schema):
-    key = fields.Raw(metadata={"description": "The group's key: a slug or a value."})
-    label = fields.Raw()
-    count = fields.Integer()
-
-
-def page_of(item: type[Schema]) -> type[Schema]:
-    """The collection envelope around ``item`` (or facet counts with group_by)."""
-    name = item.__name__.removesuffix("Out") + "Page"
-    return Schema.from_dict(
-        {
-            "data": fields.List(
-                fields.Nested(item),
-                metadata={"description": "The rows; with group_by, {key, label, count} per group."},
-            ),
-            "meta": fields.Nested(PageMeta),
-            "links": fields.Nested(Links),
-            "resolved": fields.List(
-                fields.Nested(ResolvedOut),
-                metadata={"description": "How each entity name of the filters was resolved."},
-            ),
-        },
-        name=name,
-    )
-
-
-def item_of(item: type[Schema]) -> type[Schema]:
-    """The envelope around one item."""
-    name = item.__name__.removesuffix("Out") + "Item"
-    return Schema.from_dict({"data": fields.Nested(item)}, name=name)
-
-
-class ProblemErrorOut(Schema):
-    parameter = fields.String(allow_none=True)
-    detail = fields.String()
-    suggestions = fields.List(fields.String())
-    candidates = fields.List(fields.String())
-    units = fields.List(fields.String())
-
-
-class ProblemOut(Schema):
-    """RFC 9457 problem details, with the bad parameters in ``errors``."""
-
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    instance = fields.String()
-    errors = fields.List(fields.Nested(ProblemErrorOut))
+    url = ItemUrl("sources")

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from flask import request
 from sqlalchemy import func, select
 
-from factdb.api.documents.schemas import item_url
+from factdb.api.documents.urls import item_url
 from factdb.api.http import request_db
 from factdb.api.http.counts import counted
 from factdb.sql import AnySelect

@@ -12,18 +12,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.collections.items import get_item, grouped
+from factdb.api.collections.facets import grouped
+from factdb.api.collections.lookup import get_item
+from factdb.api.documents.envelopes import item_of, page_of
+from factdb.api.documents.fields import ItemUrl
 from factdb.api.documents.pydump import dump_many, dumper
-from factdb.api.documents.schemas import (
-    DateOut,
-    EntityOut,
-    EntityRef,
-    EvidenceOut,
-    api_root,
-    item_of,
-    page_of,
-    url_field,
-)
+from factdb.api.documents.schemas import DateOut, EntityOut, EntityRef, EvidenceOut
+from factdb.api.documents.urls import api_root
 from factdb.api.filters.entities_dates import contains_folded
 from factdb.api.http import request_db
 from factdb.api.http.counts import counted
@@ -83,7 +78,7 @@ class HeldRoleOut(Schema):
     organization = fields.Nested(EntityRef, allow_none=True)
     date = fields.Nested(DateOut, allow_none=True)
     reviewed = fields.Boolean()
-    url = url_field("roles")
+    url = ItemUrl("roles")
 
 
 held_role_out = HeldRoleOut(many=True)

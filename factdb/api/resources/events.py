@@ -6,12 +6,13 @@ from typing import Any
 
 from flask import Response
 from sqlalchemy import and_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased
 
 from factdb.api.collections.collection import AnySelect, Collection, SortKey
-from factdb.api.collections.items import by_source, date_sort, get_item, grouped, item_response
+from factdb.api.collections.facets import by_source, date_sort, grouped
 from factdb.api.collections.keyset import Expression
-from factdb.api.documents.schemas import EventOut, item_of, page_of
+from factdb.api.documents.envelopes import item_of, page_of
+from factdb.api.documents.schemas import EventOut
 from factdb.api.filters.entities_dates import (
     also_took_part,
     resolve_entities,
@@ -31,25 +32,13 @@ from factdb.api.http.parsing import (
     field_names,
     text_field,
 )
-from factdb.api.sqljson.facts import EVENTS
-from factdb.models import DateInterval, Entity, Event, EventParticipant, EventTopic
+from factdb.api.sqljson.build import DocumentReader
+from factdb.models import Entity, Event, EventParticipant
 from factdb.sql import year_month, year_of
 from factdb.vocabulary import EVENT_KINDS, EVENT_STATUSES
 
 blp = Blueprint("events", __name__, description="Meetings, visits, elections, strikes…")
 event_out = EventOut()
-
-# What an item's page loads with its fact (collections read documents instead).
-OPTIONS = (
-    joinedload(Event.date).joinedload(DateInterval.anchor),
-    joinedload(Event.place),
-    joinedload(Event.part_of),
-    joinedload(Event.source),
-    selectinload(Event.evidence),
-    selectinload(Event.participants).joinedload(EventParticipant.entity),
-    selectinload(Event.topics).joinedload(EventTopic.topic),
-    selectinload(Event.quantities),
-)
 
 
 class EventArgs(PageArgs, DateRangeArgs, ReviewedArgs):
@@ -87,6 +76,7 @@ events = Collection(
     name="events",
     id_column=Event.id,
     schema=event_out,
+    documents=DocumentReader(Event),
     sort_keys={
         "date": date_sort(Event),
         "kind": SortKey(Event.kind, "str"),
@@ -104,7 +94,6 @@ events = Collection(
         "participant": _by_participant,
         "source": by_source(Event),
     },
-    documents=EVENTS,
     name_filters={
         "participant": lambda e: select(EventParticipant.event_id).where(
             EventParticipant.entity_id == e
@@ -151,4 +140,4 @@ def list_events(args: dict[str, Any]) -> Response:
 @blp.response(200, item_of(EventOut))
 def get_event(args: dict[str, Any], ref: str) -> Response:
     """One event, by id or slug, with participants, place, quantities and evidence."""
-    return item_response(event_out, get_item(Event, ref, OPTIONS))
+    return events.item(ref)

@@ -11,7 +11,8 @@ from sqlalchemy import ColumnElement, and_, case, or_, select
 from sqlalchemy.orm import aliased
 
 from factdb.api.collections.collection import Collection, SortKey
-from factdb.api.documents.schemas import RESOURCES, item_url, page_of
+from factdb.api.documents.envelopes import page_of
+from factdb.api.documents.urls import RESOURCES, item_url
 from factdb.api.filters.entities_dates import resolve_entity, resolve_slug
 from factdb.api.http import request_db
 from factdb.api.http.parsing import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response
 from marshmallow import Schema, fields
 
-from factdb.api.documents.schemas import api_root
+from factdb.api.documents.urls import api_root
 from factdb.api.http.output import json_response
 from factdb.api.http.parsing import Blueprint, NoArgs
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import Response
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.collections.items import by_source, date_sort, get_item, grouped, item_response
-from factdb.api.documents.schemas import PositionOut, item_of, page_of
+from factdb.api.collections.facets import by_source, date_sort, grouped
+from factdb.api.documents.envelopes import item_of, page_of
+from factdb.api.documents.schemas import PositionOut
 from factdb.api.filters.entities_dates import (
     contains_folded,
     resolve_entity,
@@ -30,22 +30,13 @@ from factdb.api.http.parsing import (
     text_field,
 )
 from factdb.api.http.problems import ApiProblem, BadParameter
-from factdb.models import DateInterval, Entity, Position, Topic
+from factdb.api.sqljson.build import DocumentReader
+from factdb.models import Entity, Position, Topic
 from factdb.names import fold
 from factdb.vocabulary import STANCES
 
 blp = Blueprint("positions", __name__, description="Stances: who supports or opposes what.")
 position_out = PositionOut()
-
-OPTIONS = (
-    joinedload(Position.holder),
-    joinedload(Position.target_entity),
-    joinedload(Position.target_topic),
-    joinedload(Position.statement),
-    joinedload(Position.date).joinedload(DateInterval.anchor),
-    joinedload(Position.source),
-    selectinload(Position.evidence),
-)
 
 
 class PositionArgs(PageArgs, DateRangeArgs, ReviewedArgs):
@@ -89,6 +80,7 @@ positions = Collection(
     name="positions",
     id_column=Position.id,
     schema=position_out,
+    documents=DocumentReader(Position),
     sort_keys={
         "date": date_sort(Position),
         "stance": SortKey(Position.stance, "str"),
@@ -112,7 +104,6 @@ positions = Collection(
         ),
         "source": by_source(Position),
     },
-    options=OPTIONS,
     name_filters={
         "holder": lambda e: select(Position.id).where(Position.holder_id == e),
         "target": lambda e: select(Position.id).where(Position.target_entity_id == e),
@@ -141,4 +132,4 @@ def list_positions(args: dict[str, Any]) -> AnySelect:
 @blp.response(200, item_of(PositionOut))
 def get_position(args: dict[str, Any], ref: str) -> Response:
     """One position, by id or slug."""
-    return item_response(position_out, get_item(Position, ref, OPTIONS))
+    return positions.item(ref)

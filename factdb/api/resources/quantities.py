@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Response
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.collections.items import get_item, grouped, item_response
-from factdb.api.documents.schemas import QuantityOut, item_of, page_of
+from factdb.api.collections.facets import grouped
+from factdb.api.documents.envelopes import item_of, page_of
+from factdb.api.documents.schemas import QuantityOut
 from factdb.api.filters.entities_dates import resolve_entity, review_state
 from factdb.api.http import request_db
 from factdb.api.http.parsing import (
@@ -23,19 +23,13 @@ from factdb.api.http.parsing import (
     text_field,
 )
 from factdb.api.http.problems import BadParameter
+from factdb.api.sqljson.build import DocumentReader
 from factdb.models import Event, Quantity
 from factdb.vocabulary import APPROXIMATIONS
 
 NO_VALUE = 1e308
 blp = Blueprint("quantities", __name__, description="Numbers, units and what they describe.")
 quantity_out = QuantityOut()
-
-OPTIONS = (
-    joinedload(Quantity.subject_entity),
-    joinedload(Quantity.subject_event),
-    joinedload(Quantity.source),
-    selectinload(Quantity.evidence),
-)
 
 
 class QuantityArgs(PageArgs, ReviewedArgs):
@@ -49,6 +43,7 @@ quantities = Collection(
     name="quantities",
     id_column=Quantity.id,
     schema=quantity_out,
+    documents=DocumentReader(Quantity),
     sort_keys={
         # A range has no value: sorted after every number (a sort key is never NULL).
         "value": SortKey(func.coalesce(Quantity.value, NO_VALUE), "float"),
@@ -60,7 +55,6 @@ quantities = Collection(
         "unit": lambda ids: grouped(Quantity, ids, Quantity.unit),
         "approximation": lambda ids: grouped(Quantity, ids, Quantity.approximation),
     },
-    options=OPTIONS,
     name_filters={
         "subject": lambda e: select(Quantity.id).where(Quantity.subject_entity_id == e),
     },
@@ -102,4 +96,4 @@ def _event_id(slug: str) -> int | None:
 @blp.response(200, item_of(QuantityOut))
 def get_quantity(args: dict[str, Any], ref: str) -> Response:
     """One quantity, by id or slug."""
-    return item_response(quantity_out, get_item(Quantity, ref, OPTIONS))
+    return quantities.item(ref)

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Response
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.collections.items import get_item, grouped, item_response
-from factdb.api.documents.schemas import RoleOut, item_of, page_of
+from factdb.api.collections.facets import grouped
+from factdb.api.documents.envelopes import item_of, page_of
+from factdb.api.documents.schemas import RoleOut
 from factdb.api.filters.entities_dates import contains_folded, resolve_entity, review_state
 from factdb.api.http.parsing import (
     Blueprint,
@@ -21,19 +21,12 @@ from factdb.api.http.parsing import (
     field_names,
     text_field,
 )
-from factdb.models import DateInterval, Entity, Role
+from factdb.api.sqljson.build import DocumentReader
+from factdb.models import Entity, Role
 from factdb.sql import folded
 
 blp = Blueprint("roles", __name__, description="Offices and affiliations.")
 role_out = RoleOut()
-
-OPTIONS = (
-    joinedload(Role.holder),
-    joinedload(Role.organization),
-    joinedload(Role.date).joinedload(DateInterval.anchor),
-    joinedload(Role.source),
-    selectinload(Role.evidence),
-)
 
 
 class RoleArgs(PageArgs, ReviewedArgs):
@@ -47,6 +40,7 @@ roles = Collection(
     name="roles",
     id_column=Role.id,
     schema=role_out,
+    documents=DocumentReader(Role),
     sort_keys={"title": SortKey(Role.title, "str"), "id": SortKey(Role.id, "int")},
     default_sort="id",
     group_keys={
@@ -58,7 +52,6 @@ roles = Collection(
         ),
         "title": lambda ids: grouped(Role, ids, Role.title),
     },
-    options=OPTIONS,
     name_filters={
         "holder": lambda e: select(Role.id).where(Role.holder_id == e),
         "organization": lambda e: select(Role.id).where(Role.organization_id == e),
@@ -88,4 +81,4 @@ def list_roles(args: dict[str, Any]) -> AnySelect:
 @blp.response(200, item_of(RoleOut))
 def get_role(args: dict[str, Any], ref: str) -> Response:
     """One role, by id or slug."""
-    return item_response(role_out, get_item(Role, ref, OPTIONS))
+    return roles.item(ref)

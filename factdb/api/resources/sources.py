@@ -9,8 +9,9 @@ from marshmallow import fields
 from sqlalchemy import select
 
 from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.collections.items import get_item, item_response
-from factdb.api.documents.schemas import SourceOut, item_of, page_of
+from factdb.api.collections.lookup import get_item, item_response
+from factdb.api.documents.envelopes import item_of, page_of
+from factdb.api.documents.schemas import SourceOut
 from factdb.api.http.parsing import Blueprint, NoArgs, PageArgs, field_names
 from factdb.models import Source
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Response
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
-from factdb.api.collections.items import by_source, date_sort, get_item, grouped, item_response
-from factdb.api.documents.schemas import StatementOut, item_of, page_of
+from factdb.api.collections.facets import by_source, date_sort, grouped
+from factdb.api.documents.envelopes import item_of, page_of
+from factdb.api.documents.schemas import StatementOut
 from factdb.api.filters.entities_dates import (
     mentioned,
     resolve_entities,
@@ -30,24 +30,13 @@ from factdb.api.http.parsing import (
     field_names,
     text_field,
 )
-from factdb.api.sqljson.facts import STATEMENTS
-from factdb.models import DateInterval, Entity, Event, Statement, StatementMention
+from factdb.api.sqljson.build import DocumentReader
+from factdb.models import Entity, Event, Statement, StatementMention
 from factdb.sql import year_month
 from factdb.vocabulary import STATEMENT_MODES
 
 blp = Blueprint("statements", __name__, description="What someone said, quoted or reported.")
 statement_out = StatementOut()
-
-# What an item's page loads with its fact (collections read documents instead).
-OPTIONS = (
-    joinedload(Statement.speaker),
-    joinedload(Statement.relayed_by),
-    joinedload(Statement.event),
-    joinedload(Statement.date).joinedload(DateInterval.anchor),
-    joinedload(Statement.source),
-    selectinload(Statement.evidence),
-    selectinload(Statement.mentions).joinedload(StatementMention.entity),
-)
 
 
 class StatementArgs(PageArgs, DateRangeArgs, ReviewedArgs):
@@ -65,6 +54,7 @@ statements = Collection(
     name="statements",
     id_column=Statement.id,
     schema=statement_out,
+    documents=DocumentReader(Statement),
     sort_keys={
         "date": date_sort(Statement),
         "id": SortKey(Statement.id, "int"),
@@ -85,7 +75,6 @@ statements = Collection(
         ),
         "source": by_source(Statement),
     },
-    documents=STATEMENTS,
     name_filters={
         "speaker": lambda e: select(Statement.id).where(Statement.speaker_id == e),
         "relayed_by": lambda e: select(Statement.id).where(Statement.relayed_by_id == e),
@@ -123,4 +112,4 @@ def list_statements(args: dict[str, Any]) -> AnySelect:
 @blp.response(200, item_of(StatementOut))
 def get_statement(args: dict[str, Any], ref: str) -> Response:
     """One statement, by id or slug, with its speaker, event, date and evidence."""
-    return item_response(statement_out, get_item(Statement, ref, OPTIONS))
+    return statements.item(ref)

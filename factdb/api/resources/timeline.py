@@ -10,7 +10,8 @@ from sqlalchemy import ColumnElement, literal, select, union, union_all
 from sqlalchemy.sql import CompoundSelect, Subquery
 
 from factdb.api.collections.collection import AnySelect, Collection, SortKey
-from factdb.api.documents.schemas import RESOURCES, item_url, page_of
+from factdb.api.documents.envelopes import page_of
+from factdb.api.documents.urls import RESOURCES, item_url
 from factdb.api.filters.entities_dates import (
     Window,
     date_overlaps,
