@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Integer, String
@@ -84,6 +85,8 @@ def _days_between_postgresql(element: days_between, compiler: Any, **kw: Any) ->
 
 # A SELECT of any columns (SQLAlchemy 2.1 types selects by their column tuple).
 AnySelect = Select[*tuple[Any, ...]]
+# A column or an ORM attribute: what sort keys and filters compare.
+Expression = ColumnElement[Any] | QueryableAttribute[Any]
 WORD = re.compile(r"[^\W_]+")
 MAX_SEARCH_WORDS = 16
 MARK_START, MARK_END = "<mark>", "</mark>"

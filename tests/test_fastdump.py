@@ -13,6 +13,7 @@ from marshmallow import Schema, fields, post_dump
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from factdb.api.collections.collection import Collection
 from factdb.api.documents.pydump import compile_dump, dump_many, dumper
 from factdb.api.documents.schemas import EntityOut, SourceOut
 from factdb.db import make_engine
@@ -31,7 +32,7 @@ def schema_of(blueprint_module: str) -> Schema:
     from importlib import import_module
 
     module = import_module(f"factdb.api.resources.{blueprint_module}")
-    return next(v for k, v in vars(module).items() if k.endswith("_out") and isinstance(v, Schema))
+    return next(v.schema for v in vars(module).values() if isinstance(v, Collection))
 
 
 @pytest.mark.parametrize(

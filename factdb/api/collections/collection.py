@@ -26,6 +26,7 @@ from factdb.api.collections.lookup import get_document
 from factdb.api.documents.envelopes import FacetOut
 from factdb.api.documents.shapes import Shape, shape_of
 from factdb.api.documents.urls import api_root
+from factdb.api.filters.params import Params
 from factdb.api.filters.resolved import FilterRows, described, header
 from factdb.api.http import request_db
 from factdb.api.http.counts import counted
@@ -60,13 +61,32 @@ class Collection:
     records: Callable[[list[int], dict[str, list[Any]]], list[Any]] | None = None
     # Or has the database build each row's JSON document, with the page in one statement.
     documents: DocumentReader | None = None
-    # The rows each entity-valued filter gives for one entity: the resolved member's counts.
+    # The rows each entity-valued filter gives for one entity: the resolved member's counts
+    # (derived from ``params`` where the collection declares them).
     name_filters: dict[str, FilterRows] = field(default_factory=dict)
+    # The query parameters and what each does to the query (a fact collection's).
+    params: Params | None = None
     _pages: StatementsByShape = field(default_factory=StatementsByShape, init=False, repr=False)
     # Sort expressions and ORDER BY terms by order; bounded by the sort keys' choices.
     _orderings: dict[tuple[tuple[str, bool], ...], tuple[list[Expression], list[Any]]] = field(
         default_factory=dict, init=False, repr=False
     )
+
+    def __post_init__(self) -> None:
+        if self.params is not None:
+            self.name_filters = self.params.name_filters()
+
+    @property
+    def arguments(self) -> type[Schema]:
+        """The query-string schema of the declared parameters."""
+        assert self.params is not None, f"{self.name} declares no parameters"
+        return self.params.schema(self.schema)
+
+    def answer(self, args: dict[str, Any]) -> Response:
+        """The page (or facets, or CSV) of the rows the declared parameters keep."""
+        assert self.params is not None and self.documents is not None
+        filtering = self.params.filtered(select(self.documents.model), args)
+        return self.respond(filtering.query, args, page_order=filtering.page_order)
 
     def respond(
         self,

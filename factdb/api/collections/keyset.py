@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_
-from sqlalchemy.orm import QueryableAttribute
 
 from factdb.api.http.problems import BadParameter
-from factdb.sql import code_point_order
+from factdb.sql import Expression, code_point_order
 
 # A column, an ORM attribute or an SQL expression over them.
-Expression = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 @dataclass(frozen=True)

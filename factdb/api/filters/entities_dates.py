@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, func, literal_column, select, union_all
 from sqlalchemy.orm import aliased
 
-from factdb.api.collections.collection import AnySelect, Expression
 from factdb.api.filters.resolved import MATCHED_BY, Named, Resolution, record
 from factdb.api.http import request_db
 from factdb.api.http.counts import counted
@@ -20,12 +20,11 @@ from factdb.models import (
     EntityAlias,
     EventParticipant,
     SearchDocument,
-    Source,
     Statement,
     StatementMention,
 )
 from factdb.names import fold
-from factdb.sql import search_hits, search_words
+from factdb.sql import AnySelect, Expression, search_hits, search_words
 
 MAX_SUGGESTIONS = 5
 
@@ -129,7 +128,7 @@ def longest_interval(model: Any) -> int:
     )
 
 
-def sort_date_window(model: Any, args: dict[str, Any]) -> Window:
+def sort_date_window(model: Any, args: Mapping[str, Any]) -> Window:
     """Bounds on the sort_date of any ``model`` fact overlapping [from, to].
 
     "Ends on or after ``from``" is no range of a date-order index, but such a fact
@@ -155,7 +154,7 @@ def within(column: Any, window: Window) -> list[ColumnElement[bool]]:
     ]
 
 
-def date_overlaps(model: Any, args: dict[str, Any]) -> ColumnElement[bool] | None:
+def date_overlaps(model: Any, args: Mapping[str, Any]) -> ColumnElement[bool] | None:
     """Dated facts whose interval overlaps [from, to]; undated facts never match.
 
     Both bounds are also given on sort_date, which the date-order indexes hold (it
@@ -230,22 +229,3 @@ def resolve_slug(parameter: str, model: Any, value: str) -> int:
     suggestions = difflib.get_close_matches(value.lower(), slugs, n=MAX_SUGGESTIONS, cutoff=0.5)
     name = model.__tablename__.removesuffix("s")
     raise BadParameter(parameter, f"no {name} has the slug {value!r}", suggestions=suggestions)
-
-
-def review_state(query: AnySelect, model: Any, args: dict[str, Any]) -> AnySelect:
-    """Reviewed facts (reviewed=true) or drafts (reviewed=false), when asked."""
-    return query if "reviewed" not in args else query.where(model.reviewed == args["reviewed"])
-
-
-def source_text_and_dates(
-    query: AnySelect, model: Any, fact_type: str, args: dict[str, Any]
-) -> AnySelect:
-    """The filters every dated, searchable fact shares: source, q, from and to, and
-    reviewed as every fact."""
-    query = review_state(query, model, args)
-    if "source" in args:
-        query = query.where(model.source_id == resolve_slug("source", Source, args["source"]))
-    if "q" in args:
-        query = query.where(model.id.in_(text_matches("q", fact_type, args["q"])))
-    overlap = date_overlaps(model, args)
-    return query if overlap is None else query.where(overlap)

@@ -10,45 +10,23 @@ from sqlalchemy.orm import aliased
 
 from factdb.api.collections.collection import AnySelect, Collection, SortKey
 from factdb.api.collections.facets import by_source, date_sort, grouped
-from factdb.api.collections.keyset import Expression
 from factdb.api.documents.envelopes import item_of, page_of
 from factdb.api.documents.schemas import EventOut
+from factdb.api.filters import params
 from factdb.api.filters.entities_dates import (
     also_took_part,
     resolve_entities,
-    resolve_entity,
     sort_date_window,
-    source_text_and_dates,
     within,
 )
-from factdb.api.http.parsing import (
-    Blueprint,
-    CommaSeparated,
-    DateRangeArgs,
-    NoArgs,
-    PageArgs,
-    ReviewedArgs,
-    entity_field,
-    field_names,
-    text_field,
-)
+from factdb.api.filters.params import Filtering, Param, Params
+from factdb.api.http.parsing import Blueprint, NoArgs, entity_field
 from factdb.api.sqljson.build import DocumentReader
 from factdb.models import Entity, Event, EventParticipant
-from factdb.sql import year_month, year_of
+from factdb.sql import Expression, year_month, year_of
 from factdb.vocabulary import EVENT_KINDS, EVENT_STATUSES
 
 blp = Blueprint("events", __name__, description="Meetings, visits, elections, strikes…")
-event_out = EventOut()
-
-
-class EventArgs(PageArgs, DateRangeArgs, ReviewedArgs):
-    only_fields = field_names(event_out)
-    kind = CommaSeparated(EVENT_KINDS)
-    status = CommaSeparated(EVENT_STATUSES)
-    participant = entity_field("Who took part; repeat to require all of them.", many=True)
-    place = entity_field("Where it happened.")
-    source = text_field("The slug of the source.")
-    q = text_field("Words that must all occur in the event's text (full-text).")
 
 
 def _by_participant(ids: Any) -> AnySelect:
@@ -72,11 +50,54 @@ def _by_date(function: Any) -> Any:
     )
 
 
+# With participants, the first one's participations lead: the page is chosen by walking
+# them in their own index's order (entity, sort_date, event), which stops once the page
+# is full, instead of reading every participation of a busy entity in the date range
+# and sorting the matches. Their sort_date and event_id equal the event's.
+LEAD = aliased(EventParticipant, name="lead")
+LEAD_ORDER: dict[str, Expression] = {"date": LEAD.sort_date, "id": LEAD.event_id}
+
+
+def _participants(filtering: Filtering, name: str, values: list[str]) -> None:
+    participants = resolve_entities(name, values)
+    window = sort_date_window(Event, filtering.args)
+    lead = and_(LEAD.event_id == Event.id, LEAD.entity_id == participants[0])
+    filtering.query = filtering.query.join(LEAD, and_(lead, *within(LEAD.sort_date, window)))
+    filtering.page_order = LEAD_ORDER
+    for entity_id in participants[1:]:
+        # On the lead's event id, so that it is probed before the event is read.
+        filtering.where(also_took_part(entity_id, LEAD.event_id))
+
+
+PARAMS = Params(
+    "events",
+    {
+        "reviewed": params.reviewed(Event),
+        "dates": params.dates(Event),
+        "kind": params.choices(EVENT_KINDS, Event.kind),
+        "status": params.choices(EVENT_STATUSES, Event.status),
+        "participant": Param(
+            entity_field("Who took part; repeat to require all of them.", many=True),
+            _participants,
+            rows=lambda e: select(EventParticipant.event_id).where(EventParticipant.entity_id == e),
+        ),
+        "place": params.entity(
+            "Where it happened.",
+            lambda e: Event.place_id == e,
+            rows=lambda e: select(Event.id).where(Event.place_id == e),
+        ),
+        "source": params.source(Event),
+        "q": params.full_text(Event, "event"),
+    },
+)
+
+
 events = Collection(
     name="events",
     id_column=Event.id,
-    schema=event_out,
+    schema=EventOut(),
     documents=DocumentReader(Event),
+    params=PARAMS,
     sort_keys={
         "date": date_sort(Event),
         "kind": SortKey(Event.kind, "str"),
@@ -94,45 +115,15 @@ events = Collection(
         "participant": _by_participant,
         "source": by_source(Event),
     },
-    name_filters={
-        "participant": lambda e: select(EventParticipant.event_id).where(
-            EventParticipant.entity_id == e
-        ),
-        "place": lambda e: select(Event.id).where(Event.place_id == e),
-    },
 )
 
 
-# With participants, the first one's participations lead: the page is chosen by walking
-# them in their own index's order (entity, sort_date, event), which stops once the page
-# is full, instead of reading every participation of a busy entity in the date range
-# and sorting the matches. Their sort_date and event_id equal the event's.
-LEAD = aliased(EventParticipant, name="lead")
-LEAD_ORDER: dict[str, Expression] = {"date": LEAD.sort_date, "id": LEAD.event_id}
-
-
 @blp.route("/events")
-@blp.arguments(EventArgs, location="query")
+@blp.arguments(events.arguments, location="query")
 @blp.response(200, page_of(EventOut))
 def list_events(args: dict[str, Any]) -> Response:
     """Events, in date order by default."""
-    query = select(Event)
-    if "kind" in args:
-        query = query.where(Event.kind.in_(args["kind"]))
-    if "status" in args:
-        query = query.where(Event.status.in_(args["status"]))
-    window = sort_date_window(Event, args)
-    participants = resolve_entities("participant", args.get("participant", []))
-    if participants:
-        lead = and_(LEAD.event_id == Event.id, LEAD.entity_id == participants[0])
-        query = query.join(LEAD, and_(lead, *within(LEAD.sort_date, window)))
-    for entity_id in participants[1:]:
-        # On the lead's event id, so that it is probed before the event is read.
-        query = query.where(also_took_part(entity_id, LEAD.event_id))
-    if "place" in args:
-        query = query.where(Event.place_id == resolve_entity("place", args["place"]))
-    query = source_text_and_dates(query, Event, "event", args)
-    return events.respond(query, args, page_order=LEAD_ORDER if participants else None)
+    return events.answer(args)
 
 
 @blp.route("/events/<ref>")

@@ -8,27 +8,18 @@ from typing import Any
 from flask import Response
 from sqlalchemy import ColumnElement, func, or_, select
 
-from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.collections.collection import Collection, SortKey
 from factdb.api.collections.facets import by_source, date_sort, grouped
 from factdb.api.documents.envelopes import item_of, page_of
 from factdb.api.documents.schemas import PositionOut
+from factdb.api.filters import params
 from factdb.api.filters.entities_dates import (
     contains_folded,
     resolve_entity,
-    source_text_and_dates,
 )
+from factdb.api.filters.params import Filtering, Param, Params
 from factdb.api.http import request_db
-from factdb.api.http.parsing import (
-    Blueprint,
-    CommaSeparated,
-    DateRangeArgs,
-    NoArgs,
-    PageArgs,
-    ReviewedArgs,
-    entity_field,
-    field_names,
-    text_field,
-)
+from factdb.api.http.parsing import Blueprint, NoArgs, text_field
 from factdb.api.http.problems import ApiProblem, BadParameter
 from factdb.api.sqljson.build import DocumentReader
 from factdb.models import Entity, Position, Topic
@@ -36,19 +27,10 @@ from factdb.names import fold
 from factdb.vocabulary import STANCES
 
 blp = Blueprint("positions", __name__, description="Stances: who supports or opposes what.")
-position_out = PositionOut()
 
 
-class PositionArgs(PageArgs, DateRangeArgs, ReviewedArgs):
-    only_fields = field_names(position_out)
-    holder = entity_field("Who holds the stance.")
-    stance = CommaSeparated(STANCES)
-    target = text_field(
-        "What the stance is about: an entity (slug, name or alias), or a topic's slug "
-        "or words of its name, e.g. annexation."
-    )
-    source = text_field("The slug of the source.")
-    q = text_field("Words that must all occur in the position's text (full-text).")
+def _target(filtering: Filtering, _name: str, value: str) -> None:
+    filtering.where(_target_condition(value))
 
 
 def _target_condition(value: str) -> ColumnElement[bool]:
@@ -76,11 +58,36 @@ def _target_condition(value: str) -> ColumnElement[bool]:
         ) from None
 
 
+PARAMS = Params(
+    "positions",
+    {
+        "reviewed": params.reviewed(Position),
+        "dates": params.dates(Position),
+        "holder": params.entity(
+            "Who holds the stance.",
+            lambda e: Position.holder_id == e,
+            rows=lambda e: select(Position.id).where(Position.holder_id == e),
+        ),
+        "stance": params.choices(STANCES, Position.stance),
+        "target": Param(
+            text_field(
+                "What the stance is about: an entity (slug, name or alias), or a topic's "
+                "slug or words of its name, e.g. annexation."
+            ),
+            _target,
+            rows=lambda e: select(Position.id).where(Position.target_entity_id == e),
+        ),
+        "source": params.source(Position),
+        "q": params.full_text(Position, "position"),
+    },
+)
+
 positions = Collection(
     name="positions",
     id_column=Position.id,
-    schema=position_out,
+    schema=PositionOut(),
     documents=DocumentReader(Position),
+    params=PARAMS,
     sort_keys={
         "date": date_sort(Position),
         "stance": SortKey(Position.stance, "str"),
@@ -104,27 +111,15 @@ positions = Collection(
         ),
         "source": by_source(Position),
     },
-    name_filters={
-        "holder": lambda e: select(Position.id).where(Position.holder_id == e),
-        "target": lambda e: select(Position.id).where(Position.target_entity_id == e),
-    },
 )
 
 
 @blp.route("/positions")
-@blp.arguments(PositionArgs, location="query")
+@blp.arguments(positions.arguments, location="query")
 @blp.response(200, page_of(PositionOut))
-@collection_view(positions)
-def list_positions(args: dict[str, Any]) -> AnySelect:
+def list_positions(args: dict[str, Any]) -> Response:
     """Positions, in date order by default (undated ones last)."""
-    query = select(Position)
-    if "holder" in args:
-        query = query.where(Position.holder_id == resolve_entity("holder", args["holder"]))
-    if "stance" in args:
-        query = query.where(Position.stance.in_(args["stance"]))
-    if "target" in args:
-        query = query.where(_target_condition(args["target"]))
-    return source_text_and_dates(query, Position, "position", args)
+    return positions.answer(args)
 
 
 @blp.route("/positions/<ref>")

@@ -7,54 +7,66 @@ from typing import Any
 from flask import Response
 from sqlalchemy import select
 
-from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.collections.collection import Collection, SortKey
 from factdb.api.collections.facets import by_source, date_sort, grouped
 from factdb.api.documents.envelopes import item_of, page_of
 from factdb.api.documents.schemas import StatementOut
-from factdb.api.filters.entities_dates import (
-    mentioned,
-    resolve_entities,
-    resolve_entity,
-    resolve_slug,
-    sort_date_window,
-    source_text_and_dates,
-)
-from factdb.api.http.parsing import (
-    Blueprint,
-    CommaSeparated,
-    DateRangeArgs,
-    NoArgs,
-    PageArgs,
-    ReviewedArgs,
-    entity_field,
-    field_names,
-    text_field,
-)
+from factdb.api.filters import params
+from factdb.api.filters.entities_dates import mentioned, resolve_entities, sort_date_window
+from factdb.api.filters.params import Filtering, Param, Params
+from factdb.api.http.parsing import Blueprint, NoArgs, entity_field
 from factdb.api.sqljson.build import DocumentReader
 from factdb.models import Entity, Event, Statement, StatementMention
 from factdb.sql import year_month
 from factdb.vocabulary import STATEMENT_MODES
 
 blp = Blueprint("statements", __name__, description="What someone said, quoted or reported.")
-statement_out = StatementOut()
 
 
-class StatementArgs(PageArgs, DateRangeArgs, ReviewedArgs):
-    only_fields = field_names(statement_out)
-    speaker = entity_field("Who said it.")
-    relayed_by = entity_field("Who relays the speaker's words.")
-    mentions = entity_field("An entity it mentions; repeat to require several.", many=True)
-    event = text_field("The slug of the event where it was said.")
-    mode = CommaSeparated(STATEMENT_MODES)
-    source = text_field("The slug of the source.")
-    q = text_field("Words that must all occur in the statement (full-text).")
+def _mentions(filtering: Filtering, name: str, values: list[str]) -> None:
+    # Each mention is read within the date window, on its link table's date index.
+    window = sort_date_window(Statement, filtering.args)
+    for entity_id in resolve_entities(name, values):
+        filtering.where(mentioned(entity_id, window))
 
+
+PARAMS = Params(
+    "statements",
+    {
+        "reviewed": params.reviewed(Statement),
+        "dates": params.dates(Statement),
+        "speaker": params.entity(
+            "Who said it.",
+            lambda e: Statement.speaker_id == e,
+            rows=lambda e: select(Statement.id).where(Statement.speaker_id == e),
+        ),
+        "relayed_by": params.entity(
+            "Who relays the speaker's words.",
+            lambda e: Statement.relayed_by_id == e,
+            rows=lambda e: select(Statement.id).where(Statement.relayed_by_id == e),
+        ),
+        "mentions": Param(
+            entity_field("An entity it mentions; repeat to require several.", many=True),
+            _mentions,
+            rows=lambda e: select(StatementMention.statement_id).where(
+                StatementMention.entity_id == e
+            ),
+        ),
+        "event": params.slug_of(
+            Event, Statement.event_id, "The slug of the event where it was said."
+        ),
+        "mode": params.choices(STATEMENT_MODES, Statement.mode),
+        "source": params.source(Statement),
+        "q": params.full_text(Statement, "statement"),
+    },
+)
 
 statements = Collection(
     name="statements",
     id_column=Statement.id,
-    schema=statement_out,
+    schema=StatementOut(),
     documents=DocumentReader(Statement),
+    params=PARAMS,
     sort_keys={
         "date": date_sort(Statement),
         "id": SortKey(Statement.id, "int"),
@@ -68,43 +80,18 @@ statements = Collection(
         "event": lambda ids: grouped(
             Statement, ids, Event.slug, Event.title, ((Event, Event.id == Statement.event_id),)
         ),
-        "month": lambda ids: grouped(
-            Statement,
-            ids,
-            year_month(Statement.date_start),
-        ),
+        "month": lambda ids: grouped(Statement, ids, year_month(Statement.date_start)),
         "source": by_source(Statement),
-    },
-    name_filters={
-        "speaker": lambda e: select(Statement.id).where(Statement.speaker_id == e),
-        "relayed_by": lambda e: select(Statement.id).where(Statement.relayed_by_id == e),
-        "mentions": lambda e: select(StatementMention.statement_id).where(
-            StatementMention.entity_id == e
-        ),
     },
 )
 
 
 @blp.route("/statements")
-@blp.arguments(StatementArgs, location="query")
+@blp.arguments(statements.arguments, location="query")
 @blp.response(200, page_of(StatementOut))
-@collection_view(statements)
-def list_statements(args: dict[str, Any]) -> AnySelect:
+def list_statements(args: dict[str, Any]) -> Response:
     """Statements, in date order by default."""
-    query = select(Statement)
-    if "speaker" in args:
-        query = query.where(Statement.speaker_id == resolve_entity("speaker", args["speaker"]))
-    window = sort_date_window(Statement, args)
-    for entity_id in resolve_entities("mentions", args.get("mentions", [])):
-        query = query.where(mentioned(entity_id, window))
-    if "relayed_by" in args:
-        relayer = resolve_entity("relayed_by", args["relayed_by"])
-        query = query.where(Statement.relayed_by_id == relayer)
-    if "event" in args:
-        query = query.where(Statement.event_id == resolve_slug("event", Event, args["event"]))
-    if "mode" in args:
-        query = query.where(Statement.mode.in_(args["mode"]))
-    return source_text_and_dates(query, Statement, "statement", args)
+    return statements.answer(args)
 
 
 @blp.route("/statements/<ref>")
