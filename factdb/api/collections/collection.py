@@ -82,6 +82,12 @@ class Collection:
         assert self.params is not None, f"{self.name} declares no parameters"
         return self.params.schema(self.schema)
 
+    @property
+    def item_arguments(self) -> type[Schema]:
+        """The query-string schema of an item: its fields parameter."""
+        assert self.params is not None, f"{self.name} declares no parameters"
+        return self.params.item_schema(self.schema)
+
     def answer(self, args: dict[str, Any]) -> Response:
         """The page (or facets, or CSV) of the rows the declared parameters keep."""
         assert self.params is not None and self.documents is not None
@@ -122,10 +128,12 @@ class Collection:
         headers = {"Link": f'<{links["next"]}>; rel="next"'} if next_cursor else {}
         return json_response(*self._with_resolved(body, headers))
 
-    def item(self, ref: str) -> Response:
-        """The item whose slug or id is ``ref``, its document built as in a page."""
+    def item(self, ref: str, args: dict[str, Any]) -> Response:
+        """The item whose slug or id is ``ref``, its document built as in a page (narrowed
+        by the fields parameter as a page is)."""
         assert self.documents is not None, f"{self.name}: items need a DocumentReader"
-        return json_response({"data": get_document(self.documents, self.schema, ref)}, {})
+        schema = self._shape(args.get("only_fields")).schema
+        return json_response({"data": get_document(self.documents, schema, ref)}, {})
 
     def _with_resolved(
         self, body: dict[str, Any], headers: dict[str, str]

@@ -144,6 +144,15 @@ class Params:
     name: str
     declared: dict[str, Param]
     _schema: type[Schema] | None = field(default=None, init=False, repr=False)
+    _item_schema: type[Schema] | None = field(default=None, init=False, repr=False)
+
+    def item_schema(self, rows: Schema) -> type[Schema]:
+        """The query-string schema of one item: the fields parameter only."""
+        if self._item_schema is None:
+            title = self.name.title().replace("_", "")
+            attrs = {"only_fields": field_names(rows)}
+            self._item_schema = type(f"{title}ItemArgs", (StrictArgs,), attrs)
+        return self._item_schema
 
     def schema(self, rows: Schema) -> type[Schema]:
         """The query-string schema: paging, the fields parameter of ``rows``, then each

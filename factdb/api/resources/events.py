@@ -20,7 +20,7 @@ from factdb.api.filters.entities_dates import (
     within,
 )
 from factdb.api.filters.params import Filtering, Param, Params
-from factdb.api.http.parsing import Blueprint, NoArgs, entity_field
+from factdb.api.http.parsing import Blueprint, entity_field
 from factdb.api.sqljson.build import DocumentReader
 from factdb.models import Entity, Event, EventParticipant
 from factdb.sql import Expression, year_month, year_of
@@ -127,8 +127,8 @@ def list_events(args: dict[str, Any]) -> Response:
 
 
 @blp.route("/events/<ref>")
-@blp.arguments(NoArgs, location="query")
+@blp.arguments(events.item_arguments, location="query")
 @blp.response(200, item_of(EventOut))
 def get_event(args: dict[str, Any], ref: str) -> Response:
     """One event, by id or slug, with participants, place, quantities and evidence."""
-    return events.item(ref)
+    return events.item(ref, args)

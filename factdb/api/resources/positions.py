@@ -19,7 +19,7 @@ from factdb.api.filters.entities_dates import (
 )
 from factdb.api.filters.params import Filtering, Param, Params
 from factdb.api.http import request_db
-from factdb.api.http.parsing import Blueprint, NoArgs, text_field
+from factdb.api.http.parsing import Blueprint, text_field
 from factdb.api.http.problems import ApiProblem, BadParameter
 from factdb.api.sqljson.build import DocumentReader
 from factdb.models import Entity, Position, Topic
@@ -123,8 +123,8 @@ def list_positions(args: dict[str, Any]) -> Response:
 
 
 @blp.route("/positions/<ref>")
-@blp.arguments(NoArgs, location="query")
+@blp.arguments(positions.item_arguments, location="query")
 @blp.response(200, item_of(PositionOut))
 def get_position(args: dict[str, Any], ref: str) -> Response:
     """One position, by id or slug."""
-    return positions.item(ref)
+    return positions.item(ref, args)

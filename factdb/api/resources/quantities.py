@@ -15,7 +15,7 @@ from factdb.api.filters import params
 from factdb.api.filters.entities_dates import resolve_entity
 from factdb.api.filters.params import Filtering, Param, Params
 from factdb.api.http import request_db
-from factdb.api.http.parsing import Blueprint, NoArgs, text_field
+from factdb.api.http.parsing import Blueprint, text_field
 from factdb.api.http.problems import BadParameter
 from factdb.api.sqljson.build import DocumentReader
 from factdb.models import Event, Quantity
@@ -87,8 +87,8 @@ def _event_id(slug: str) -> int | None:
 
 
 @blp.route("/quantities/<ref>")
-@blp.arguments(NoArgs, location="query")
+@blp.arguments(quantities.item_arguments, location="query")
 @blp.response(200, item_of(QuantityOut))
 def get_quantity(args: dict[str, Any], ref: str) -> Response:
     """One quantity, by id or slug."""
-    return quantities.item(ref)
+    return quantities.item(ref, args)

@@ -14,7 +14,7 @@ from factdb.api.documents.schemas import RoleOut
 from factdb.api.filters import params
 from factdb.api.filters.entities_dates import contains_folded
 from factdb.api.filters.params import Filtering, Param, Params
-from factdb.api.http.parsing import Blueprint, NoArgs, text_field
+from factdb.api.http.parsing import Blueprint, text_field
 from factdb.api.sqljson.build import DocumentReader
 from factdb.models import Entity, Role
 from factdb.sql import folded
@@ -73,8 +73,8 @@ def list_roles(args: dict[str, Any]) -> Response:
 
 
 @blp.route("/roles/<ref>")
-@blp.arguments(NoArgs, location="query")
+@blp.arguments(roles.item_arguments, location="query")
 @blp.response(200, item_of(RoleOut))
 def get_role(args: dict[str, Any], ref: str) -> Response:
     """One role, by id or slug."""
-    return roles.item(ref)
+    return roles.item(ref, args)

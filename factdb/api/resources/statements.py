@@ -14,7 +14,7 @@ from factdb.api.documents.schemas import StatementOut
 from factdb.api.filters import params
 from factdb.api.filters.entities_dates import mentioned, resolve_entities, sort_date_window
 from factdb.api.filters.params import Filtering, Param, Params
-from factdb.api.http.parsing import Blueprint, NoArgs, entity_field
+from factdb.api.http.parsing import Blueprint, entity_field
 from factdb.api.sqljson.build import DocumentReader
 from factdb.models import Entity, Event, Statement, StatementMention
 from factdb.sql import year_month
@@ -95,8 +95,8 @@ def list_statements(args: dict[str, Any]) -> Response:
 
 
 @blp.route("/statements/<ref>")
-@blp.arguments(NoArgs, location="query")
+@blp.arguments(statements.item_arguments, location="query")
 @blp.response(200, item_of(StatementOut))
 def get_statement(args: dict[str, Any], ref: str) -> Response:
     """One statement, by id or slug, with its speaker, event, date and evidence."""
-    return statements.item(ref)
+    return statements.item(ref, args)
