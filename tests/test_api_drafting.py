@@ -19,7 +19,7 @@ from factdb import create_app
 from factdb.api.collections.lookup import documents_of
 from factdb.api.documents.schemas import EventOut, PositionOut, QuantityOut, RoleOut, StatementOut
 from factdb.api.http import request_db
-from factdb.api.sqljson.build import DocumentReader
+from factdb.api.sqljson.reader import DocumentReader
 from factdb.db import make_engine
 from factdb.loader import load_folders
 from factdb.models import Event, Position, Quantity, Role, Statement

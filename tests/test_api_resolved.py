@@ -13,7 +13,8 @@ import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from factdb.api.filters.resolved import HEADER, header
+from factdb.api.filters.resolved import header
+from factdb.api.http.openapi import HEADER
 from tests.test_fuzz import _openapi_document
 
 ROOT = "http://localhost/api/v1"

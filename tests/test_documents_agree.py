@@ -65,8 +65,7 @@ def test_the_csv_rows_are_the_item_documents(
     collection = COLLECTIONS[resource]
     slugs = [row["slug"] for row in _page(client, resource, "slug")]
     items = [
-        client.get(f"/api/v1/{resource}/{slug}?{_query(only)}").get_json()["data"]
-        for slug in slugs
+        client.get(f"/api/v1/{resource}/{slug}?{_query(only)}").get_json()["data"] for slug in slugs
     ]
     response = client.get(f"/api/v1/{resource}?{_query(only, format='csv', sort='id')}")
     assert response.status_code == 200

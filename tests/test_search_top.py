@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 import factdb.api.resources.search
 from factdb import create_app
-from factdb.api.filters.search_top import kept_hits
+from factdb.api.collections.search_top import kept_hits
 from factdb.api.http import request_db
 from factdb.api.http.problems import BadParameter
 from factdb.db import make_engine

@@ -17,7 +17,8 @@ from sqlalchemy.dialects import sqlite
 from factdb.api.collections.lookup import documents_of
 from factdb.api.documents.schemas import EventOut, PositionOut, QuantityOut, RoleOut, StatementOut
 from factdb.api.http import request_db
-from factdb.api.sqljson.build import DocumentReader, Many, Nested, document, parsed, url
+from factdb.api.sqljson.build import Many, Nested, document, url
+from factdb.api.sqljson.reader import DocumentReader, parsed
 from factdb.models import Event, Position, Quantity, Role, Statement
 
 NARROWED = [

@@ -1,4 +1,14 @@
-"""The read-only REST API under /api/v1: blueprints, errors, caching and headers."""
+"""The read-only REST API under /api/v1: blueprints, errors, caching and headers.
+
+Its packages, each mapped in its own docstring:
+
+- resources/: the endpoints; where a filter or a sort key is added
+- documents/: the one definition of each document
+- collections/: paging, facets, CSV and items, for any resource
+- filters/: query parameters and the conditions they become
+- sqljson/: documents built by the database, per engine, and run fast
+- http/: parsing, problems, output, the request's database connection
+"""
 
 from __future__ import annotations
 

@@ -3,16 +3,17 @@ the envelope."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, request, stream_with_context
 from marshmallow import Schema
 from sqlalchemy import func, select
-from sqlalchemy.sql import Subquery
 
+from factdb.api.collections.csv_pages import CSV_PAGE, csv_rows, typed_after
+from factdb.api.collections.facets import GroupQuery, facet_counts
 from factdb.api.collections.keyset import (
     Expression,
     SortKey,
@@ -20,7 +21,6 @@ from factdb.api.collections.keyset import (
     encode_cursor,
     keyset_after,
     parse_sort,
-    stored_value,
 )
 from factdb.api.collections.lookup import get_document
 from factdb.api.documents.envelopes import FacetOut
@@ -31,16 +31,12 @@ from factdb.api.filters.resolved import FilterRows, described, header
 from factdb.api.http import request_db
 from factdb.api.http.counts import counted
 from factdb.api.http.output import csv_stream, json_response, url_with
-from factdb.api.http.problems import BadParameter
-from factdb.api.sqljson.build import DocumentReader, parsed
 from factdb.api.sqljson.kept import StatementsByShape
-from factdb.db import query_deadline
+from factdb.api.sqljson.reader import DocumentReader, parsed
 from factdb.sql import AnySelect
 
-CSV_PAGE = 500
 # Parameters that choose a page or its shape but not which rows match.
 PAGING = frozenset({"cursor", "limit", "sort", "only_fields", "format"})
-GroupQuery = Callable[[Subquery], AnySelect]
 
 
 @dataclass
@@ -246,67 +242,27 @@ class Collection:
         cursor: list[tuple[Expression, bool, Any]] | None,
     ) -> Response:
         """Every row from the cursor on (or from the first), not one page."""
-        timeout = current_app.config["QUERY_TIMEOUT_SECONDS"]
 
         def page(after: list[Any] | None) -> list[Any]:
             page_query = query if cursor is None else query.where(keyset_after(cursor))
             if after is not None:
-                page_query = query.where(keyset_after(self._typed(order, after)))
-            with query_deadline(timeout):  # each page gets the whole time limit
-                return self._fetch(page_query, order, CSV_PAGE, shape)
+                page_query = query.where(keyset_after(typed_after(self.sort_keys, order, after)))
+            return self._fetch(page_query, order, CSV_PAGE, shape)
 
-        # The first page is read before the 200 is sent, so that a timeout or a database
-        # error on it is still answered as a problem. A failure on a later page can only
-        # break off the stream, which a client sees as an incomplete response.
-        first = page(None)
-
-        def objects() -> Iterator[dict[str, Any]]:
-            rows = first
-            while True:
-                with query_deadline(timeout):
-                    yield from self._dumped(rows, shape, order)
-                if len(rows) < CSV_PAGE:
-                    return
-                rows = page(list(rows[-1][-len(order) :]))
-
+        rows = csv_rows(page, lambda rows: self._dumped(rows, shape, order), len(order), CSV_PAGE)
         disposition = {"Content-Disposition": f'inline; filename="{self.name}.csv"'}
         return Response(
-            stream_with_context(csv_stream(shape.schema, objects())),
+            stream_with_context(csv_stream(shape.schema, rows)),
             mimetype="text/csv",
             headers=self._with_resolved({}, disposition)[1],
         )
 
-    def _typed(
-        self, order: list[tuple[str, bool]], values: list[Any]
-    ) -> list[tuple[Expression, bool, Any]]:
-        return [
-            (self.sort_keys[name].expression, desc, stored_value(self.sort_keys[name].kind, value))
-            for (name, desc), value in zip(order, values, strict=True)
-        ]
-
     def _facets(self, query: AnySelect, args: dict[str, Any]) -> Response:
-        key = args["group_by"]
-        for other in ("cursor", "sort", "fields", "limit"):
-            if other in request.args:
-                raise BadParameter(other, "does not go with group_by, which returns every group")
-        if not self.group_keys:
-            raise BadParameter("group_by", f"{self.name} cannot be grouped")
-        if key not in self.group_keys:
-            raise BadParameter(
-                "group_by", f"unknown key {key!r}; choose from {', '.join(self.group_keys)}"
-            )
         ids = query.with_only_columns(self.id_column.label("id")).order_by(None).subquery()
-        rows = request_db.session().execute(self.group_keys[key](ids)).all()
-        data = [{"key": row[0], "label": row[1], "count": row[2]} for row in rows]
-        data.sort(key=lambda item: (-item["count"], item["key"] is None, str(item["key"])))
-        body = {
-            "data": data,
-            "meta": {"total": len(data), "group_by": key},
-            "links": {"self": request.url},
-        }
+        body = facet_counts(self.name, self.group_keys, ids, args["group_by"])
         body, headers = self._with_resolved(body, {})
         if wants_csv(args):
-            text = csv_stream(FacetOut(), iter(data))
+            text = csv_stream(FacetOut(), iter(body["data"]))
             return Response(text, mimetype="text/csv", headers=headers)
         return json_response(body, headers)
 

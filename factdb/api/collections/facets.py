@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask import request
 from sqlalchemy import distinct, func, select
 from sqlalchemy.sql import Subquery
 
-from factdb.api.collections.collection import AnySelect, Expression, GroupQuery, SortKey
+from factdb.api.collections.keyset import SortKey
+from factdb.api.http import request_db
+from factdb.api.http.problems import BadParameter
 from factdb.models import Source
+from factdb.sql import AnySelect, Expression
+
+# The (key, label, count) query of one group_by key, over the filtered rows' ids.
+GroupQuery = Callable[[Subquery], AnySelect]
 
 
 def grouped(
@@ -40,3 +48,25 @@ def by_source(model: Any) -> GroupQuery:
     return lambda ids: grouped(
         model, ids, Source.slug, Source.title, ((Source, Source.id == model.source_id),)
     )
+
+
+def facet_counts(
+    collection: str, group_keys: dict[str, GroupQuery], ids: Subquery, key: str
+) -> dict[str, Any]:
+    """The group_by body: every group of the filtered rows ``ids`` by ``key``, the
+    largest first; BadParameter for a key the collection lacks or a paging parameter."""
+    for other in ("cursor", "sort", "fields", "limit"):
+        if other in request.args:
+            raise BadParameter(other, "does not go with group_by, which returns every group")
+    if not group_keys:
+        raise BadParameter("group_by", f"{collection} cannot be grouped")
+    if key not in group_keys:
+        raise BadParameter("group_by", f"unknown key {key!r}; choose from {', '.join(group_keys)}")
+    rows = request_db.session().execute(group_keys[key](ids)).all()
+    data = [{"key": row[0], "label": row[1], "count": row[2]} for row in rows]
+    data.sort(key=lambda item: (-item["count"], item["key"] is None, str(item["key"])))
+    return {
+        "data": data,
+        "meta": {"total": len(data), "group_by": key},
+        "links": {"self": request.url},
+    }

@@ -14,7 +14,7 @@ from factdb.api.documents.urls import SINGULAR, api_root
 from factdb.api.http import request_db
 from factdb.api.http.output import json_response
 from factdb.api.http.problems import ApiProblem
-from factdb.api.sqljson.build import DocumentReader, parsed
+from factdb.api.sqljson.reader import DocumentReader, parsed
 from factdb.sql import AnySelect
 
 

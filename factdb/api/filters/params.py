@@ -13,13 +13,8 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from factdb.api.filters.entities_dates import (
-    date_overlaps,
-    resolve_entities,
-    resolve_entity,
-    resolve_slug,
-    text_matches,
-)
+from factdb.api.filters.conditions import date_overlaps, text_matches
+from factdb.api.filters.names import resolve_entities, resolve_entity, resolve_slug
 from factdb.api.filters.resolved import FilterRows
 from factdb.api.http.parsing import (
     CommaSeparated,

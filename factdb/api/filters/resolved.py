@@ -20,11 +20,11 @@ from sqlalchemy import func, select
 from factdb.api.documents.urls import item_url
 from factdb.api.http import request_db
 from factdb.api.http.counts import counted
+from factdb.api.http.openapi import HEADER
 from factdb.sql import AnySelect
 
 # The ways a name can match an entity, in the order they win.
 MATCHED_BY = ("slug", "name", "alias", "metonym")
-HEADER = "Factdb-Resolved"
 _RECORDED = "factdb.resolved"  # this request's resolutions, in its WSGI environ
 
 # The rows a filter gives for one entity id, alone: what its counts count.

@@ -6,8 +6,8 @@ from typing import Any
 
 from apispec import BasePlugin
 
-from factdb.api.filters.resolved import HEADER
-
+# The response header that says how the filters' entity names were resolved.
+HEADER = "Factdb-Resolved"
 RESOLVED_HEADER = {
     "description": (
         "How each entity name of the filters was resolved, as the resolved member says: "

@@ -19,7 +19,7 @@ from factdb.api.documents.fields import ItemUrl
 from factdb.api.documents.pydump import dump_many, dumper
 from factdb.api.documents.schemas import DateOut, EntityOut, EntityRef, EvidenceOut
 from factdb.api.documents.urls import api_root
-from factdb.api.filters.entities_dates import contains_folded
+from factdb.api.filters.conditions import contains_folded
 from factdb.api.http import request_db
 from factdb.api.http.counts import counted
 from factdb.api.http.output import json_response

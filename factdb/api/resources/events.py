@@ -13,15 +13,11 @@ from factdb.api.collections.facets import by_source, date_sort, grouped
 from factdb.api.documents.envelopes import item_of, page_of
 from factdb.api.documents.schemas import EventOut
 from factdb.api.filters import params
-from factdb.api.filters.entities_dates import (
-    also_took_part,
-    resolve_entities,
-    sort_date_window,
-    within,
-)
+from factdb.api.filters.conditions import also_took_part, sort_date_window, within
+from factdb.api.filters.names import resolve_entities
 from factdb.api.filters.params import Filtering, Param, Params
 from factdb.api.http.parsing import Blueprint, entity_field
-from factdb.api.sqljson.build import DocumentReader
+from factdb.api.sqljson.reader import DocumentReader
 from factdb.models import Entity, Event, EventParticipant
 from factdb.sql import Expression, year_month, year_of
 from factdb.vocabulary import EVENT_KINDS, EVENT_STATUSES

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from factdb.api.collections.collection import Collection, SortKey
 from factdb.api.documents.envelopes import page_of
 from factdb.api.documents.urls import RESOURCES, item_url
-from factdb.api.filters.entities_dates import resolve_entity, resolve_slug
+from factdb.api.filters.names import resolve_entity, resolve_slug
 from factdb.api.http import request_db
 from factdb.api.http.parsing import (
     Blueprint,

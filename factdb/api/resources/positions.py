@@ -13,15 +13,13 @@ from factdb.api.collections.facets import by_source, date_sort, grouped
 from factdb.api.documents.envelopes import item_of, page_of
 from factdb.api.documents.schemas import PositionOut
 from factdb.api.filters import params
-from factdb.api.filters.entities_dates import (
-    contains_folded,
-    resolve_entity,
-)
+from factdb.api.filters.conditions import contains_folded
+from factdb.api.filters.names import resolve_entity
 from factdb.api.filters.params import Filtering, Param, Params
 from factdb.api.http import request_db
 from factdb.api.http.parsing import Blueprint, text_field
 from factdb.api.http.problems import ApiProblem, BadParameter
-from factdb.api.sqljson.build import DocumentReader
+from factdb.api.sqljson.reader import DocumentReader
 from factdb.models import Entity, Position, Topic
 from factdb.names import fold
 from factdb.vocabulary import STANCES

@@ -12,12 +12,12 @@ from factdb.api.collections.facets import grouped
 from factdb.api.documents.envelopes import item_of, page_of
 from factdb.api.documents.schemas import QuantityOut
 from factdb.api.filters import params
-from factdb.api.filters.entities_dates import resolve_entity
+from factdb.api.filters.names import resolve_entity
 from factdb.api.filters.params import Filtering, Param, Params
 from factdb.api.http import request_db
 from factdb.api.http.parsing import Blueprint, text_field
 from factdb.api.http.problems import BadParameter
-from factdb.api.sqljson.build import DocumentReader
+from factdb.api.sqljson.reader import DocumentReader
 from factdb.models import Event, Quantity
 from factdb.vocabulary import APPROXIMATIONS
 

@@ -12,10 +12,10 @@ from factdb.api.collections.facets import grouped
 from factdb.api.documents.envelopes import item_of, page_of
 from factdb.api.documents.schemas import RoleOut
 from factdb.api.filters import params
-from factdb.api.filters.entities_dates import contains_folded
+from factdb.api.filters.conditions import contains_folded
 from factdb.api.filters.params import Filtering, Param, Params
 from factdb.api.http.parsing import Blueprint, text_field
-from factdb.api.sqljson.build import DocumentReader
+from factdb.api.sqljson.reader import DocumentReader
 from factdb.models import Entity, Role
 from factdb.sql import folded
 

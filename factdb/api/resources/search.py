@@ -9,9 +9,9 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from factdb.api.collections.collection import Collection, SortKey
+from factdb.api.collections.search_top import kept_hits
 from factdb.api.documents.envelopes import page_of
 from factdb.api.documents.urls import RESOURCES, item_url
-from factdb.api.filters.search_top import kept_hits
 from factdb.api.http import request_db
 from factdb.api.http.parsing import Blueprint, CommaSeparated, PageArgs, field_names, text_field
 from factdb.api.http.problems import BadParameter

@@ -12,10 +12,11 @@ from factdb.api.collections.facets import by_source, date_sort, grouped
 from factdb.api.documents.envelopes import item_of, page_of
 from factdb.api.documents.schemas import StatementOut
 from factdb.api.filters import params
-from factdb.api.filters.entities_dates import mentioned, resolve_entities, sort_date_window
+from factdb.api.filters.conditions import mentioned, sort_date_window
+from factdb.api.filters.names import resolve_entities
 from factdb.api.filters.params import Filtering, Param, Params
 from factdb.api.http.parsing import Blueprint, entity_field
-from factdb.api.sqljson.build import DocumentReader
+from factdb.api.sqljson.reader import DocumentReader
 from factdb.models import Entity, Event, Statement, StatementMention
 from factdb.sql import year_month
 from factdb.vocabulary import STATEMENT_MODES

@@ -12,15 +12,15 @@ from sqlalchemy.sql import CompoundSelect, Subquery
 from factdb.api.collections.collection import AnySelect, Collection, SortKey
 from factdb.api.documents.envelopes import page_of
 from factdb.api.documents.urls import RESOURCES, item_url
-from factdb.api.filters.entities_dates import (
+from factdb.api.filters.conditions import (
     Window,
     date_overlaps,
     mentions,
     participations,
-    resolve_entity,
     sort_date_window,
     within,
 )
+from factdb.api.filters.names import resolve_entity
 from factdb.api.http.parsing import (
     Blueprint,
     CommaSeparated,
