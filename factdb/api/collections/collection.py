@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import wraps
 from typing import Any
 
 from flask import Response, request, stream_with_context
@@ -33,6 +32,7 @@ from factdb.api.http.counts import counted
 from factdb.api.http.output import csv_stream, json_response, url_with
 from factdb.api.sqljson.kept import StatementsByShape
 from factdb.api.sqljson.reader import DocumentReader, parsed
+from factdb.models.base import Base
 from factdb.sql import AnySelect
 
 # Parameters that choose a page or its shape but not which rows match.
@@ -60,8 +60,10 @@ class Collection:
     # The rows each entity-valued filter gives for one entity: the resolved member's counts
     # (derived from ``params`` where the collection declares them).
     name_filters: dict[str, FilterRows] = field(default_factory=dict)
-    # The query parameters and what each does to the query (a fact collection's).
+    # The query parameters and what each does to the query, applied to select(model)
+    # (the documents' model where the database builds them).
     params: Params | None = None
+    model: type[Base] | None = None
     _pages: StatementsByShape = field(default_factory=StatementsByShape, init=False, repr=False)
     # Sort expressions and ORDER BY terms by order; bounded by the sort keys' choices.
     _orderings: dict[tuple[tuple[str, bool], ...], tuple[list[Expression], list[Any]]] = field(
@@ -86,8 +88,9 @@ class Collection:
 
     def answer(self, args: dict[str, Any]) -> Response:
         """The page (or facets, or CSV) of the rows the declared parameters keep."""
-        assert self.params is not None and self.documents is not None
-        filtering = self.params.filtered(select(self.documents.model), args)
+        model = self.documents.model if self.documents is not None else self.model
+        assert self.params is not None and model is not None, f"{self.name}: no parameters"
+        filtering = self.params.filtered(select(model), args)
         return self.respond(filtering.query, args, page_order=filtering.page_order)
 
     def respond(
@@ -272,21 +275,6 @@ def _ordering(expressions: Sequence[Any], order: list[tuple[str, bool]]) -> list
         expression.desc() if desc else expression.asc()
         for expression, (_, desc) in zip(expressions, order, strict=True)
     ]
-
-
-def collection_view(
-    collection: Collection,
-) -> Callable[[Callable[..., AnySelect]], Callable[..., Response]]:
-    """Decorate a view that returns its filtered query; answer with the collection."""
-
-    def decorator(view: Callable[..., AnySelect]) -> Callable[..., Response]:
-        @wraps(view)
-        def wrapper(args: dict[str, Any]) -> Response:
-            return collection.respond(view(args), args)
-
-        return wrapper
-
-    return decorator
 
 
 def wants_csv(args: dict[str, Any]) -> bool:

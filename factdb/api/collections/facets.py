@@ -13,6 +13,7 @@ from factdb.api.collections.keyset import SortKey
 from factdb.api.http import request_db
 from factdb.api.http.problems import BadParameter
 from factdb.models import Source
+from factdb.models.fact_base import DatedFact, SourcedFact
 from factdb.sql import AnySelect, Expression
 
 # The (key, label, count) query of one group_by key, over the filtered rows' ids.
@@ -38,12 +39,12 @@ def grouped(
     ).group_by(key, label)
 
 
-def date_sort(model: Any) -> SortKey:
+def date_sort(model: type[DatedFact]) -> SortKey:
     """Dated facts by the start of their interval, undated ones last (sort_date)."""
     return SortKey(model.sort_date, "date")
 
 
-def by_source(model: Any) -> GroupQuery:
+def by_source(model: type[SourcedFact]) -> GroupQuery:
     """The group_by=source facet of a kind of fact."""
     return lambda ids: grouped(
         model, ids, Source.slug, Source.title, ((Source, Source.id == model.source_id),)

@@ -19,23 +19,24 @@ from factdb.models import (
     Statement,
     StatementMention,
 )
+from factdb.models.fact_base import DatedFact
 from factdb.names import fold
 from factdb.sql import AnySelect, Expression, search_hits, search_words
 
 Window = tuple[dt.date | None, dt.date | None]
 
 
-def longest_interval(model: Any) -> int:
+def longest_interval(model: type[DatedFact]) -> int:
     """Days from start to end of the longest date interval of a kind of fact (an index
     holds date_days; kept per content version)."""
     query = select(func.max(model.date_days))
     return counted(
-        ("longest interval", model.__tablename__),
+        ("longest interval", model.__name__),
         lambda: int(request_db.session().scalar(query) or 0),
     )
 
 
-def sort_date_window(model: Any, args: Mapping[str, Any]) -> Window:
+def sort_date_window(model: type[DatedFact], args: Mapping[str, Any]) -> Window:
     """Bounds on the sort_date of any ``model`` fact overlapping [from, to].
 
     "Ends on or after ``from``" is no range of a date-order index, but such a fact
@@ -52,7 +53,7 @@ def sort_date_window(model: Any, args: Mapping[str, Any]) -> Window:
     return lowest, highest
 
 
-def within(column: Any, window: Window) -> list[ColumnElement[bool]]:
+def within(column: Expression, window: Window) -> list[ColumnElement[bool]]:
     """Conditions keeping a sort_date ``column`` inside ``window``."""
     lowest, highest = window
     return [
@@ -61,7 +62,7 @@ def within(column: Any, window: Window) -> list[ColumnElement[bool]]:
     ]
 
 
-def date_overlaps(model: Any, args: Mapping[str, Any]) -> ColumnElement[bool] | None:
+def date_overlaps(model: type[DatedFact], args: Mapping[str, Any]) -> ColumnElement[bool] | None:
     """Dated facts whose interval overlaps [from, to]; undated facts never match.
 
     Both bounds are also given on sort_date, which the date-order indexes hold (it

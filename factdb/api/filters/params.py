@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import Schema, fields
+from sqlalchemy import ColumnElement
 
 from factdb.api.filters.conditions import date_overlaps, text_matches
 from factdb.api.filters.names import resolve_entities, resolve_entity, resolve_slug
@@ -26,9 +27,10 @@ from factdb.api.http.parsing import (
     text_field,
 )
 from factdb.models import Source
+from factdb.models.fact_base import DatedFact, SourcedFact
 from factdb.sql import AnySelect, Expression
 
-Condition = Any  # a SQL boolean expression (ColumnElement[bool])
+Condition = ColumnElement[bool]
 
 
 @dataclass
@@ -92,12 +94,12 @@ def slug_of(model: Any, column: Expression, description: str) -> Param:
     return Param(text_field(description), apply)
 
 
-def source(model: Any) -> Param:
+def source(model: type[SourcedFact]) -> Param:
     """The facts of one source, by its slug."""
     return slug_of(Source, model.source_id, "The slug of the source.")
 
 
-def full_text(model: Any, fact_type: str) -> Param:
+def full_text(model: type[SourcedFact], fact_type: str) -> Param:
     """Words that must all occur in the fact's search document."""
 
     def apply(filtering: Filtering, name: str, value: str) -> None:
@@ -107,7 +109,7 @@ def full_text(model: Any, fact_type: str) -> Param:
     return Param(text_field(description), apply)
 
 
-def reviewed(model: Any) -> Param:
+def reviewed(model: type[SourcedFact]) -> Param:
     """Reviewed facts (true) or drafts (false)."""
     flag = fields.Boolean(
         truthy={"true"},
@@ -118,7 +120,7 @@ def reviewed(model: Any) -> Param:
     return Param(flag, lambda f, _, value: f.where(model.reviewed == value))
 
 
-def dates(model: Any) -> Param:
+def dates(model: type[DatedFact]) -> Param:
     """from/to: the facts whose date interval overlaps [from, to]."""
 
     def apply(filtering: Filtering, _name: str, _value: Any) -> None:

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.collections.collection import Collection, SortKey
 from factdb.api.collections.facets import grouped
 from factdb.api.collections.lookup import get_item
 from factdb.api.documents.envelopes import item_of, page_of
@@ -19,16 +19,15 @@ from factdb.api.documents.fields import ItemUrl
 from factdb.api.documents.pydump import dump_many, dumper
 from factdb.api.documents.schemas import DateOut, EntityOut, EntityRef, EvidenceOut
 from factdb.api.documents.urls import api_root
+from factdb.api.filters import params
 from factdb.api.filters.conditions import contains_folded
+from factdb.api.filters.params import Filtering, Param, Params
 from factdb.api.http import request_db
 from factdb.api.http.counts import counted
 from factdb.api.http.output import json_response
 from factdb.api.http.parsing import (
     Blueprint,
-    CommaSeparated,
     NoArgs,
-    PageArgs,
-    field_names,
     text_field,
 )
 from factdb.models import (
@@ -149,10 +148,25 @@ entity_out = EntityOut()
 OPTIONS = (selectinload(Entity.aliases), joinedload(Entity.located_in))
 
 
-class EntityArgs(PageArgs):
-    only_fields = field_names(entity_out)
-    kind = CommaSeparated(ENTITY_KINDS)
-    q = text_field("Part of the name or of an alias, case-insensitive (any script).")
+def _named(filtering: Filtering, _name: str, value: str) -> None:
+    filtering.where(
+        or_(
+            contains_folded(Entity.name_key, value),
+            Entity.aliases.any(contains_folded(EntityAlias.alias_key, value)),
+        )
+    )
+
+
+PARAMS = Params(
+    "entities",
+    {
+        "kind": params.choices(ENTITY_KINDS, Entity.kind),
+        "q": Param(
+            text_field("Part of the name or of an alias, case-insensitive (any script)."),
+            _named,
+        ),
+    },
+)
 
 
 entities = Collection(
@@ -167,26 +181,17 @@ entities = Collection(
     default_sort="name",
     group_keys={"kind": lambda ids: grouped(Entity, ids, Entity.kind)},
     options=OPTIONS,
+    params=PARAMS,
+    model=Entity,
 )
 
 
 @blp.route("/entities")
-@blp.arguments(EntityArgs, location="query")
+@blp.arguments(entities.arguments, location="query")
 @blp.response(200, page_of(EntityOut))
-@collection_view(entities)
-def list_entities(args: dict[str, Any]) -> AnySelect:
+def list_entities(args: dict[str, Any]) -> Response:
     """Entities, by name."""
-    query = select(Entity)
-    if "kind" in args:
-        query = query.where(Entity.kind.in_(args["kind"]))
-    if "q" in args:
-        query = query.where(
-            or_(
-                contains_folded(Entity.name_key, args["q"]),
-                Entity.aliases.any(contains_folded(EntityAlias.alias_key, args["q"])),
-            )
-        )
-    return query
+    return entities.answer(args)
 
 
 @blp.route("/entities/<ref>")

@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Response
 from marshmallow import fields
-from sqlalchemy import select
 
-from factdb.api.collections.collection import AnySelect, Collection, SortKey, collection_view
+from factdb.api.collections.collection import Collection, SortKey
 from factdb.api.collections.lookup import get_item, item_response
 from factdb.api.documents.envelopes import item_of, page_of
 from factdb.api.documents.schemas import SourceOut
-from factdb.api.http.parsing import Blueprint, NoArgs, PageArgs, field_names
+from factdb.api.filters.params import Params
+from factdb.api.http.parsing import Blueprint, NoArgs
 from factdb.models import Source
 
 blp = Blueprint("sources", __name__, description="Articles, stored verbatim.")
@@ -26,26 +26,23 @@ source_out = SourceOut()
 source_detail_out = SourceDetailOut()
 
 
-class SourceArgs(PageArgs):
-    only_fields = field_names(source_out)
-
-
 sources = Collection(
     name="sources",
     id_column=Source.id,
     schema=source_out,
     sort_keys={"slug": SortKey(Source.slug, "str"), "id": SortKey(Source.id, "int")},
     default_sort="id",
+    params=Params("sources", {}),
+    model=Source,
 )
 
 
 @blp.route("/sources")
-@blp.arguments(SourceArgs, location="query")
+@blp.arguments(sources.arguments, location="query")
 @blp.response(200, page_of(SourceOut))
-@collection_view(sources)
-def list_sources(args: dict[str, Any]) -> AnySelect:
+def list_sources(args: dict[str, Any]) -> Response:
     """Sources (without their text; fetch one for it)."""
-    return select(Source)
+    return sources.answer(args)
 
 
 @blp.route("/sources/<ref>")
