@@ -7,6 +7,9 @@ import threading
 
 import pytest
 from cachetools import LRUCache
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from factdb.api.http import counts, request_db
 
@@ -58,3 +61,32 @@ def test_threads_filling_a_small_cache_never_fail(version: list[str]) -> None:
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_facets_are_counted_once_per_version_and_filters(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second group_by with the same filters runs no grouping query; other filters,
+    or another host asking, get their own (right) answer."""
+    monkeypatch.setattr(counts, "_CACHE", LRUCache(maxsize=64))
+    grouped: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "GROUP BY" in statement:
+            grouped.append(statement)
+
+    with app.app_context():
+        engine = request_db.engine()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        first = client.get("/api/v1/statements?group_by=mode").get_json()
+        again = client.get("/api/v1/statements?group_by=mode", base_url="http://b.test")
+        assert again.get_json()["data"] == first["data"]
+        assert again.get_json()["links"]["self"].startswith("http://b.test/")
+        assert len(grouped) == 1
+        narrowed = client.get("/api/v1/statements?group_by=mode&speaker=vladimir-putin")
+        assert len(grouped) == 2
+        total = sum(group["count"] for group in narrowed.get_json()["data"])
+        assert 0 < total < sum(group["count"] for group in first["data"])
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)

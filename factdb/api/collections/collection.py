@@ -144,13 +144,12 @@ class Collection:
 
     def _total(self, query: AnySelect, args: dict[str, Any]) -> int:
         """How many rows the filters match, counted once per content version."""
-        filters = sorted((name, repr(value)) for name, value in args.items() if name not in PAGING)
 
         def count() -> int:  # built only when not yet counted: most pages repeat a total
             rows = select(func.count()).select_from(query.order_by(None).subquery())
             return int(request_db.session().scalar(rows) or 0)
 
-        return counted(("total", self.name, repr(filters)), count)
+        return counted(("total", self.name, _filters_key(args)), count)
 
     def _fetch(
         self,
@@ -262,7 +261,7 @@ class Collection:
 
     def _facets(self, query: AnySelect, args: dict[str, Any]) -> Response:
         ids = query.with_only_columns(self.id_column.label("id")).order_by(None).subquery()
-        body = facet_counts(self.name, self.group_keys, ids, args["group_by"])
+        body = facet_counts(self.name, self.group_keys, ids, args["group_by"], _filters_key(args))
         body, headers = self._with_resolved(body, {})
         if wants_csv(args):
             text = csv_stream(FacetOut(), iter(body["data"]))
@@ -275,6 +274,11 @@ def _ordering(expressions: Sequence[Any], order: list[tuple[str, bool]]) -> list
         expression.desc() if desc else expression.asc()
         for expression, (_, desc) in zip(expressions, order, strict=True)
     ]
+
+
+def _filters_key(args: dict[str, Any]) -> str:
+    """The filters of a request, whatever their order: what its counts are kept by."""
+    return repr(sorted((name, repr(value)) for name, value in args.items() if name not in PAGING))
 
 
 def wants_csv(args: dict[str, Any]) -> bool:

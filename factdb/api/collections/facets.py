@@ -11,6 +11,7 @@ from sqlalchemy.sql import Subquery
 
 from factdb.api.collections.keyset import SortKey
 from factdb.api.http import request_db
+from factdb.api.http.counts import counted
 from factdb.api.http.problems import BadParameter
 from factdb.models import Source
 from factdb.models.fact_base import DatedFact, SourcedFact
@@ -52,10 +53,11 @@ def by_source(model: type[SourcedFact]) -> GroupQuery:
 
 
 def facet_counts(
-    collection: str, group_keys: dict[str, GroupQuery], ids: Subquery, key: str
+    collection: str, group_keys: dict[str, GroupQuery], ids: Subquery, key: str, filters: str
 ) -> dict[str, Any]:
     """The group_by body: every group of the filtered rows ``ids`` by ``key``, the
-    largest first; BadParameter for a key the collection lacks or a paging parameter."""
+    largest first, counted once per content version and ``filters``; BadParameter for a
+    key the collection lacks or a paging parameter."""
     for other in ("cursor", "sort", "fields", "limit"):
         if other in request.args:
             raise BadParameter(other, "does not go with group_by, which returns every group")
@@ -63,9 +65,15 @@ def facet_counts(
         raise BadParameter("group_by", f"{collection} cannot be grouped")
     if key not in group_keys:
         raise BadParameter("group_by", f"unknown key {key!r}; choose from {', '.join(group_keys)}")
-    rows = request_db.session().execute(group_keys[key](ids)).all()
-    data = [{"key": row[0], "label": row[1], "count": row[2]} for row in rows]
-    data.sort(key=lambda item: (-item["count"], item["key"] is None, str(item["key"])))
+
+    def count() -> list[dict[str, Any]]:
+        rows = request_db.session().execute(group_keys[key](ids)).all()
+        data = [{"key": row[0], "label": row[1], "count": row[2]} for row in rows]
+        data.sort(key=lambda item: (-item["count"], item["key"] is None, str(item["key"])))
+        return data
+
+    # A whole collection's facets read every row (179 ms for 280,000 statements): kept.
+    data = counted(("facets", collection, key, filters), count)
     return {
         "data": data,
         "meta": {"total": len(data), "group_by": key},
