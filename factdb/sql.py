@@ -127,6 +127,56 @@ def search_hits(dialect: str, words: list[str]) -> AnySelect:
     raise NotImplementedError(f"no full-text search for the {dialect} dialect")
 
 
+# Each engine's index of the trigrams of entity names and aliases (migration 0007).
+_SIMILAR_NAMES = {
+    # Ranked by bm25 over the key's rarest trigrams; rowid: an entity's id times two,
+    # an alias's id times two plus one.
+    "sqlite": """SELECT f.key AS key, e.name AS name FROM (
+        SELECT rowid, key FROM entity_name_fts WHERE entity_name_fts MATCH :match
+        ORDER BY rank LIMIT :limit) AS f
+        JOIN entities e ON e.id = CASE WHEN f.rowid % 2 = 0 THEN f.rowid / 2
+        ELSE (SELECT entity_id FROM entity_aliases WHERE id = f.rowid / 2) END""",
+    # pg_trgm's similarity (the % operator), or the key inside a name (LIKE): both on
+    # the GIN trigram indexes.
+    "postgresql": """SELECT key, name FROM (
+        SELECT e.name_key AS key, e.name AS name, similarity(e.name_key, :key) AS score
+        FROM entities e WHERE e.name_key % :key OR e.name_key LIKE :inside
+        UNION ALL
+        SELECT a.alias_key, e.name, similarity(a.alias_key, :key)
+        FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
+        WHERE a.alias_key % :key OR a.alias_key LIKE :inside) AS found
+        ORDER BY score DESC, key LIMIT :limit""",
+}
+# SQLite reads the names holding any of the key's rarest trigrams: with all of them, a
+# name of common syllables matched most names (3,082 of 13,965; 29 ms against 2 ms).
+RAREST_TRIGRAMS = 5
+
+
+def similar_names(connection: Connection, key: str, limit: int) -> list[tuple[str, str]]:
+    """(key, entity name) of the names and aliases most like the folded ``key``, read
+    from the engine's trigram index; none for a key too short to have a trigram."""
+    if len(key) < 3:
+        return []
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        trigrams = sorted({key[i : i + 3] for i in range(len(key) - 2)})
+        vocabulary = text(
+            "SELECT term FROM entity_name_fts_vocab WHERE term IN :terms ORDER BY doc LIMIT :k"
+        ).bindparams(bindparam("terms", trigrams, expanding=True), bindparam("k", RAREST_TRIGRAMS))
+        rarest = list(connection.scalars(vocabulary))
+        if not rarest:
+            return []
+        match = " OR ".join('"' + trigram.replace('"', '""') + '"' for trigram in rarest)
+        values: dict[str, object] = {"match": match, "limit": limit}
+    elif dialect == "postgresql":
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        values = {"key": key, "inside": f"%{escaped}%", "limit": limit}
+    else:
+        raise NotImplementedError(f"no name trigrams for the {dialect} dialect")
+    rows = connection.execute(text(_SIMILAR_NAMES[dialect]), values)
+    return [(found, name) for found, name in rows]
+
+
 _SNIPPET = f"snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', '…', 12)"
 _SHOWN = "sd.id, sd.fact_type, sd.fact_id, sd.slug, sd.title"
 

@@ -11,10 +11,15 @@ config = context.config
 target_metadata = Base.metadata
 
 
-# Objects the migrations make per engine, outside the models: FTS5's tables and
-# PostgreSQL's generated tsvector column. Autogenerate and `alembic check` skip them.
-ENGINE_OWN_TABLES = ("search_fts",)
+# Objects the migrations make per engine, outside the models: FTS5's tables, PostgreSQL's
+# generated tsvector column and its GIN indexes. Autogenerate and `alembic check` skip them.
+ENGINE_OWN_TABLES = ("search_fts", "entity_name_fts")
 ENGINE_OWN_COLUMNS = {("search_documents", "document")}
+ENGINE_OWN_INDEXES = {
+    "ix_search_documents_document",
+    "ix_entities_name_key_trgm",
+    "ix_entity_aliases_alias_key_trgm",
+}
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
@@ -22,7 +27,7 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ig
         return False
     if type_ == "column" and (obj.table.name, name) in ENGINE_OWN_COLUMNS:
         return False
-    return not (type_ == "index" and name == "ix_search_documents_document")
+    return not (type_ == "index" and name in ENGINE_OWN_INDEXES)
 
 
 def url() -> str:

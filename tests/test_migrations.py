@@ -38,7 +38,11 @@ def schema(url: str) -> tuple[set[str], set[str]]:
     engine = make_engine(url)
     try:
         inspector = inspect(engine)
-        tables = {name for name in inspector.get_table_names() if not name.startswith("search_fts")}
+        tables = {
+            name
+            for name in inspector.get_table_names()
+            if not name.startswith(("search_fts", "entity_name_fts"))
+        }
         return tables, set(inspector.get_view_names())
     finally:
         engine.dispose()
@@ -64,7 +68,7 @@ def test_upgrade_creates_every_table_and_view(blank_url: str) -> None:
     assert schema(blank_url) == (set(), set())
     migrate.upgrade(blank_url, "head")
     assert schema(blank_url) == (MODEL_TABLES | {"alembic_version"}, VIEWS)
-    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0006"
+    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0007"
 
 
 def test_downgrade_to_base_removes_everything(blank_url: str) -> None:
@@ -358,7 +362,9 @@ def test_0006_downgrade_refuses_dates_anchored_on_the_published_date(
     load_into(empty_url, [write_source(tmp_path, facts())])
     with pytest.raises(RuntimeError, match="council-founded, council-thursday"):
         migrate.downgrade(empty_url, "0005")
-    assert scalar(empty_url, "SELECT version_num FROM alembic_version") == "0006"
+    assert (
+        scalar(empty_url, "SELECT version_num FROM alembic_version") == "0006"
+    )  # 0007 stepped down; 0006 refused
     assert scalar(empty_url, "SELECT count(*) FROM dates WHERE relative_weekday IS NOT NULL") == 1
 
 

@@ -17,8 +17,11 @@ from factdb.models import (
     EntityAlias,
 )
 from factdb.names import fold
+from factdb.sql import similar_names
 
 MAX_SUGGESTIONS = 5
+# Names and aliases read from the trigram index for difflib to choose from.
+CANDIDATES = 40
 
 
 def resolve_entity(parameter: str, value: str) -> int:
@@ -85,17 +88,12 @@ def _id_of_slug(model: Any, value: str) -> int | None:
 
 
 def _suggestions(key: str) -> list[str]:
-    session = request_db.session()
-    names: dict[str, str] = {}
-    for slug, name in session.execute(select(Entity.slug, Entity.name)):
-        names[fold(name)] = name
-        names[slug] = name
-    for alias, name in session.execute(
-        select(EntityAlias.alias_key, Entity.name).join(Entity, Entity.id == EntityAlias.entity_id)
-    ):
-        names[alias] = name
+    """Names of the entities ``key`` (folded) is most like: the candidates the trigram
+    index gives (not a scan of every name), best first by difflib, then those holding
+    ``key`` or held in it."""
+    names = dict(similar_names(request_db.connection(), key, CANDIDATES))
     close = difflib.get_close_matches(key, list(names), n=MAX_SUGGESTIONS * 2, cutoff=0.6)
-    partial = [name for name in names if key and (key in name or name in key)]
+    partial = [name for name in names if key in name or name in key]
     found: list[str] = []
     for candidate in [*close, *sorted(partial)]:
         if names[candidate] not in found:
