@@ -21,6 +21,7 @@ from factdb.api.http.parsing import (
     CommaSeparated,
     DateRangeArgs,
     PageArgs,
+    ReviewedArgs,
     StrictArgs,
     entity_field,
     field_names,
@@ -110,14 +111,8 @@ def full_text(model: type[SourcedFact], fact_type: str) -> Param:
 
 
 def reviewed(model: type[SourcedFact]) -> Param:
-    """Reviewed facts (true) or drafts (false)."""
-    flag = fields.Boolean(
-        truthy={"true"},
-        falsy={"false"},
-        error_messages={"invalid": "must be true or false"},
-        metadata={"description": "true: reviewed facts only; false: drafts only."},
-    )
-    return Param(flag, lambda f, _, value: f.where(model.reviewed == value))
+    """reviewed=true|false: reviewed facts, or drafts (the field is ReviewedArgs')."""
+    return Param(None, lambda f, _, value: f.where(model.reviewed == value), mixin=ReviewedArgs)
 
 
 def dates(model: type[DatedFact]) -> Param:
