@@ -15,7 +15,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import ColumnElement
 
 from factdb.api.filters.conditions import date_overlaps, text_matches
-from factdb.api.filters.names import resolve_entities, resolve_entity, resolve_slug
+from factdb.api.filters.names import resolve_entity, resolve_slug
 from factdb.api.filters.resolved import FilterRows
 from factdb.api.http.parsing import (
     CommaSeparated,
@@ -69,16 +69,6 @@ def entity(description: str, condition: Callable[[int], Condition], rows: Filter
         filtering.where(condition(resolve_entity(name, value)))
 
     return Param(entity_field(description), apply, rows)
-
-
-def entities(description: str, condition: Callable[[int], Condition], rows: FilterRows) -> Param:
-    """Entities, the parameter repeated: the facts ``condition`` keeps for each of them."""
-
-    def apply(filtering: Filtering, name: str, values: list[str]) -> None:
-        for entity_id in resolve_entities(name, values):
-            filtering.where(condition(entity_id))
-
-    return Param(entity_field(description, many=True), apply, rows)
 
 
 def choices(vocabulary: tuple[str, ...], column: Expression) -> Param:
