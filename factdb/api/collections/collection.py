@@ -86,11 +86,15 @@ class Collection:
         assert self.params is not None, f"{self.name} declares no parameters"
         return self.params.item_schema(self.schema)
 
-    def answer(self, args: dict[str, Any]) -> Response:
-        """The page (or facets, or CSV) of the rows the declared parameters keep."""
-        model = self.documents.model if self.documents is not None else self.model
-        assert self.params is not None and model is not None, f"{self.name}: no parameters"
-        filtering = self.params.filtered(select(model), args)
+    def answer(self, args: dict[str, Any], rows: AnySelect | None = None) -> Response:
+        """The page (or facets, or CSV) of the rows the declared parameters keep, of
+        ``rows`` if given, else of the collection's model."""
+        if rows is None:
+            model = self.documents.model if self.documents is not None else self.model
+            assert model is not None, f"{self.name}: give the rows or a model"
+            rows = select(model)
+        assert self.params is not None, f"{self.name}: no parameters declared"
+        filtering = self.params.filtered(rows, args)
         return self.respond(filtering.query, args, page_order=filtering.page_order)
 
     def respond(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Response
@@ -13,19 +14,19 @@ from sqlalchemy.orm import aliased
 from factdb.api.collections.collection import Collection, SortKey
 from factdb.api.documents.envelopes import page_of
 from factdb.api.documents.urls import RESOURCES, item_url
-from factdb.api.filters.names import resolve_entity, resolve_slug
+from factdb.api.filters import params
+from factdb.api.filters.names import resolve_slug
+from factdb.api.filters.params import Filtering, Param, Params
 from factdb.api.http import request_db
 from factdb.api.http.parsing import (
     Blueprint,
     CommaSeparated,
-    PageArgs,
-    entity_field,
-    field_names,
     text_field,
 )
 from factdb.api.http.problems import BadParameter
 from factdb.models import FACT_COLUMNS, Evidence, Source
 from factdb.names import fold
+from factdb.sql import AnySelect
 
 blp = Blueprint("evidence", __name__, description="The spans of text that facts rest on.")
 
@@ -53,23 +54,6 @@ class EvidenceRowOut(Schema):
 evidence_row_out = EvidenceRowOut()
 
 
-class EvidenceArgs(PageArgs):
-    only_fields = field_names(evidence_row_out)
-    source = text_field("The slug of the source.")
-    sentence = text_field(
-        "Words of a sentence of the source (case-insensitive): facts resting on any part "
-        "of each sentence that holds them."
-    )
-    start = fields.Integer(
-        validate=validate.Range(min=0, max=MAX_OFFSET), metadata={"description": "Offset."}
-    )
-    end = fields.Integer(
-        validate=validate.Range(min=1, max=MAX_OFFSET), metadata={"description": "Offset."}
-    )
-    fact_type = CommaSeparated(FACT_TYPES, data_key="type")
-    entity = entity_field("The evidence of one entity (its mentions).")
-
-
 def sentences_holding(text: str, words: str) -> list[tuple[int, int]]:
     """[start, end) of each sentence of ``text`` that contains ``words``, ignoring case."""
     bounds, start = [], 0
@@ -93,52 +77,7 @@ def _fact_columns() -> tuple[ColumnElement[str], ColumnElement[str]]:
     return case(*kinds).label("fact_type"), case(*slugs).label("fact_slug")
 
 
-@blp.route("/evidence")
-@blp.arguments(EvidenceArgs, location="query")
-@blp.response(200, page_of(EvidenceRowOut))
-def list_evidence(args: dict[str, Any]) -> Response:
-    """Evidence spans with their facts, in text order; narrow by offsets or by sentence."""
-    source = aliased(Source)
-    fact_type, fact_slug = _fact_columns()
-    query = select(
-        Evidence.id,
-        Evidence.start_offset,
-        Evidence.end_offset,
-        Evidence.text,
-        source.slug.label("source"),
-        fact_type,
-        fact_slug,
-    ).join(source, source.id == Evidence.source_id)
-    if "source" in args:
-        query = query.where(Evidence.source_id == resolve_slug("source", Source, args["source"]))
-    if "start" in args:
-        query = query.where(Evidence.end_offset > args["start"])
-    if "end" in args:
-        query = query.where(Evidence.start_offset < args["end"])
-    if "entity" in args:
-        query = query.where(Evidence.entity_id == resolve_entity("entity", args["entity"]))
-    if "fact_type" in args:
-        columns = [Evidence.__table__.c[f"{kind}_id"] for kind in args["fact_type"]]
-        query = query.where(or_(*(column.is_not(None) for column in columns)))
-    if "sentence" in args:
-        query = query.where(_in_sentences(args))
-    collection = Collection(
-        name="evidence",
-        id_column=Evidence.id,
-        schema=evidence_row_out,
-        sort_keys={
-            "start": SortKey(Evidence.start_offset, "int"),
-            "source": SortKey(source.slug, "str"),
-            "id": SortKey(Evidence.id, "int"),
-        },
-        default_sort="source,start",
-        row_object=lambda row: row._mapping,
-        name_filters={"entity": lambda e: select(Evidence.id).where(Evidence.entity_id == e)},
-    )
-    return collection.respond(query, args)
-
-
-def _in_sentences(args: dict[str, Any]) -> ColumnElement[bool]:
+def _in_sentences(args: Mapping[str, Any]) -> ColumnElement[bool]:
     if "source" not in args:
         raise BadParameter("sentence", "give the source too: sentence=…&source=<slug>")
     source_id = resolve_slug("source", Source, args["source"])
@@ -154,3 +93,73 @@ def _in_sentences(args: dict[str, Any]) -> ColumnElement[bool]:
     if not ranges:
         raise BadParameter("sentence", f"no sentence holds {args['sentence']!r}")
     return or_(*ranges)
+
+
+def _offset(description: str, lowest: int) -> fields.Integer:
+    return fields.Integer(
+        validate=validate.Range(min=lowest, max=MAX_OFFSET), metadata={"description": description}
+    )
+
+
+def _of_types(filtering: Filtering, _name: str, kinds: list[str]) -> None:
+    columns = [Evidence.__table__.c[f"{kind}_id"] for kind in kinds]
+    filtering.where(or_(*(column.is_not(None) for column in columns)))
+
+
+PARAMS = Params(
+    "evidence",
+    {
+        "source": params.slug_of(Source, Evidence.source_id, "The slug of the source."),
+        "sentence": Param(
+            text_field(
+                "Words of a sentence of the source (case-insensitive): facts resting on any "
+                "part of each sentence that holds them."
+            ),
+            lambda f, _, _value: f.where(_in_sentences(f.args)),
+        ),
+        "start": Param(
+            _offset("Spans ending after this offset.", 0),
+            lambda f, _, value: f.where(Evidence.end_offset > value),
+        ),
+        "end": Param(
+            _offset("Spans starting before this offset.", 1),
+            lambda f, _, value: f.where(Evidence.start_offset < value),
+        ),
+        "fact_type": Param(CommaSeparated(FACT_TYPES, data_key="type"), _of_types),
+        "entity": params.entity(
+            "The evidence of one entity (its mentions).",
+            lambda e: Evidence.entity_id == e,
+            rows=lambda e: select(Evidence.id).where(Evidence.entity_id == e),
+        ),
+    },
+)
+SOURCE = aliased(Source, name="span_source")
+evidence = Collection(
+    name="evidence",
+    id_column=Evidence.id,
+    schema=EvidenceRowOut(),
+    sort_keys={
+        "start": SortKey(Evidence.start_offset, "int"),
+        "source": SortKey(SOURCE.slug, "str"),
+        "id": SortKey(Evidence.id, "int"),
+    },
+    default_sort="source,start",
+    row_object=lambda row: row._mapping,
+    params=PARAMS,
+)
+
+
+def _rows() -> AnySelect:
+    """Each span with its source and the type and slug of its fact."""
+    fact_type, fact_slug = _fact_columns()
+    columns = (Evidence.id, Evidence.start_offset, Evidence.end_offset, Evidence.text)
+    query = select(*columns, SOURCE.slug.label("source"), fact_type, fact_slug)
+    return query.join(SOURCE, SOURCE.id == Evidence.source_id)
+
+
+@blp.route("/evidence")
+@blp.arguments(evidence.arguments, location="query")
+@blp.response(200, page_of(EvidenceRowOut))
+def list_evidence(args: dict[str, Any]) -> Response:
+    """Evidence spans with their facts, in text order; narrow by offsets or by sentence."""
+    return evidence.answer(args, _rows())
