@@ -233,10 +233,12 @@ class _Ids:
         self.source = source
 
     def entity(self, slug: str) -> int:
-        return self.source.entity(slug).id
+        found = self.source.entities.get(slug)  # what a file names is mostly its own
+        return (found or self.source.entity(slug)).id
 
     def topic(self, slug: str) -> int:
-        return self.source.topic(slug).id
+        found = self.source.topics.get(slug)
+        return (found or self.source.topic(slug)).id
 
     def fact(self, section: str, key: str) -> int:
         return self.source.ids[section][key]

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol, TypedDict, TypeVar
+from typing import Any, NamedTuple, Protocol, TypedDict, TypeVar
 
 from factdb.loader.dates import rule_columns
 from factdb.loader.plan import Plan
@@ -44,8 +43,7 @@ class Refs(Protocol[Ref]):
     def fact(self, section: str, key: str) -> Ref: ...
 
 
-@dataclass(frozen=True)
-class Links:
+class Links(NamedTuple):  # a tuple: made for every event and statement of a load
     """A fact's rows in a link table: one per entity (or topic) slug, in the file's
     order, with the link's other columns; the writer keys them by the slug's id."""
 
@@ -54,12 +52,11 @@ class Links:
     wanted: list[tuple[str, dict[str, Value]]]
 
 
-@dataclass(frozen=True)
-class FactRow:
+class FactRow(NamedTuple):
     """A fact's columns (but its id, source_id and slug), and its link rows."""
 
     columns: dict[str, Any]  # Value, or a Ref where the column references a row
-    links: tuple[Links, ...] = field(default=())
+    links: tuple[Links, ...] = ()
 
 
 def fact_row(section: str, plan: Plan, item: Item, refs: Refs[Any]) -> FactRow:
@@ -198,9 +195,13 @@ def _fact(refs: Refs[Any], section: str, key: str | None) -> Any:
 def _dated(plan: Plan, refs: Refs[Any], date_key: str | None) -> dict[str, Any]:
     """A dated fact's date and the copies of its bounds (fact_base.date_copies)."""
     if date_key is None:
-        return {"date_id": None, **date_copies(None, None)}
-    interval = plan.intervals[date_key]
-    return {"date_id": refs.fact("dates", date_key), **date_copies(interval.start, interval.end)}
+        copies = date_copies(None, None)
+        copies["date_id"] = None
+    else:
+        interval = plan.intervals[date_key]
+        copies = date_copies(interval.start, interval.end)
+        copies["date_id"] = refs.fact("dates", date_key)
+    return copies
 
 
 # -- what all facts rest on ------------------------------------------------------------
