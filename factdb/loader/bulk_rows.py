@@ -148,17 +148,16 @@ class SourceRows:
                 anchor = interval.anchor_key
                 depth[key] = 0 if anchor is None else depth[anchor] + 1
             saved = sorted(items, key=lambda pair: depth[pair[1]["key"]])  # stable
-        rows = {}
+        ids = self.ids[section]
         for _, item in saved:
-            row = {"id": self.rows.allocate(section), "source_id": self.source_id}
-            rows[item["key"]] = row | {"slug": item["key"]}
-            self.ids[section][item["key"]] = row["id"]
+            ids[item["key"]] = self.rows.allocate(section)
+        rows = {}
         for index, item in items:
             key = item["key"]
             self.keys.append((section, index, key))
-            row = rows[key]
             described = fact_row(section, self.plan, item, self.refs)
-            row |= described.columns
+            row = rows[key] = described.columns  # the writer's own dict: completed here
+            row["id"], row["source_id"], row["slug"] = ids[key], self.source_id, key
             for column in SELF_COLUMNS[section]:
                 self.rows.refer(section, row, column, row[column])
             for links in described.links:
@@ -170,7 +169,7 @@ class SourceRows:
         if section in LATER_REFERENCES:  # as apply._Writer._set_later_references
             column, name = LATER_REFERENCES[section]
             for _, item in items:
-                target = None if item[name] is None else self.ids[section][item[name]]
+                target = None if item[name] is None else ids[item[name]]
                 self.rows.refer(section, rows[item["key"]], column, target)
 
     def _links(self, links: Links, fact_id: int) -> None:

@@ -60,7 +60,8 @@ class FactRow(NamedTuple):
 
 
 def fact_row(section: str, plan: Plan, item: Item, refs: Refs[Any]) -> FactRow:
-    """The row of ``item``, a fact of ``section`` in ``plan``."""
+    """The row of ``item``, a fact of ``section`` in ``plan``: new dicts each call, which
+    the writer may complete (the bulk path adds the id, source_id and slug)."""
     return _DESCRIPTIONS[section](plan, item, refs)
 
 
@@ -94,7 +95,7 @@ def _event(plan: Plan, item: Item, refs: Refs[Any]) -> FactRow:
         "title": item["title"],
         "status": item["status"],
         "reviewed": item["reviewed"],
-        "place_id": _entity(refs, item["place"]),
+        "place_id": refs.entity(item["place"]) if item["place"] else None,
         **_dated(plan, refs, item["date"]),
     }
     since = {"sort_date": columns["sort_date"]}
@@ -113,7 +114,7 @@ def _role(plan: Plan, item: Item, refs: Refs[Any]) -> FactRow:
         {
             "holder_id": refs.entity(item["holder"]),
             "title": item["title"],
-            "organization_id": _entity(refs, item["organization"]),
+            "organization_id": refs.entity(item["organization"]) if item["organization"] else None,
             **_dated(plan, refs, item["date"]),
             "reviewed": item["reviewed"],
         }
@@ -124,12 +125,12 @@ def _statement(plan: Plan, item: Item, refs: Refs[Any]) -> FactRow:
     columns = {
         "speaker_id": refs.entity(item["speaker"]),
         "speaker_text": item["speaker_text"],
-        "relayed_by_id": _entity(refs, item["relayed_by"]),
+        "relayed_by_id": refs.entity(item["relayed_by"]) if item["relayed_by"] else None,
         "relayed_by_text": item["relayed_by_text"],
         "mode": item["mode"],
         "text": plan.fact_text("statements", item["key"]),
         "reviewed": item["reviewed"],
-        "event_id": _fact(refs, "events", item["event"]),
+        "event_id": refs.fact("events", item["event"]) if item["event"] else None,
         **_dated(plan, refs, item["date"]),
     }
     since: dict[str, Value] = {"sort_date": columns["sort_date"]}
@@ -145,10 +146,12 @@ def _position(plan: Plan, item: Item, refs: Refs[Any]) -> FactRow:
             "holder_id": refs.entity(item["holder"]),
             "stance": item["stance"],
             "outcome": item["outcome"],
-            "target_entity_id": _entity(refs, target.get("entity")),
+            "target_entity_id": refs.entity(target["entity"]) if target.get("entity") else None,
             "target_topic_id": refs.topic(topic) if topic else None,
             "description": item["description"],
-            "statement_id": _fact(refs, "statements", item["statement"]),
+            "statement_id": refs.fact("statements", item["statement"])
+            if item["statement"]
+            else None,
             **_dated(plan, refs, item["date"]),
             "reviewed": item["reviewed"],
         }
@@ -168,8 +171,10 @@ def _quantity(plan: Plan, item: Item, refs: Refs[Any]) -> FactRow:
             "approximation": item["approximation"],
             "reviewed": item["reviewed"],
             "description": item["description"],
-            "subject_entity_id": _entity(refs, subject.get("entity")),
-            "subject_event_id": _fact(refs, "events", subject.get("event")),
+            "subject_entity_id": refs.entity(subject["entity"]) if subject.get("entity") else None,
+            "subject_event_id": refs.fact("events", subject["event"])
+            if subject.get("event")
+            else None,
         }
     )
 
@@ -182,14 +187,6 @@ _DESCRIPTIONS: dict[str, Callable[[Plan, Item, Refs[Any]], FactRow]] = {
     "positions": _position,
     "quantities": _quantity,
 }
-
-
-def _entity(refs: Refs[Any], slug: str | None) -> Any:
-    return None if not slug else refs.entity(slug)
-
-
-def _fact(refs: Refs[Any], section: str, key: str | None) -> Any:
-    return None if key is None else refs.fact(section, key)
 
 
 def _dated(plan: Plan, refs: Refs[Any], date_key: str | None) -> dict[str, Any]:
