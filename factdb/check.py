@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from factdb.loader.dates import Rule, calendar_period, relative_day
-from factdb.loader.schemas import CALENDAR_PRECISIONS
+from factdb.loader.facts_file import CALENDAR_PRECISIONS
 from factdb.models import (
     FACT_COLUMNS,
     Base,

@@ -10,7 +10,7 @@ import pytest
 from marshmallow import ValidationError
 
 from factdb.loader.dates import DateError, Interval, compute_dates
-from factdb.loader.schemas import DateSchema
+from factdb.loader.facts_file import DateSchema
 
 SATURDAY = dt.date(2026, 3, 14)
 THURSDAY = dt.date(2026, 3, 12)

@@ -6,7 +6,7 @@ import pytest
 
 from factdb.draft.rules import RULES, Why
 from factdb.draft.text import excerpt_for, headline_end, sentences
-from factdb.loader.schemas import Excerpt
+from factdb.loader.facts_file import Excerpt
 from factdb.loader.spans import locate
 
 TEXT = "Ferry Line Opens\n\nThe ferry sailed at noon. The ferry was full.\n\nIt returned late."

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factdb.loader.schemas import Excerpt
+from factdb.loader.facts_file import Excerpt
 from factdb.loader.spans import ExcerptError, Span, locate
 
 

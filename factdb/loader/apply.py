@@ -3,47 +3,43 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import MANYTOONE, ONETOMANY, Session
 
-from factdb.loader.dates import rule_columns
 from factdb.loader.entities import EntityWriter
 from factdb.loader.errors import Problem, SeedError
+from factdb.loader.fact_rows import LATER_REFERENCES, SECTIONS, Links, fact_row, source_columns
 from factdb.loader.plan import FACTS_FILE, Plan
 from factdb.loader.search_documents import sync_search_documents
 from factdb.loader.sync import sync_evidence, sync_links
-from factdb.models import (
-    Base,
-    Dataset,
-    DateInterval,
-    Entity,
-    Event,
-    EventParticipant,
-    EventTopic,
-    Position,
-    Quantity,
-    Role,
-    Source,
-    Statement,
-    StatementMention,
-    Topic,
-)
+from factdb.models import Base, Dataset, Entity, Source, Topic
 
-Fact = TypeVar("Fact", DateInterval, Event, Role, Statement, Position, Quantity)
-
-# Per-source facts in the order they are written; deleted in the reverse order.
-SOURCED: tuple[tuple[str, type[Any]], ...] = (
-    ("dates", DateInterval),
-    ("events", Event),
-    ("roles", Role),
-    ("statements", Statement),
-    ("positions", Position),
-    ("quantities", Quantity),
-)
+# The model of each section's table.
+MODELS: dict[str, type[Any]] = {
+    mapper.class_.__tablename__: mapper.class_
+    for mapper in Base.registry.mappers
+    if mapper.class_.__tablename__ in SECTIONS
+}
+# The relationship that sets each foreign-key column of a section's table, so that the
+# writer sets a fact_rows reference (an object) through it, as the unit of work expects.
+SETTERS = {
+    section: {
+        next(iter(relation.local_columns)).name: relation.key
+        for relation in inspect(model).relationships
+        if relation.direction is MANYTOONE and not relation.viewonly
+    }
+    for section, model in MODELS.items()
+}
+# The collection holding each link table's rows of a fact, and the link's model.
+COLLECTIONS = {
+    (section, relation.mapper.class_.__tablename__): (relation.key, relation.mapper.class_)
+    for section, model in MODELS.items()
+    for relation in inspect(model).relationships
+    if relation.direction is ONETOMANY and not relation.viewonly
+}
 
 
 @dataclass(frozen=True)
@@ -112,7 +108,7 @@ class _Writer(EntityWriter):
         self.problems: list[Problem] = []
         self.entities: dict[str, Entity] = {}
         self.topics: dict[str, Topic] = {}
-        self.rows: dict[str, dict[str, Any]] = {section: {} for section, _ in SOURCED}
+        self.rows: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
         self.source = self._write_source()
 
     def write(self) -> None:
@@ -126,56 +122,43 @@ class _Writer(EntityWriter):
         for item in self.plan.sections["topics"]:
             self._write_topic(item)
         self.session.flush()
-        writers: dict[str, Callable[[Any, dict[str, Any]], None]] = {
-            "dates": self._fill_date,
-            "events": self._fill_event,
-            "roles": self._fill_role,
-            "statements": self._fill_statement,
-            "positions": self._fill_position,
-            "quantities": self._fill_quantity,
-        }
-        for section, model in SOURCED:
-            self._write_section(section, model, writers[section])
-            if section == "events":
-                self._link_events()
-        for section, model in reversed(SOURCED):
-            self._delete_removed(section, model)
+        for section in SECTIONS:
+            self._write_section(section)
+            self._set_later_references(section)
+        for section in reversed(SECTIONS):
+            self._delete_removed(section)
         # By stored slug: a file's entity may have been matched to one with another slug.
         self._forget_dropped(Entity, {e.slug for e in self.entities.values()}, "entity_id")
         self._forget_dropped(Topic, {t.slug for t in self.topics.values()}, "topic_id")
         self.session.flush()
 
+    def fact(self, section: str, key: str) -> Any:
+        """A fact of this source written so far (fact_rows.Refs, with entity and topic)."""
+        return self.rows[section][key]
+
     # -- the source ---------------------------------------------------------------------
 
     def _write_source(self) -> Source:
-        meta = self.plan.source
-        source = self.session.scalar(select(Source).where(Source.slug == meta["slug"]))
+        slug = self.plan.source["slug"]
+        source = self.session.scalar(select(Source).where(Source.slug == slug))
         if source is None:
-            source = Source(slug=meta["slug"])
+            source = Source(slug=slug)
             self.session.add(source)
-        source.title = meta["title"]
-        source.text = self.plan.text
-        source.sha256 = self.plan.sha256
-        source.facts_sha256 = self.plan.facts_sha256
-        source.publisher = meta["publisher"]
-        source.url = meta["url"]
-        source.published_on = meta["published_on"]
-        source.year_note = meta["year"]["reason"] if meta["year"] else None
-        source.drafted = meta["drafted"]
+        for column, value in source_columns(self.plan).items():
+            setattr(source, column, value)
         self.session.flush()
         return source
 
     # -- facts of this source ---------------------------------------------------------
 
-    def _write_section(
-        self, section: str, model: type[Fact], fill: Callable[[Any, dict[str, Any]], None]
-    ) -> None:
+    def _write_section(self, section: str) -> None:
+        model = MODELS[section]
         existing = {
             row.slug: row
             for row in self.session.scalars(select(model).where(model.source_id == self.source.id))
         }
         keys = [item["key"] for item in self.plan.sections[section]]
-        taken = dict(
+        taken: dict[str, str] = dict(
             self.session.execute(
                 select(model.slug, Source.slug)
                 .join(Source, Source.id == model.source_id)
@@ -186,6 +169,7 @@ class _Writer(EntityWriter):
         if section == "dates":  # anchors first: intervals were computed in that order
             order = list(self.plan.intervals)
             items.sort(key=lambda pair: order.index(pair[1]["key"]))
+        setters = SETTERS[section]
         for index, item in items:
             key = item["key"]
             if key in taken:
@@ -193,98 +177,46 @@ class _Writer(EntityWriter):
                 message = f"key {key!r} is already used by source {taken[key]!r}"
                 self.problems.append(Problem(self.file, label, "key", message))
                 continue
+            # Described before the row is added: a lookup's autoflush sees whole rows.
+            described = fact_row(section, self.plan, item, self)
             row = existing.get(key)
             if row is None:
                 row = model(slug=key, source_id=self.source.id)
                 self.session.add(row)
             self.rows[section][key] = row
-            fill(row, item)
+            for column, value in described.columns.items():
+                setattr(row, setters.get(column, column), value)
+            for links in described.links:
+                self._write_links(section, row, links)
             sync_evidence(self.session, row, self.source.id, self.plan.spans[(section, key)])
         if self.problems:  # later sections would reference the rows that were refused
             raise SeedError(self.problems)
         self.session.flush()
 
-    def _link_events(self) -> None:
-        for item in self.plan.sections["events"]:
-            row = self.rows["events"].get(item["key"])
+    def _write_links(self, section: str, row: Any, links: Links) -> None:
+        collection, model = COLLECTIONS[(section, links.table)]
+        lookup = self.entity if links.column == "entity_id" else self.topic
+        wanted = {lookup(slug).id: values for slug, values in links.wanted}
+        sync_links(getattr(row, collection), wanted, links.column, model)
+
+    def _set_later_references(self, section: str) -> None:
+        """LATER_REFERENCES, once the section's rows are flushed: an event's part_of may
+        name an event later in the file (set before the flush, it would change the
+        order the unit of work inserts them in, and so their ids)."""
+        if section not in LATER_REFERENCES:
+            return
+        column, name = LATER_REFERENCES[section]
+        setter = SETTERS[section][column]
+        for item in self.plan.sections[section]:
+            row = self.rows[section].get(item["key"])
             if row is not None:
-                row.part_of = self._ref("events", item["part_of"])
+                target = item[name]
+                setattr(row, setter, None if target is None else self.rows[section][target])
         self.session.flush()
 
-    def _delete_removed(self, section: str, model: type[Fact]) -> None:
+    def _delete_removed(self, section: str) -> None:
+        model = MODELS[section]
         for row in self.session.scalars(select(model).where(model.source_id == self.source.id)):
             if row.slug not in self.rows[section]:
                 self.session.delete(row)
         self.session.flush()
-
-    def _ref(self, section: str, key: str | None) -> Any:
-        return None if key is None else self.rows[section][key]
-
-    def _fill_date(self, row: DateInterval, item: dict[str, Any]) -> None:
-        interval = self.plan.intervals[item["key"]]
-        row.text = self.plan.fact_text("dates", item["key"])
-        row.start_date, row.end_date = interval.start, interval.end
-        row.precision, row.basis = interval.precision, interval.basis
-        row.year_basis = interval.year_basis
-        row.anchor = self._ref("dates", interval.anchor_key)
-        for column, value in rule_columns(interval).items():
-            setattr(row, column, value)
-        row.length_days = interval.length_days
-        row.note = interval.note
-
-    def _fill_event(self, row: Event, item: dict[str, Any]) -> None:
-        row.kind, row.title = item["kind"], item["title"]
-        row.status, row.reviewed = item["status"], item["reviewed"]
-        row.set_date(self._ref("dates", item["date"]))
-        row.place = self.entity(item["place"]) if item["place"] else None
-        # part_of may name an event later in the file: _link_events sets it.
-        roles = {
-            self.entity(p["entity"]).id: {"role": p["role"], "sort_date": row.sort_date}
-            for p in item["participants"]
-        }
-        sync_links(row.participants, roles, "entity_id", EventParticipant)
-        topics: dict[int, dict[str, Any]] = {self.topic(slug).id: {} for slug in item["topics"]}
-        sync_links(row.topics, topics, "topic_id", EventTopic)
-
-    def _fill_role(self, row: Role, item: dict[str, Any]) -> None:
-        row.holder = self.entity(item["holder"])
-        row.title = item["title"]
-        row.organization = self.entity(item["organization"]) if item["organization"] else None
-        row.set_date(self._ref("dates", item["date"]))
-        row.reviewed = item["reviewed"]
-
-    def _fill_statement(self, row: Statement, item: dict[str, Any]) -> None:
-        row.speaker = self.entity(item["speaker"])
-        row.speaker_text = item["speaker_text"]
-        row.relayed_by = self.entity(item["relayed_by"]) if item["relayed_by"] else None
-        row.relayed_by_text = item["relayed_by_text"]
-        row.mode = item["mode"]
-        row.text = self.plan.fact_text("statements", item["key"])
-        row.reviewed = item["reviewed"]
-        row.event = self._ref("events", item["event"])
-        row.set_date(self._ref("dates", item["date"]))
-        mentions: dict[int, dict[str, Any]] = {
-            self.entity(s).id: {"sort_date": row.sort_date} for s in item["mentions"]
-        }
-        sync_links(row.mentions, mentions, "entity_id", StatementMention)
-
-    def _fill_position(self, row: Position, item: dict[str, Any]) -> None:
-        target = item["target"]
-        row.holder = self.entity(item["holder"])
-        row.stance, row.outcome = item["stance"], item["outcome"]
-        row.target_entity = self.entity(target["entity"]) if target.get("entity") else None
-        row.target_topic = self.topic(target["topic"]) if target.get("topic") else None
-        row.description = item["description"]
-        row.statement = self._ref("statements", item["statement"])
-        row.set_date(self._ref("dates", item["date"]))
-        row.reviewed = item["reviewed"]
-
-    def _fill_quantity(self, row: Quantity, item: dict[str, Any]) -> None:
-        subject = item["subject"]
-        row.text = self.plan.fact_text("quantities", item["key"])
-        row.value, row.min_value, row.max_value = item["value"], item["min"], item["max"]
-        row.unit, row.approximate = item["unit"], item["approximate"]
-        row.approximation, row.reviewed = item["approximation"], item["reviewed"]
-        row.description = item["description"]
-        row.subject_entity = self.entity(subject["entity"]) if subject.get("entity") else None
-        row.subject_event = self._ref("events", subject.get("event"))

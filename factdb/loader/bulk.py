@@ -22,8 +22,9 @@ from factdb.loader import PlanMaker
 from factdb.loader.apply import update_content_version
 from factdb.loader.bulk_batch import Rows, Written
 from factdb.loader.bulk_catalog import Catalog
-from factdb.loader.bulk_rows import SECTIONS, SourceRows
+from factdb.loader.bulk_rows import SourceRows
 from factdb.loader.errors import Problem, SeedError
+from factdb.loader.fact_rows import SECTIONS
 from factdb.loader.plan import Plan
 from factdb.models import Base, Source
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from factdb.loader.fact_rows import entity_columns, topic_columns
 from factdb.loader.search_documents import DocumentText, entity_document
 from factdb.models import Entity, EntityAlias, SearchDocument, Topic
 from factdb.names import fold
@@ -114,14 +115,7 @@ class Catalog:
     # -- entities ----------------------------------------------------------------------
 
     def new_entity(self, entity_id: int, item: dict[str, Any]) -> EntityState:
-        entity = EntityState(
-            id=entity_id,
-            slug=item["slug"],
-            name=item["name"],
-            name_key=fold(item["name"]),
-            kind=item["kind"],
-            description=item["description"],
-        )
+        entity = EntityState(id=entity_id, slug=item["slug"], **entity_columns(item))
         self._add(entity)
         return entity
 
@@ -138,8 +132,8 @@ class Catalog:
     def define(self, entity: EntityState, item: dict[str, Any]) -> None:
         """The item defines ``entity`` (same slug): its name, kind and description."""
         self.by_name_key[entity.name_key].discard(entity.id)
-        entity.name, entity.name_key = item["name"], fold(item["name"])
-        entity.kind, entity.description = item["kind"], item["description"]
+        for column, value in entity_columns(item).items():
+            setattr(entity, column, value)
         self.by_name_key[entity.name_key].add(entity.id)
 
     def add_alias(self, entity: EntityState, alias: Alias) -> None:
@@ -160,11 +154,13 @@ class Catalog:
 
     def write_topic(self, item: dict[str, Any], allocate: Any) -> TopicState:
         topic = self.topics.get(item["slug"])
+        columns = topic_columns(item)
         if topic is None:
-            topic = TopicState(allocate(), item["slug"], item["name"], fold(item["name"]))
+            topic = TopicState(allocate(), item["slug"], **columns)
             self.topics[topic.slug] = topic
             self.topic_slugs.add(topic.slug)
-        topic.name, topic.name_key = item["name"], fold(item["name"])
+        for column, value in columns.items():
+            setattr(topic, column, value)
         self.touched_topics[topic.id] = topic
         return topic
 

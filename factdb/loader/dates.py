@@ -9,7 +9,7 @@ from typing import Any
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
-from factdb.loader.schemas import CALENDAR_PRECISIONS, PUBLISHED, PartialDate
+from factdb.loader.facts_file import CALENDAR_PRECISIONS, PUBLISHED, PartialDate
 from factdb.vocabulary import MONTH_PARTS, WEEKDAYS
 
 # Calendar arithmetic is dateutil's: 31 January + 1 month is the last day of February,

@@ -9,6 +9,7 @@ from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import Session
 
 from factdb.loader.errors import Problem
+from factdb.loader.fact_rows import entity_columns, topic_columns, wanted_aliases
 from factdb.loader.plan import Plan
 from factdb.loader.search_documents import forget_search_document
 from factdb.loader.sync import is_referenced, sync_evidence
@@ -64,10 +65,8 @@ class EntityWriter:
             entity = Entity(slug=item["slug"])
             self.session.add(entity)
         if entity.slug == item["slug"]:  # this file defines it (not matched by name)
-            entity.name = item["name"]
-            entity.name_key = fold(item["name"])
-            entity.kind = item["kind"]
-            entity.description = item["description"]
+            for column, value in entity_columns(item).items():
+                setattr(entity, column, value)
         self.entities[item["slug"]] = entity
         self._write_aliases(entity, item)
         sync_evidence(
@@ -76,14 +75,7 @@ class EntityWriter:
 
     def _write_aliases(self, entity: Entity, item: dict[str, Any]) -> None:
         """This source's aliases of ``entity``: added, kept, or dropped when dropped."""
-        wanted: dict[str, tuple[str, str]] = {}
-        for name, kind in [
-            *((alias, "alias") for alias in item["aliases"]),
-            (item["name"], "alias"),  # a matched entity is also known by this file's name
-            *((metonym, "metonym") for metonym in item["metonyms"]),
-        ]:
-            if fold(name) != entity.name_key:
-                wanted.setdefault(fold(name), (name, kind))
+        wanted = wanted_aliases(item, entity.name_key)
         if inspect(entity).has_identity:
             mine = select(EntityAlias).where(
                 EntityAlias.entity_id == entity.id, EntityAlias.source_id == self.source.id
@@ -101,8 +93,8 @@ class EntityWriter:
         if topic is None:
             topic = Topic(slug=item["slug"])
             self.session.add(topic)
-        topic.name = item["name"]
-        topic.name_key = fold(item["name"])
+        for column, value in topic_columns(item).items():
+            setattr(topic, column, value)
         self.topics[item["slug"]] = topic
         sync_evidence(
             self.session, topic, self.source.id, self.plan.spans[("topics", item["slug"])]

@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 
 from factdb.loader.dates import DateError, Interval, compute_dates
 from factdb.loader.errors import Problem, SeedError, fact_label, problems_from_validation
+from factdb.loader.facts_file import Excerpt, facts_file_schema
 from factdb.loader.references import (
     SHARED,
     UnresolvedReference,
@@ -21,7 +22,6 @@ from factdb.loader.references import (
     reference_problems,
     unresolved_references,
 )
-from factdb.loader.schemas import Excerpt, facts_file_schema
 from factdb.loader.spans import ExcerptError, Span, locate
 
 FACTS_FILE = "facts.yaml"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from factdb.loader.errors import Problem, fact_label
-from factdb.loader.schemas import PUBLISHED
+from factdb.loader.facts_file import PUBLISHED
 
 SINGULAR = {
     "entities": "entity",

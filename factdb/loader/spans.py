@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from factdb.loader.schemas import Excerpt
+from factdb.loader.facts_file import Excerpt
 
 
 @dataclass(frozen=True)

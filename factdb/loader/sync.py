@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from factdb.loader.fact_rows import evidence_columns
 from factdb.loader.spans import Span
 from factdb.models import FACT_COLUMNS, Base, Evidence
 
@@ -49,8 +50,7 @@ def sync_evidence(session: Session, fact: Any, source_id: int, spans: list[Span]
             elif row.text != span.text:
                 row.text = span.text
     for span in wanted.values():
-        row = Evidence(source_id=source_id, start_offset=span.start, end_offset=span.end)
-        row.text = span.text
+        row = Evidence(**evidence_columns(source_id, span))
         if inspect(fact).has_identity:
             setattr(row, _FACT_COLUMN[type(fact).__tablename__], fact.id)
             session.add(row)

@@ -61,17 +61,10 @@ class DatedFact(SourcedFact):
     def date(cls) -> Mapped[DateInterval | None]:
         return relationship(DateInterval)
 
-    def set_date(self, date: DateInterval | None) -> None:
-        """Point at ``date`` (or none) and copy its bounds."""
-        self.date = date
-        bounds = (None, None) if date is None else (date.start_date, date.end_date)
-        for column, value in date_copies(*bounds).items():
-            setattr(self, column, value)
-
 
 def date_copies(start: dt.date | None, end: dt.date | None) -> dict[str, dt.date | int | None]:
     """The columns a dated fact copies from its date (bounds ``start``, ``end``, or none):
-    the one definition of them, for the ORM writer and the bulk path."""
+    the one definition of them, which the loader's row descriptions (fact_rows) use."""
     return {
         "date_start": start,
         "date_end": end,

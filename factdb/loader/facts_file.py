@@ -1,4 +1,5 @@
-"""Marshmallow schemas for a source's facts file: the shape a journalist writes."""
+"""The facts file's shape, as marshmallow schemas: what a journalist writes in a source's
+facts.yaml (its dates section in date_schemas.py, its fields in schema_fields.py)."""
 
 from __future__ import annotations
 
