@@ -147,10 +147,18 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for qid, query in results["queries"].items():
         lines.append("| " + " | ".join(_row(qid, query)) + " |")
+    if "postgresql" in results or results["settings"].get("single"):
+        from factdb.bench.engines import engines_table
+
+        lines += ["", "## Both engines", "", *engines_table(results)]
     if "profile" in results:
         from factdb.bench.profile import markdown as profile_markdown
 
         lines += ["", *profile_markdown(results["profile"])]
+    if "profile_postgresql" in results:
+        from factdb.bench.profile import markdown as profile_markdown
+
+        lines += ["", "On PostgreSQL:", *profile_markdown(results["profile_postgresql"])]
     lines += ["", *(f"- {note}" for note in _notes(results))]
     params = ", ".join(f"{key}={value}" for key, value in results["parameters"].items())
     lines += ["", f"Parameters: {params}.", ""]
