@@ -92,11 +92,9 @@ def test_the_postgresql_path_runs_end_to_end(databases: DatabaseFactory, tmp_pat
 
 def _results(path: str, load: dict[str, object]) -> dict[str, object]:
     """The least of a run's results the table of both engines reads."""
-    served = {"req_per_s": 10.0, "rounds_req_per_s": [10.0], "latency_ms": {"p50": 1.0}}
     return {
         "queries": {"Q1": {"floor_in_process": {"median_ms": 1.0}, "servers": {}}},
         "postgresql": {"load": load, "floor_in_process": {"Q1": {"median_ms": 1.0}}},
         "database": {"bytes": os.path.getsize(path)},
         "rss_kb": {"factdb_postgresql": {"1": 1024}},
-        "served": served,
     }

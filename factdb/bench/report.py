@@ -134,7 +134,9 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"{machine['date']}: {machine['cpu_model']}, {machine['cores']} cores,"
         f" {machine['memory_kb'] / 1024 / 1024:.1f} GB; Python {machine['python']},"
-        f" SQLite {machine['sqlite']}, {machine['wrk']}.",
+        f" SQLite {machine['sqlite']}, {machine['wrk']}."
+        + (f" Load average {machine['load_average']}" if "load_average" in machine else "")
+        + (f", {results['load_average_end']} at the end." if "load_average_end" in results else ""),
         f"Database {Path(database['path']).name} ({database['bytes'] / 1e6:.1f} MB): {rows}.",
         f"Load: wrk, {settings['connections']} connections, {settings['threads']} threads,"
         f" {settings['duration']} s per query and server in each of"

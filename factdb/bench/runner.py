@@ -45,6 +45,8 @@ def machine() -> dict[str, Any]:
         "memory_kb": memory,
         "cpu_model": model or platform.processor(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        # The machine may be shared: its load when the run starts (1, 5, 15 minutes).
+        "load_average": [round(value, 2) for value in os.getloadavg()],
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
@@ -180,6 +182,7 @@ def run_benchmark(
         for server in servers:
             if server.pids:
                 results["rss_kb"][server.name] = {str(p): peak_rss_kb(p) for p in server.pids()}
+    results["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
     results["ok"] = not results["failures"]
     (out / "bench-results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     (out / "bench-results.md").write_text(markdown(results))
