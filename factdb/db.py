@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+from psycopg.types.json import set_json_loads
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import DBAPIError
@@ -81,7 +83,16 @@ def make_engine(
     if statement_timeout_ms is not None:
         options.append(f"-c statement_timeout={int(statement_timeout_ms)}")
     connect_args = {"options": " ".join(options)} if options else {}
-    return create_engine(url, connect_args=connect_args, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _json_by_orjson(dbapi_connection: Any, _record: Any) -> None:
+        # The API's pages come back as json columns, one document a row: psycopg's
+        # default parser (the stdlib's) took 0.42 ms of a 51-row page at 1 million facts
+        # on 2026-12-07, orjson 0.15 ms, with the same objects.
+        set_json_loads(orjson.loads, dbapi_connection)
+
+    return engine
 
 
 def _sqlite_engine(url: URL, read_only: bool, progress_steps: int, **kwargs: Any) -> Engine:

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from factdb.bench.postgres import DEFAULT_POSTGRES_URL, BenchDatabaseError, bench_name
 from factdb.bench.report import QUERY_IDS, markdown, p50_by_size, scaling_table
 from factdb.config import PROJECT_ROOT
 
@@ -75,6 +76,28 @@ def _scales(value: str | None) -> list[int]:
     "--threads", type=click.IntRange(1), default=2, show_default=True, help="wrk's threads."
 )
 @click.option("--no-datasette", is_flag=True, help="Skip Datasette (no venv, no install).")
+@click.option(
+    "--engines",
+    default="sqlite",
+    show_default=True,
+    help="sqlite, or sqlite,postgresql: the same corpus copied into PostgreSQL too.",
+)
+@click.option(
+    "--postgres-url",
+    default=DEFAULT_POSTGRES_URL,
+    show_default=True,
+    help="The bench database, created and dropped by the run (its name starts with factdb_bench).",
+)
+@click.option(
+    "--single/--no-single",
+    default=False,
+    help="Also load factdb and the floors at 1 connection (p50 of lone requests).",
+)
+@click.option(
+    "--keep-postgres",
+    is_flag=True,
+    help="Leave the last bench database in place (for EXPLAIN); the next run drops it.",
+)
 def bench_command(
     scales: str | None,
     sqlite_path: Path | None,
@@ -84,14 +107,23 @@ def bench_command(
     threads: int,
     rounds: int,
     no_datasette: bool,
+    engines: str,
+    postgres_url: str,
+    single: bool,
+    keep_postgres: bool,
 ) -> None:
     """Benchmark Q1…Q6 against the floor and Datasette; print the tables.
 
     Exits 1 when a filtered query reads a whole table (the reports are still written).
     """
     from factdb.bench.build import build_database
-    from factdb.bench.runner import BenchError, run_benchmark
 
+    with_postgres = _engines(engines)
+    if with_postgres:
+        try:
+            bench_name(postgres_url)
+        except BenchDatabaseError as error:
+            raise click.BadParameter(str(error), param_hint="--postgres-url") from None
     sizes = _scales(scales)
     if bool(sizes) == (sqlite_path is not None):
         raise click.UsageError("give either --scales or --sqlite")
@@ -109,18 +141,21 @@ def bench_command(
     runs: dict[int, dict[str, Any]] = {}
     failed = False
     for path, target_dir, build in targets:
-        try:
-            results = run_benchmark(
-                path,
-                target_dir,
-                duration,
-                connections,
-                threads,
-                datasette=not no_datasette,
-                rounds=rounds,
-            )
-        except BenchError as error:
-            raise click.ClickException(str(error)) from None
+        options = {
+            "datasette": not no_datasette,
+            "rounds": rounds,
+            "single": single,
+            "build": build,
+        }
+        keep = keep_postgres and target_dir == targets[-1][1]
+        results = _run(
+            path,
+            target_dir,
+            (duration, connections, threads),
+            options,
+            postgres_url if with_postgres else None,
+            keep,
+        )
         click.echo(markdown(results))
         click.echo(f"wrote {target_dir / 'bench-results.json'} and bench-results.md", err=True)
         for failure in results["failures"]:
@@ -133,6 +168,42 @@ def bench_command(
         scale_run(runs, out_dir, settings, rounds)
     if failed:
         sys.exit(1)
+
+
+def _engines(value: str) -> bool:
+    """Whether PostgreSQL is benchmarked too (the corpus is always built on SQLite)."""
+    names = {part.strip() for part in value.split(",") if part.strip()}
+    if "sqlite" not in names or not names <= {"sqlite", "postgresql"}:
+        raise click.BadParameter("give sqlite or sqlite,postgresql", param_hint="--engines")
+    return "postgresql" in names
+
+
+def _run(
+    path: Path,
+    target_dir: Path,
+    settings: tuple[int, int, int],
+    options: dict[str, Any],
+    postgres_url: str | None,
+    keep: bool = False,
+) -> dict[str, Any]:
+    """One corpus's benchmark; with ``postgres_url``, in a bench database loaded from the
+    corpus by ``factdb copy`` and dropped afterwards."""
+    from factdb.bench.postgres import bench_database, prepare_postgres
+    from factdb.bench.runner import BenchError, run_benchmark
+
+    duration, connections, threads = settings
+    try:
+        if postgres_url is None:
+            return run_benchmark(path, target_dir, duration, connections, threads, **options)
+        with bench_database(postgres_url, keep) as url:
+            click.echo(f"copying {path.name} into {bench_name(url)}", err=True)
+            load = prepare_postgres(str(path.resolve()), url)
+            postgres = {"url": url, "load": load}
+            return run_benchmark(
+                path, target_dir, duration, connections, threads, postgres=postgres, **options
+            )
+    except BenchError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def scale_run(

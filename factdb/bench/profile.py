@@ -19,7 +19,13 @@ from werkzeug.test import EnvironBuilder
 
 # (part, substrings of a function's file or name), the first match wins.
 PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("SQL (SQLAlchemy and sqlite3)", ("sqlalchemy/", "sqlite3", "psycopg")),
+    # psycopg's wait holds the time its C code blocks on the socket: the server's work
+    # and the round trips. Sending is counted with it.
+    (
+        "PostgreSQL's work and the round trips (psycopg waiting, sending)",
+        ("psycopg/connection.py:wait", "psycopg/_cursor_base.py:_execute_send"),
+    ),
+    ("SQL (SQLAlchemy and the driver)", ("sqlalchemy/", "sqlite3", "psycopg")),
     (
         "rows into documents",
         (

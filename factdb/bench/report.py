@@ -134,7 +134,9 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"{machine['date']}: {machine['cpu_model']}, {machine['cores']} cores,"
         f" {machine['memory_kb'] / 1024 / 1024:.1f} GB; Python {machine['python']},"
-        f" SQLite {machine['sqlite']}, {machine['wrk']}.",
+        f" SQLite {machine['sqlite']}, {machine['wrk']}."
+        + (f" Load average {machine['load_average']}" if "load_average" in machine else "")
+        + (f", {results['load_average_end']} at the end." if "load_average_end" in results else ""),
         f"Database {Path(database['path']).name} ({database['bytes'] / 1e6:.1f} MB): {rows}.",
         f"Load: wrk, {settings['connections']} connections, {settings['threads']} threads,"
         f" {settings['duration']} s per query and server in each of"
@@ -147,10 +149,18 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for qid, query in results["queries"].items():
         lines.append("| " + " | ".join(_row(qid, query)) + " |")
+    if "postgresql" in results or results["settings"].get("single"):
+        from factdb.bench.engines import engines_table
+
+        lines += ["", "## Both engines", "", *engines_table(results)]
     if "profile" in results:
         from factdb.bench.profile import markdown as profile_markdown
 
         lines += ["", *profile_markdown(results["profile"])]
+    if "profile_postgresql" in results:
+        from factdb.bench.profile import markdown as profile_markdown
+
+        lines += ["", "On PostgreSQL:", *profile_markdown(results["profile_postgresql"])]
     lines += ["", *(f"- {note}" for note in _notes(results))]
     params = ", ".join(f"{key}={value}" for key, value in results["parameters"].items())
     lines += ["", f"Parameters: {params}.", ""]

@@ -16,16 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from factdb.bench.floor import connect, time_floor
+from factdb.bench.pgfloor import connect_pg, pg_floor_params, time_pg_floor
 from factdb.bench.plans import collect_plans
+from factdb.bench.postgres import conninfo
 from factdb.bench.procs import peak_rss_kb
 from factdb.bench.profile import profile_request
-from factdb.bench.queries import build_queries, pick_parameters
+from factdb.bench.queries import Query, build_queries, pick_parameters
 from factdb.bench.report import markdown
 from factdb.bench.servers import (
     BenchError,
     require_wrk,
     start_datasettes,
     start_gunicorn,
+    start_postgres_servers,
     start_servers,
 )
 from factdb.bench.wrk import load_in_rounds
@@ -42,6 +45,8 @@ def machine() -> dict[str, Any]:
         "memory_kb": memory,
         "cpu_model": model or platform.processor(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        # The machine may be shared: its load when the run starts (1, 5, 15 minutes).
+        "load_average": [round(value, 2) for value in os.getloadavg()],
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
@@ -58,16 +63,29 @@ def _row_counts(sqlite_path: str) -> dict[str, int]:
         connection.close()
 
 
-def profile_q1(path: str, factdb_path: str) -> dict[str, Any]:
+def profile_q1(database_url: str, factdb_path: str) -> dict[str, Any]:
     """The Q1 request's time, apportioned by the profiler (factdb.bench.profile)."""
     from factdb.api.http import request_db
     from factdb.app import create_api_app
 
-    app = create_api_app({"DATABASE_URL": f"sqlite:///{path}"})
+    app = create_api_app({"DATABASE_URL": database_url})
     try:
         return profile_request(app, factdb_path)
     finally:
         request_db.dispose(app)
+
+
+# The servers loaded again at one connection (Datasette is not).
+SINGLE_SERVERS = ("factdb", "floor", "factdb_postgresql", "floor_postgresql")
+
+
+def time_pg_floors(postgres: dict[str, Any], queries: list[Query]) -> dict[str, Any]:
+    """Each query's PostgreSQL floor timed in-process (factdb.bench.pgfloor)."""
+    with connect_pg(conninfo(postgres["url"])) as connection:
+        return {
+            q.qid: time_pg_floor(connection, q.qid, pg_floor_params(q.qid, q.floor_params))
+            for q in queries
+        }
 
 
 def run_benchmark(
@@ -78,10 +96,18 @@ def run_benchmark(
     threads: int = 2,
     datasette: bool = True,
     rounds: int = 3,
+    postgres: dict[str, Any] | None = None,
+    single: bool = False,
+    build: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Benchmark Q1…Q6 on ``sqlite_path``; write the reports into ``out_dir``. Every
     server is up at once and loaded ``duration`` seconds a query in each of ``rounds``
     rounds (factdb.bench.wrk).
+
+    With ``postgres`` (``{"url": …, "load": …}``: a bench database holding the same
+    corpus, factdb.bench.postgres), factdb and the psycopg floor on it are loaded in
+    the same rounds. With ``single``, factdb and the floors are loaded again at one
+    connection, for the p50 of requests that never wait for each other.
 
     ``results["ok"]`` is False when a filtered query reads a whole big table (or Datasette
     could not run); the reports are written all the same.
@@ -108,13 +134,18 @@ def run_benchmark(
         "rss_kb": {},
         "failures": [],
     }
+    if build is not None:
+        results["build"] = build
     plans = collect_plans(path, queries)
-    results["profile"] = profile_q1(path, queries[0].factdb_path)
+    results["profile"] = profile_q1(f"sqlite:///{path}", queries[0].factdb_path)
     connection = connect(path)
     try:
         floor_ms = {q.qid: time_floor(connection, q.qid, q.floor_params) for q in queries}
     finally:
         connection.close()
+    if postgres is not None:
+        results["postgresql"] = {**postgres, "floor_in_process": time_pg_floors(postgres, queries)}
+        results["profile_postgresql"] = profile_q1(postgres["url"], queries[0].factdb_path)
     for query in queries:
         results["queries"][query.qid] = {
             **asdict(query),
@@ -127,6 +158,8 @@ def run_benchmark(
         results["failures"] += [f"{query.qid}: {s}" for s in plans[query.qid]["failures"]]
     with ExitStack() as stack:
         servers = start_servers(stack, path, out / "logs", workers)
+        if postgres is not None:
+            servers += start_postgres_servers(stack, postgres["url"], out / "logs", workers)
         if datasette:
             try:
                 servers += start_datasettes(stack, path, out, queries, results)
@@ -140,9 +173,16 @@ def run_benchmark(
         }
         for (qid, name), result in load_in_rounds(targets, settings, rounds).items():
             results["queries"][qid]["servers"][name] = {"url": targets[qid, name], **result}
+        if single:
+            alone = {key: url for key, url in targets.items() if key[1] in SINGLE_SERVERS}
+            at_one = {**settings, "connections": 1, "threads": 1}
+            results["settings"]["single"] = True
+            for (qid, name), result in load_in_rounds(alone, at_one, rounds).items():
+                results["queries"][qid].setdefault("servers_c1", {})[name] = result
         for server in servers:
             if server.pids:
                 results["rss_kb"][server.name] = {str(p): peak_rss_kb(p) for p in server.pids()}
+    results["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
     results["ok"] = not results["failures"]
     (out / "bench-results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     (out / "bench-results.md").write_text(markdown(results))

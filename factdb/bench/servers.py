@@ -192,6 +192,36 @@ def start_servers(stack: ExitStack, path: str, log_dir: Path, workers: int) -> l
     ]
 
 
+def start_postgres_servers(stack: ExitStack, url: str, log_dir: Path, workers: int) -> list[Server]:
+    """factdb and the psycopg floor's bare WSGI function on the PostgreSQL ``url``."""
+    from factdb.bench.floor import floor_path
+    from factdb.bench.pgfloor import POSTGRES_VARIABLE, pg_floor_params
+    from factdb.bench.postgres import conninfo
+
+    return [
+        start_gunicorn(
+            stack,
+            "factdb_postgresql",
+            "factdb:create_app()",
+            {"FACTDB_DATABASE_URL": url},
+            "/api/v1/",
+            log_dir,
+            workers,
+            lambda query: query.factdb_path,
+        ),
+        start_gunicorn(
+            stack,
+            "floor_postgresql",
+            "factdb.bench.pgfloor:application",
+            {POSTGRES_VARIABLE: conninfo(url)},
+            "/",
+            log_dir,
+            workers,
+            lambda query: floor_path(query.qid, pg_floor_params(query.qid, query.floor_params)),
+        ),
+    ]
+
+
 def start_datasettes(
     stack: ExitStack, path: str, out: Path, queries: list[Query], results: dict[str, Any]
 ) -> list[Server]:
