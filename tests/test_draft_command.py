@@ -164,3 +164,34 @@ def test_compare_prints_the_table_and_the_misses(empty_runner: FlaskCliRunner) -
     assert result.exit_code == 0, result.output
     assert result.output.startswith("type ")
     assert "entities: people" in result.output and "miss " in result.output
+
+
+def test_a_draft_never_reuses_a_key_of_a_stored_source(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Titled "Netanyahu Putin", a meeting would be keyed netanyahu-putin-meeting: the
+    seed's key. The draft takes another key, and loads beside the seed."""
+    path = _article(
+        tmp_path,
+        text="Netanyahu Putin\n\nPutin met Netanyahu in Sochi on Monday. "
+        "Moscow said the meeting was useful.\n",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(
+        draft_command, [str(path), "--out", str(out), "--title", "Netanyahu Putin"]
+    )
+    assert result.exit_code == 0, result.output
+    folder = out / "netanyahu-putin"
+    facts = yaml.safe_load((folder / "facts.yaml").read_text(encoding="utf-8"))
+    keys = [event["key"] for event in facts["events"]]
+    assert "netanyahu-putin-meeting-2" in keys and "netanyahu-putin-meeting" not in keys
+    loaded = runner.invoke(load_command, [str(folder)])
+    assert loaded.exit_code == 0, loaded.output
+    assert runner.invoke(check_command, []).exit_code == 0
+    # Drafted again into the database that now holds it, the source keeps its own keys.
+    again = runner.invoke(
+        draft_command, [str(path), "--out", str(out), "--title", "Netanyahu Putin", "--force"]
+    )
+    assert again.exit_code == 0, again.output
+    redrafted = yaml.safe_load((folder / "facts.yaml").read_text(encoding="utf-8"))
+    assert [event["key"] for event in redrafted["events"]] == keys
