@@ -67,7 +67,10 @@ RULES: dict[str, str] = {
     "quantity-ordinal": "an ordinal (13th meeting): the rank of the counted thing",
     # positions (positions.py)
     "position-verb": "a stance verb (oppose, condemn, reject, back, call for, welcome, "
-    "hoping to, keen on, concerned about, would not tolerate)",
+    "hoping to, keen on, concerned about, would not tolerate, vote against, is against)",
+    "position-said-would": "a reported intention: X said it would oppose/back/... Y",
+    "position-appositive": "a stance verb after its subject and an appositive "
+    "(X, the leader of Y, rejected Z; Y's leader, X, welcomed Z)",
 }
 
 
