@@ -199,7 +199,7 @@ class Builder:
                 if other:
                     event.date = other.date
                     note = (
-                        f"rule event-date-linked-event: the date of the {other.kind} named with it"
+                        f"rule event-date-linked-event: the date of the {other.word} named with it"
                     )
                     event.why = Why(event.why.rule, event.why.matched, _join(event.why.note, note))
                     break
@@ -233,15 +233,23 @@ class Builder:
             self._date_fact(
                 date,
                 {"relative": relative},
-                Why(date.why.rule, words, _join(date.why.note, f"anchor: the {anchor.kind}")),
+                Why(
+                    date.why.rule,
+                    words,
+                    _join(date.why.note, f"anchor: the {anchor.word.replace('_', ' ')}"),
+                ),
             )
 
     # --- events -----------------------------------------------------------------
     def read_events(self) -> None:
-        self.events = find_events(self.sentences, self.text, self.kinds())
+        dated: dict[int, str] = {}
+        for date, sentence in self.dates:
+            if date.anchor is None:  # explicit: comparable as written down
+                dated.setdefault(sentence.index, repr(sorted(date.fields.items())))
+        self.events = find_events(self.sentences, self.text, dated)
         for event in self.events:
             place_participants(event, self.mentions, self.kinds(), self.text)
-            event.key = self.key(event.kind.replace("_", " "))
+            event.key = self.key(event.word.replace("_", " "))
 
     def event_facts(self) -> None:
         names = {slug: e.name for slug, e in self.names.entities.items()}
