@@ -195,3 +195,28 @@ def test_a_draft_never_reuses_a_key_of_a_stored_source(
     assert again.exit_code == 0, again.output
     redrafted = yaml.safe_load((folder / "facts.yaml").read_text(encoding="utf-8"))
     assert [event["key"] for event in redrafted["events"]] == keys
+
+
+def test_two_articles_of_a_batch_never_share_a_key(
+    empty_runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Their titles share four words, so their keys would: the later takes other keys,
+    and both load into one database."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, title in (
+        ("a.txt", "Harbour Talks Resume In Marvel"),
+        ("b.txt", "Harbour Talks Resume In Ostra"),
+    ):
+        _article(folder, name, f"{title}\n\nCalado met Osei in Marvel for talks.\n")
+    out = tmp_path / "out"
+    result = empty_runner.invoke(draft_command, [str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    keys = []
+    for slug in ("harbour-talks-resume-in-marvel", "harbour-talks-resume-in-ostra"):
+        facts = yaml.safe_load((out / slug / "facts.yaml").read_text(encoding="utf-8"))
+        keys.append({event["key"] for event in facts["events"]})
+        loaded = empty_runner.invoke(load_command, [str(out / slug)])
+        assert loaded.exit_code == 0, loaded.output
+    assert keys[0] == {"harbour-talks-resume-in-meeting"}
+    assert keys[1] == {"harbour-talks-resume-in-meeting-2"}
