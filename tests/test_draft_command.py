@@ -164,3 +164,59 @@ def test_compare_prints_the_table_and_the_misses(empty_runner: FlaskCliRunner) -
     assert result.exit_code == 0, result.output
     assert result.output.startswith("type ")
     assert "entities: people" in result.output and "miss " in result.output
+
+
+def test_a_draft_never_reuses_a_key_of_a_stored_source(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Titled "Netanyahu Putin", a meeting would be keyed netanyahu-putin-meeting: the
+    seed's key. The draft takes another key, and loads beside the seed."""
+    path = _article(
+        tmp_path,
+        text="Netanyahu Putin\n\nPutin met Netanyahu in Sochi on Monday. "
+        "Moscow said the meeting was useful.\n",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(
+        draft_command, [str(path), "--out", str(out), "--title", "Netanyahu Putin"]
+    )
+    assert result.exit_code == 0, result.output
+    folder = out / "netanyahu-putin"
+    facts = yaml.safe_load((folder / "facts.yaml").read_text(encoding="utf-8"))
+    keys = [event["key"] for event in facts["events"]]
+    assert "netanyahu-putin-meeting-2" in keys and "netanyahu-putin-meeting" not in keys
+    loaded = runner.invoke(load_command, [str(folder)])
+    assert loaded.exit_code == 0, loaded.output
+    assert runner.invoke(check_command, []).exit_code == 0
+    # Drafted again into the database that now holds it, the source keeps its own keys.
+    again = runner.invoke(
+        draft_command, [str(path), "--out", str(out), "--title", "Netanyahu Putin", "--force"]
+    )
+    assert again.exit_code == 0, again.output
+    redrafted = yaml.safe_load((folder / "facts.yaml").read_text(encoding="utf-8"))
+    assert [event["key"] for event in redrafted["events"]] == keys
+
+
+def test_two_articles_of_a_batch_never_share_a_key(
+    empty_runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Their titles share four words, so their keys would: the later takes other keys,
+    and both load into one database."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, title in (
+        ("a.txt", "Harbour Talks Resume In Marvel"),
+        ("b.txt", "Harbour Talks Resume In Ostra"),
+    ):
+        _article(folder, name, f"{title}\n\nCalado met Osei in Marvel for talks.\n")
+    out = tmp_path / "out"
+    result = empty_runner.invoke(draft_command, [str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    keys = []
+    for slug in ("harbour-talks-resume-in-marvel", "harbour-talks-resume-in-ostra"):
+        facts = yaml.safe_load((out / slug / "facts.yaml").read_text(encoding="utf-8"))
+        keys.append({event["key"] for event in facts["events"]})
+        loaded = empty_runner.invoke(load_command, [str(out / slug)])
+        assert loaded.exit_code == 0, loaded.output
+    assert keys[0] == {"harbour-talks-resume-in-meeting"}
+    assert keys[1] == {"harbour-talks-resume-in-meeting-2"}

@@ -35,3 +35,30 @@ def test_quantities_attach_to_events() -> None:
     assert [(q["value"], q["unit"], q["subject"]) for q in quantities] == [
         (3, "hour", {"event": "test-headline-meeting"})
     ]
+
+
+def test_mentions_with_other_dates_are_events_of_their_own() -> None:
+    result = draft(
+        "Governor Mira Solano met Mayor Oskar Brandt on 3 May 2024 in Oddeby. "
+        "The meeting was short. They met again on 9 June 2024 in Harrow."
+    )
+    events = facts(result, "events")
+    assert [e["kind"] for e in events] == ["meeting", "meeting"]
+    assert events[0]["date"] != events[1]["date"]
+    assert len(events[0]["evidence"]) == 2  # "The meeting was short" joins the first
+    assert "event-separate-date" in str(result.facts["events"][1].why.note)
+
+
+def test_clear_event_words_of_no_known_kind_are_other_events() -> None:
+    result = draft(
+        "Thousands marched through Oddeby on March 3. The protest ended at the town hall. "
+        "Mayor Oskar Brandt attended a ceremony for the new bridge."
+    )
+    events = result.facts["events"]
+    assert [(e.data["kind"], e.data["title"].split()[0]) for e in events] == [
+        ("other", "Protest"),
+        ("other", "Ceremony"),
+    ]
+    assert all(e.why.rule == "event-other" for e in events)
+    assert "kind unknown: other (protest), unsure" in str(events[0].why.note)
+    assert len(events[0].data["evidence"]) == 2  # marched, protest: one event

@@ -18,7 +18,7 @@ import click
 import yaml
 
 from factdb.draft.compare import TYPES, Score, compare_sides, draft_side, reviewed_side
-from factdb.draft.facts import Draft
+from factdb.draft.facts import SHARED, Draft
 from factdb.draft.pipeline import DrafterBug, DraftError, Meta, check, draft_text, read_article
 from factdb.draft.store import StoredNames
 
@@ -109,6 +109,13 @@ def draft_many(
                     click.echo(f"failed  {path.name}", err=True)
                 continue
             slugs.add(slug)
+            # The batch's drafts load together: a later draft must not reuse these keys.
+            stored.fact_keys.update(
+                (fact.key, slug)
+                for section, facts in draft.facts.items()
+                if section not in SHARED
+                for fact in facts
+            )
             summary.written.append(target)
             summary.found.update({s: n for s, n in draft.counts().items() if n})
             summary.unplaced += [

@@ -21,6 +21,7 @@ from factdb.loader.spans import ExcerptError
 _WORD_END = re.compile(r"\S(?=\s|$)")
 ANCHOR_WINDOW = 50  # characters between "N days before" and the event word it names
 MAX_EVIDENCE = 3
+KEY_PREFIX_WORDS = 4
 
 
 class Builder:
@@ -30,7 +31,9 @@ class Builder:
         self.draft = draft
         self.text = draft.text
         self.published = published
-        self.prefix = "-".join(draft.source["slug"].split("-")[:2])
+        # Four words of the source's slug: enough to tell most sources apart (the
+        # database's keys settle the rest, in Draft.new_key), short enough to read.
+        self.prefix = "-".join(draft.source["slug"].split("-")[:KEY_PREFIX_WORDS])
         self.body = headline_end(self.text)
         self.sentences: list[Sentence] = sentences(self.text, self.body)
         self.names = Names(stored)
@@ -41,7 +44,7 @@ class Builder:
         self.events: list[EventFound] = []
 
     def key(self, *words: str) -> str:
-        return self.draft.new_key(slugify(" ".join((self.prefix, *words)), 10))
+        return self.draft.new_key(slugify(" ".join((self.prefix, *words)), KEY_PREFIX_WORDS + 8))
 
     def excerpt(self, start: int, end: int) -> str | dict[str, str]:
         """The unique excerpt of text[start:end]; at the very start of the text, where
@@ -196,7 +199,7 @@ class Builder:
                 if other:
                     event.date = other.date
                     note = (
-                        f"rule event-date-linked-event: the date of the {other.kind} named with it"
+                        f"rule event-date-linked-event: the date of the {other.word} named with it"
                     )
                     event.why = Why(event.why.rule, event.why.matched, _join(event.why.note, note))
                     break
@@ -230,15 +233,23 @@ class Builder:
             self._date_fact(
                 date,
                 {"relative": relative},
-                Why(date.why.rule, words, _join(date.why.note, f"anchor: the {anchor.kind}")),
+                Why(
+                    date.why.rule,
+                    words,
+                    _join(date.why.note, f"anchor: the {anchor.word.replace('_', ' ')}"),
+                ),
             )
 
     # --- events -----------------------------------------------------------------
     def read_events(self) -> None:
-        self.events = find_events(self.sentences, self.text, self.kinds())
+        dated: dict[int, str] = {}
+        for date, sentence in self.dates:
+            if date.anchor is None:  # explicit: comparable as written down
+                dated.setdefault(sentence.index, repr(sorted(date.fields.items())))
+        self.events = find_events(self.sentences, self.text, dated)
         for event in self.events:
             place_participants(event, self.mentions, self.kinds(), self.text)
-            event.key = self.key(event.kind.replace("_", " "))
+            event.key = self.key(event.word.replace("_", " "))
 
     def event_facts(self) -> None:
         names = {slug: e.name for slug, e in self.names.entities.items()}

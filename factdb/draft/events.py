@@ -1,5 +1,6 @@
-"""Events from trigger words, one per kind (later mentions join the first), with
-participants, place, date and status from the sentences they are named in."""
+"""Events from trigger words, one per kind and date (later mentions join the event of
+their kind unless they name another date), with participants, place, date and status
+from the sentences they are named in."""
 
 from __future__ import annotations
 
@@ -19,8 +20,20 @@ TRIGGER_WORDS = [
     ("military_strike", r"air ?strikes?|strikes?|struck|striking|bomb(?:ed|ing)|shell(?:ed|ing)"),
     ("war", r"war(?:-torn)?"),
 ]
-TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
-    (kind, re.compile(rf"\b(?:{words})\b", re.I)) for kind, words in TRIGGER_WORDS
+# Clear event words of no known kind: events of kind `other`, one per word (a ceremony
+# and a protest are two events). Lowercase only: "march" is an event, "March" a month.
+OTHER_WORDS = [
+    ("ceremony", r"ceremony|ceremonies|inauguration|inaugurated|sworn in"),
+    ("protest", r"protests?|protested|demonstrations?|rall(?:y|ies)|marched"),
+    ("clash", r"clash(?:es|ed)?|collided|collision"),
+    ("signing", r"signed|signing"),
+    ("referendum", r"referendum"),
+    ("funeral", r"funeral"),
+    ("explosion", r"explosions?|exploded"),
+]
+TRIGGERS: list[tuple[str, str, re.Pattern[str]]] = [
+    *((kind, kind, re.compile(rf"\b(?:{words})\b", re.I)) for kind, words in TRIGGER_WORDS),
+    *(("other", word, re.compile(rf"\b(?:{words})\b")) for word, words in OTHER_WORDS),
 ]  # fmt: skip
 LABELS = {
     "press_briefing": "Press briefing",
@@ -29,6 +42,7 @@ LABELS = {
     "election": "Election",
     "military_strike": "Military strike",
     "war": "War",
+    **{word: word.capitalize() for word, _ in OTHER_WORDS},
 }
 ACTORS = ("person", "country", "organization", "party", "group")
 PARTICIPANT_WINDOW = 60
@@ -50,6 +64,8 @@ class EventFound:
     kind: str
     triggers: list[Trigger]
     why: Why
+    # The trigger group: the kind, or for `other` the event word (ceremony, protest).
+    word: str = ""
     key: str = ""
     status: str = "held"
     participants: list[tuple[str, str]] = field(default_factory=list)
@@ -61,27 +77,56 @@ class EventFound:
         return self.triggers[0].start
 
 
-def find_events(sentences: list[Sentence], text: str, kinds: dict[str, str]) -> list[EventFound]:
-    """Every event kind named in the sentences, its mentions merged."""
-    by_kind: dict[str, EventFound] = {}
+def find_events(sentences: list[Sentence], text: str, dated: dict[int, str]) -> list[EventFound]:
+    """Every event named in the sentences: a later mention of a kind joins the last event
+    of that kind, unless both name explicit dates that differ (``dated``: sentence index ->
+    its first explicit date, normalized), which makes it an event of its own."""
+    events: list[EventFound] = []
+    latest: dict[str, EventFound] = {}
     for sentence in sentences:
         taken: list[tuple[int, int]] = []
-        for kind, pattern in TRIGGERS:
+        for kind, word, pattern in TRIGGERS:
             for match in pattern.finditer(text, sentence.start, sentence.end):
                 if any(s < match.end() and match.start() < e for s, e in taken):
                     continue
                 taken.append((match.start(), match.end()))
                 trigger = Trigger(match.start(), match.end(), match.group(), sentence)
-                if kind in by_kind:
-                    by_kind[kind].triggers.append(trigger)
-                    continue
+                known = latest.get(word)
+                note = None
+                if known is not None:
+                    own = dated.get(sentence.index)
+                    theirs = next(
+                        (
+                            dated[t.sentence.index]
+                            for t in known.triggers
+                            if t.sentence.index in dated
+                        ),
+                        None,
+                    )
+                    if own is None or theirs is None or own == theirs:
+                        known.triggers.append(trigger)
+                        continue
+                    note = (
+                        "rule event-separate-date: another date than the earlier "
+                        + LABELS[word].lower()
+                    )
                 before = text[max(sentence.start, match.start() - 40) : match.start()]
                 planned = FUTURE.search(before) is not None
-                note = "status planned: future or announcement before it" if planned else None
-                event = EventFound(kind, [trigger], Why("event-trigger", match.group(), note))
+                if planned:
+                    note = _join(note, "status planned: future or announcement before it")
+                rule = "event-trigger"
+                if kind == "other":
+                    rule = "event-other"
+                    note = _join(note, f"kind unknown: other ({word}), unsure")
+                event = EventFound(kind, [trigger], Why(rule, match.group(), note), word=word)
                 event.status = "planned" if planned else "held"
-                by_kind[kind] = event
-    return sorted(by_kind.values(), key=lambda e: e.start)
+                latest[word] = event
+                events.append(event)
+    return sorted(events, key=lambda e: e.start)
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first}; {second}" if first else second
 
 
 def place_participants(
@@ -123,17 +168,13 @@ def place_participants(
                 role = "visitor"
             event.participants.append((mention.refers, role))
     if len(event.triggers) > 1:
-        note = f"{len(event.triggers)} mentions joined as one {LABELS[event.kind].lower()}"
+        note = f"{len(event.triggers)} mentions joined as one {LABELS[event.word].lower()}"
         event.why = Why(event.why.rule, event.why.matched, _join(event.why.note, note))
-
-
-def _join(first: str | None, second: str) -> str:
-    return f"{first}; {second}" if first else second
 
 
 def event_title(event: EventFound, names: dict[str, str]) -> str:
     people = [names[slug] for slug, _ in event.participants[:2]]
-    title = LABELS[event.kind]
+    title = LABELS[event.word or event.kind]
     if people:
         title += " of " + ", ".join(people)
     if event.place:

@@ -58,12 +58,15 @@ class Draft:
     stored: dict[str, list[str]] = field(default_factory=dict)
     # Their stored name and kind, for the compare.
     stored_entities: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Fact keys of other sources in the database (key -> source slug): never reused.
+    taken: dict[str, str] = field(default_factory=dict)
     _keys: set[str] = field(default_factory=set)
 
     def new_key(self, wanted: str) -> str:
-        """A key (or slug) unused in this draft, from ``wanted``."""
+        """A key (or slug) unused in this draft and by any other stored source, from
+        ``wanted``. The draft's own source may hold it already: a reload replaces it."""
         key, number = wanted, 2
-        while key in self._keys:
+        while key in self._keys or self.taken.get(key, self.source["slug"]) != self.source["slug"]:
             key = f"{wanted}-{number}"
             number += 1
         self._keys.add(key)

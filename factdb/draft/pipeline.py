@@ -74,7 +74,7 @@ def source_mapping(text: str, meta: Meta) -> dict[str, Any]:
 
 def draft_text(text: str, meta: Meta, stored: StoredNames) -> Draft:
     """Every fact the rules find in ``text``."""
-    draft = Draft(source_mapping(text, meta), text)
+    draft = Draft(source_mapping(text, meta), text, taken=stored.fact_keys)
     with article_countries(text):
         return _draft(draft, stored, meta)
 

@@ -56,6 +56,10 @@ RULES: dict[str, str] = {
     # events (events.py)
     "event-trigger": "an event word (meeting, visit, press briefing, election, strike, war)",
     "event-merge-same-kind": "later mentions of the same kind join the first (unsure)",
+    "event-other": "a clear event word of no known kind (ceremony, protest, clash, signing, "
+    "referendum, funeral, explosion): kind other, one event per word (unsure)",
+    "event-separate-date": "a mention of a kind already found, with another explicit date: "
+    "an event of its own",
     "event-planned": "future tense or an announcement near the trigger: status planned",
     "event-date-same-sentence": "the event takes a date written in its sentence",
     "event-date-linked-event": "no date in its sentence: the date of an event named with it",
@@ -67,7 +71,10 @@ RULES: dict[str, str] = {
     "quantity-ordinal": "an ordinal (13th meeting): the rank of the counted thing",
     # positions (positions.py)
     "position-verb": "a stance verb (oppose, condemn, reject, back, call for, welcome, "
-    "hoping to, keen on, concerned about, would not tolerate)",
+    "hoping to, keen on, concerned about, would not tolerate, vote against, is against)",
+    "position-said-would": "a reported intention: X said it would oppose/back/... Y",
+    "position-appositive": "a stance verb after its subject and an appositive "
+    "(X, the leader of Y, rejected Z; Y's leader, X, welcomed Z)",
 }
 
 
