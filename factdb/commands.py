@@ -138,6 +138,11 @@ def remove_command(slug: str) -> None:
         counts = remove_source(engine, slug)
     except LookupError as error:
         raise click.ClickException(str(error)) from None
+    except SeedError as error:
+        click.echo("nothing was removed:", err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
     finally:
         engine.dispose()
     listed = ", ".join(f"{count} {section}" for section, count in counts.items())

@@ -17,7 +17,8 @@ Benjamin Netanyahu sat down with Vladimir Putin in Sochi on September 13th. Aide
 both sides said the talks lasted five hours.
 
 Putin told reporters that the outcome of the Israeli vote mattered a great deal to \
-Russia. A further meeting is planned for October.
+Russia. A further meeting is planned for October. The visit came five days ahead of \
+the Israeli elections.
 """
 Facts = dict[str, Any]
 

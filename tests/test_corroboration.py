@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from factdb import migrate
 from factdb.check import check_database
+from factdb.commands import create_cli_app
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.loader import SeedError, load_folders, source_folders
@@ -268,3 +269,124 @@ def test_removing_the_first_report_leaves_the_fact_to_the_later_one(
 def test_removing_an_unknown_source_is_a_clear_error(seeded: str) -> None:
     with pytest.raises(LookupError, match="no source 'no-such-source' is stored"):
         _remove(seeded, "no-such-source")
+
+
+def _naming_the_seed() -> dict[str, Any]:
+    """The second report, naming two of the seed's facts without reporting them: the
+    briefing its quote was given at, and the election a date counts from."""
+    data = facts()
+    data["dates"].append(
+        {
+            "key": "second-report-before-election",
+            "text": "five days ahead of the Israeli elections",
+            "relative": {"anchor": "knesset-election", "offset_days": -5},
+        }
+    )
+    data["statements"][0]["event"] = "press-briefing"
+    data["events"][1]["part_of"] = "sochi-visit"
+    return data
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_source_may_name_facts_and_anchor_dates_on_events_another_source_stored(
+    databases: DatabaseFactory, tmp_path: Path, bulk: bool
+) -> None:
+    url = databases.new()
+    migrate.upgrade(url, "head")
+    _load(url, *source_folders(SEED_DIR), bulk=bulk)
+    _load(url, write_report(tmp_path, _naming_the_seed()), bulk=bulk)
+    (row,) = _query(
+        url,
+        "SELECT d.start_date, a.slug AS anchor FROM dates d JOIN dates a"
+        " ON a.id = d.anchor_date_id WHERE d.slug = 'second-report-before-election'",
+    )
+    assert (str(row.start_date), row.anchor) == ("2019-09-12", "knesset-election-day")
+    (event,) = _query(
+        url,
+        "SELECT e.slug FROM statements s JOIN events e ON e.id = s.event_id"
+        " WHERE s.slug = 'second-report-vote-matters'",
+    )
+    assert event.slug == "press-briefing"
+    (parent,) = _query(
+        url,
+        "SELECT p.slug FROM events e JOIN events p ON p.id = e.part_of_id"
+        " WHERE e.slug = 'second-report-further-meeting'",
+    )
+    assert parent.slug == "sochi-visit"
+    assert _check(url) == []
+
+
+def test_a_fact_named_nowhere_is_refused_naming_the_field(seeded: str, tmp_path: Path) -> None:
+    data = facts()
+    data["statements"][0]["event"] = "no-such-briefing"
+    with pytest.raises(SeedError) as raised:
+        _load(seeded, write_report(tmp_path, data))
+    (problem,) = raised.value.problems
+    assert problem.fact == "statements[0] 'second-report-vote-matters'"
+    assert problem.field == "event"
+    assert "unknown event 'no-such-briefing'" in problem.message
+    assert "nor another stored source" in problem.message
+    assert SLUG not in _sources(seeded)
+
+
+def test_a_source_that_others_name_is_not_removed(seeded: str, tmp_path: Path) -> None:
+    _load(seeded, write_report(tmp_path, _naming_the_seed()))
+    with pytest.raises(SeedError) as raised:
+        _remove(seeded, SEED)
+    messages = "\n".join(str(problem) for problem in raised.value.problems)
+    assert "events 'press-briefing'" in messages
+    assert "statements 'second-report-vote-matters' of 'sochi-talks-second-report' (event)" in (
+        messages
+    )
+    assert "dates 'knesset-election-day'" in messages
+    assert _sources(seeded) == {SEED, SLUG}
+
+
+def test_a_fact_another_source_also_reports_is_named_through_that_report_once_removed(
+    seeded: str, tmp_path: Path
+) -> None:
+    _load(seeded, write_report(tmp_path))
+    third = {
+        "source": {
+            "slug": "sochi-talks-third-report",
+            "title": "A Third Report",
+            "year": {"value": 2019, "reason": "The year of the visit."},
+        },
+        "statements": [
+            {
+                "key": "third-report-vote-matters",
+                "speaker": "vladimir-putin",
+                "speaker_text": "Putin",
+                "mode": "indirect",
+                "text": "the outcome of the Israeli vote mattered a great deal to Russia",
+                "event": "netanyahu-putin-meeting",
+                "evidence": ["Putin told reporters"],
+            }
+        ],
+    }
+    _load(seeded, write_report(tmp_path, third, slug="sochi-talks-third-report"))
+    _remove(seeded, SEED)
+    (event,) = _query(
+        seeded,
+        "SELECT e.slug FROM statements s JOIN events e ON e.id = s.event_id"
+        " WHERE s.slug = 'third-report-vote-matters'",
+    )
+    assert event.slug == "second-report-talks"
+    assert _check(seeded) == []
+
+
+def test_the_remove_command_lists_what_other_sources_name_and_exits_1(
+    seeded: str, tmp_path: Path
+) -> None:
+    _load(seeded, write_report(tmp_path, _naming_the_seed()))
+    app = create_cli_app({"DATABASE_URL": seeded})
+    result = app.test_cli_runner().invoke(args=["remove", SEED])
+    assert result.exit_code == 1
+    assert "nothing was removed:" in result.output
+    assert "(event)" in result.output
+    result = app.test_cli_runner().invoke(args=["remove", SLUG])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"removed {SLUG}: 3 dates, 2 events")
+    result = app.test_cli_runner().invoke(args=["remove", SLUG])
+    assert result.exit_code == 1
+    assert f"no source {SLUG!r} is stored" in result.output

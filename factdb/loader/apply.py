@@ -6,9 +6,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import MANYTOONE, ONETOMANY, Session
 
+from factdb.loader.across import named_elsewhere, resolve_across
 from factdb.loader.conflicts import refresh_conflicts
 from factdb.loader.entities import EntityWriter
 from factdb.loader.errors import Problem, SeedError
@@ -60,6 +61,7 @@ def apply_plan(session: Session, plan: Plan) -> Applied:
 
     The caller updates the content version once its transaction's plans are written.
     """
+    resolve_across(session.connection(), plan)
     writer = _Writer(session, plan)
     writer.write()
     if writer.problems:
@@ -131,8 +133,16 @@ class _Writer(EntityWriter):
         for section in SECTIONS:
             self._write_section(section)
             self._set_later_references(section)
+        # Before anything goes: a row that other sources name and no other report
+        # stands in for stops the load.
+        removed = {section: self._removed(section) for section in SECTIONS}
+        for section in SECTIONS:
+            for row in removed[section]:
+                self._unnamed_elsewhere(section, row)
+        if self.problems:
+            raise SeedError(self.problems)
         for section in reversed(SECTIONS):
-            self._delete_removed(section)
+            self._delete_removed(section, removed[section])
         self._link_reports()
         # By stored slug: a file's entity may have been matched to one with another slug.
         self._forget_dropped(Entity, {e.slug for e in self.entities.values()}, "entity_id")
@@ -140,8 +150,12 @@ class _Writer(EntityWriter):
         self.session.flush()
 
     def fact(self, section: str, key: str) -> Any:
-        """A fact of this source written so far (fact_rows.Refs, with entity and topic)."""
-        return self.rows[section][key]
+        """A fact of this source written so far, or of another source that it names
+        (fact_rows.Refs, with entity and topic)."""
+        row = self.rows[section].get(key)
+        if row is None:
+            row = self.session.get(MODELS[section], self.plan.stored_ids[(section, key)])
+        return row
 
     # -- the source ---------------------------------------------------------------------
 
@@ -220,7 +234,7 @@ class _Writer(EntityWriter):
             row = self.rows[section].get(item["key"])
             if row is not None:
                 target = item[name]
-                setattr(row, setter, None if target is None else self.rows[section][target])
+                setattr(row, setter, None if target is None else self.fact(section, target))
         self.session.flush()
 
     def _new_id(self, section: str) -> int:
@@ -228,10 +242,14 @@ class _Writer(EntityWriter):
         self.given_ids[section] = given
         return given
 
-    def _delete_removed(self, section: str) -> None:
+    def _removed(self, section: str) -> list[Any]:
+        """This source's stored rows of ``section`` that its file no longer lists."""
         model = MODELS[section]
         mine = self.session.scalars(select(model).where(model.source_id == self.source.id))
-        removed = [row for row in mine if row.slug not in self.rows[section]]
+        return [row for row in mine if row.slug not in self.rows[section]]
+
+    def _delete_removed(self, section: str, removed: list[Any]) -> None:
+        model = MODELS[section]
         if section == "dates":  # anchors are kept (RESTRICT) while a date counts from them
             removed = _anchored_first(removed)
         for row in removed:
@@ -241,6 +259,29 @@ class _Writer(EntityWriter):
             if section == "dates":
                 self.session.flush()
         self.session.flush()
+
+    def _unnamed_elsewhere(self, section: str, row: Any) -> None:
+        """Let ``row`` go if no other source names it, or if it is a report of a fact
+        that another source also reports: they then name that report instead. Else a
+        problem listing what names it."""
+        connection = self.session.connection()
+        naming = named_elsewhere(connection, section, row.id, self.source.id)
+        if not naming:
+            return
+        model = MODELS[section]
+        other = None
+        if section in REPORTED:
+            others = select(model.id).where(
+                model.fact_id == row.fact_id, model.source_id != self.source.id
+            )
+            other = self.session.scalar(others.order_by(model.id).limit(1))
+        if other is None:
+            lines = "; ".join(line for _, _, line in naming)
+            message = f"other sources name it, and no other source reports it: {lines}"
+            self.problems.append(Problem(self.file, f"{section} {row.slug!r}", None, message))
+            return
+        for table, column, _ in naming:
+            self.session.execute(update(table).where(column == row.id).values({column.name: other}))
 
     def _leave_fact(self, model: Any, row: Any) -> None:
         """Before ``row``, a report, is deleted: the other reports of its fact each name

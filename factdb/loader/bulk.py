@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from factdb.loader import PlanMaker
+from factdb.loader.across import resolve_across
 from factdb.loader.apply import update_content_version
 from factdb.loader.bulk_batch import Rows, Written
 from factdb.loader.bulk_catalog import Catalog
@@ -68,6 +69,7 @@ def bulk_load_plans(
             written: list[Written] = []
             for make in pending:
                 plan = make(catalog.entity_slugs, catalog.topic_slugs)
+                resolve_across(connection, plan)  # sources stored before this batch
                 written.append(SourceRows(rows, catalog, plan).write())
                 if progress is not None:
                     counts = {section: len(items) for section, items in plan.sections.items()}

@@ -149,7 +149,8 @@ class SourceRows:
             depth: dict[str, int] = {}
             for key, interval in self.plan.intervals.items():  # anchors first
                 anchor = interval.anchor_key
-                depth[key] = 0 if anchor is None else depth[anchor] + 1
+                # An anchor of another source's is stored already.
+                depth[key] = 0 if anchor is None else depth.get(anchor, -1) + 1
             saved = sorted(items, key=lambda pair: depth[pair[1]["key"]])  # stable
         ids = self.ids[section]
         for _, item in saved:
@@ -177,7 +178,7 @@ class SourceRows:
         if section in LATER_REFERENCES:  # as apply._Writer._set_later_references
             column, name = LATER_REFERENCES[section]
             for _, item in items:
-                target = None if item[name] is None else ids[item[name]]
+                target = None if item[name] is None else self.refs.fact(section, item[name])
                 self.rows.refer(section, rows[item["key"]], column, target)
 
     def _links(self, links: Links, fact_id: int) -> None:
@@ -248,4 +249,5 @@ class _Ids:
         return (found or self.source.topic(slug)).id
 
     def fact(self, section: str, key: str) -> int:
-        return self.source.ids[section][key]
+        found = self.source.ids[section].get(key)  # else another source's, stored
+        return found if found is not None else self.source.plan.stored_ids[(section, key)]

@@ -119,14 +119,18 @@ def compute_dates(
     event_dates: dict[str, str | None],
     default_year: int | None,
     published_on: dt.date | None = None,
+    stored: dict[str, Interval] | None = None,
 ) -> dict[str, Interval]:
     """Compute every date of a file, relative ones after their anchors.
 
     ``event_dates`` maps each event key to its date key, since relative dates are
-    anchored on events (or on ``published_on``). A DateError carries the faulty date's key.
+    anchored on events (or on ``published_on``); ``stored`` gives the dates of other
+    sources' events that ``event_dates`` names. A DateError carries the faulty date's key.
     """
     by_key = {item["key"]: item for item in dates}
-    done: dict[str, Interval] = {}
+    done: dict[str, Interval] = dict(stored or {})
+    # The dates an anchor may name: this file's, and the stored ones given.
+    anchors: dict[str, Any] = {**dict.fromkeys(done), **by_key}
 
     def compute(key: str, trail: tuple[str, ...]) -> Interval:
         if key in done:
@@ -136,7 +140,7 @@ def compute_dates(
             if item["relative"] is None:
                 done[key] = _calendar_date(item, default_year)
             else:
-                anchor = _anchor(item, trail, compute, event_dates, by_key, published_on)
+                anchor = _anchor(item, trail, compute, event_dates, anchors, published_on)
                 done[key] = _relative_date(item["relative"], anchor)
         except DateError as error:
             error.key = error.key or key
@@ -145,7 +149,7 @@ def compute_dates(
 
     for key in by_key:
         compute(key, ())
-    return done
+    return {key: done[key] for key in done if key in by_key}
 
 
 def _calendar_date(item: dict[str, Any], default_year: int | None) -> Interval:

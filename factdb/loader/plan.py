@@ -16,6 +16,7 @@ from factdb.loader.dates import DateError, Interval, compute_dates
 from factdb.loader.errors import Problem, SeedError, fact_label, problems_from_validation
 from factdb.loader.facts_file import Excerpt, facts_file_schema
 from factdb.loader.references import (
+    ACROSS,
     SHARED,
     UnresolvedReference,
     natural_key,
@@ -55,6 +56,14 @@ class Plan:
     # The spans of a fact's `text`: one, or a statement's parts in the text's order.
     text_spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
     intervals: dict[str, Interval] = field(default_factory=dict)
+    # References to other sources' events and statements, which the writer checks
+    # (loader.across); with a date anchored on such an event, the dates are computed
+    # there too, and ``date_labels`` names them for its problems.
+    across: list[UnresolvedReference] = field(default_factory=list)
+    dates_pending: bool = False
+    date_labels: dict[str, str] = field(default_factory=dict)
+    # What the writer found those references to be: (section, key) -> stored row id.
+    stored_ids: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def fact_text(self, section: str, key: str) -> str:
         """A fact's stored text: its text span, or the parts' spans joined by a space."""
@@ -110,6 +119,7 @@ class PreparedPlan:
             problems = self.date_problems
         if problems:
             raise SeedError(problems)
+        self.plan.across = [ref for ref in self.unresolved if ref.target in ACROSS]
         return self.plan
 
 
@@ -175,8 +185,18 @@ def prepare_from_data(
     )
     # A reference to an undefined date or event is a problem whatever is stored.
     broken = any(reference.target is None for reference in prepared.unresolved)
+    anchored_elsewhere = any(
+        reference.problem.field == "relative.anchor" for reference in prepared.unresolved
+    )
     if not (prepared.early_problems or prepared.span_problems or broken):
-        prepared.date_problems = _compute_intervals(file, raw, plan)
+        if anchored_elsewhere:  # on another source's event: computed by the writer
+            plan.dates_pending = True
+            plan.date_labels = {
+                item["key"]: fact_label(raw, "dates", index)
+                for index, item in enumerate(plan.sections["dates"])
+            }
+        else:
+            prepared.date_problems = _compute_intervals(file, raw, plan)
     return prepared
 
 

@@ -19,12 +19,16 @@ SINGULAR = {
 }
 # Sections that other sources may reference once stored; the rest are a source's own.
 SHARED = ("entities", "topics")
+# Facts that another source may name (an event a statement was made at, an anchor...):
+# checked by the writer against what other sources stored (loader.across).
+ACROSS = ("events", "statements")
 
 
 @dataclass(frozen=True)
 class UnresolvedReference:
     """A reference its file does not define: a problem unless ``target`` (a shared
-    section) already holds ``value``, or always when ``target`` is None."""
+    section, or a fact of ACROSS) already holds ``value``, or always when ``target`` is
+    None."""
 
     problem: Problem
     target: str | None
@@ -52,7 +56,7 @@ def unresolved_references(
                 label = fact_label(raw, section, index)
                 message = f"unknown {SINGULAR[target]} {value!r}"
                 problem = Problem(file, label, field_name, message)
-                shared = target if target in SHARED else None
+                shared = target if target in SHARED or target in ACROSS else None
                 unresolved.append(UnresolvedReference(problem, shared, value))
     return unresolved
 
@@ -62,12 +66,14 @@ def reference_problems(
     known_entities: AbstractSet[str],
     known_topics: AbstractSet[str],
 ) -> list[Problem]:
-    """The unresolved references that the stored entities and topics do not resolve."""
+    """The unresolved references that the stored entities and topics do not resolve
+    (those to other sources' facts are the writer's to check)."""
     known = {"entities": known_entities, "topics": known_topics}
     return [
         reference.problem
         for reference in unresolved
-        if reference.target is None or reference.value not in known[reference.target]
+        if reference.target is None
+        or (reference.target in known and reference.value not in known[reference.target])
     ]
 
 

@@ -20,7 +20,8 @@ from factdb.models import Base, Entity, Evidence, Source
 
 def remove_source(engine: Engine, slug: str) -> dict[str, int]:
     """Remove the source ``slug`` in one transaction; return how many of its facts of
-    each kind went. LookupError if no such source is stored."""
+    each kind went. LookupError if no such source is stored; SeedError, removing
+    nothing, if other sources name one of its facts that no other source reports."""
     with Session(engine) as session, session.begin():
         source = session.scalar(select(Source).where(Source.slug == slug))
         if source is None:
