@@ -82,7 +82,9 @@ class Candidates:
             )
             found |= self._ids(Event, query)
         if window is not None:
-            query = select(Event.id).where(Event.kind == fact.kind, Event.sort_date.between(*window))
+            query = select(Event.id).where(
+                Event.kind == fact.kind, Event.sort_date.between(*window)
+            )
             found |= self._ids(Event, query)
         self._events[fact.id] = found
         return found

@@ -4,7 +4,7 @@ sources' candidates (candidates.py), each scored by its kind's rules, best first
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -59,6 +59,14 @@ class Matches:
         return {kind: sum(len(p) for p in self.proposals(kind).values()) for kind in KINDS}
 
 
+def source_id(session: Session, slug: str) -> int:
+    """The id of the stored source ``slug``; UnknownSource when there is none."""
+    found = session.scalar(select(Source.id).where(Source.slug == slug))
+    if found is None:
+        raise UnknownSource(f"no stored source has the slug {slug!r} (factdb load it first)")
+    return found
+
+
 def _ranked(proposals: list[Proposal]) -> list[Proposal]:
     return sorted(proposals, key=lambda p: (-p.score, p.key))
 
@@ -68,13 +76,11 @@ def match_source(
 ) -> Matches:
     """Score every candidate of every fact of the stored source ``slug`` (but the facts
     whose keys are in ``skip``). UnknownSource when no source has that slug."""
-    source_id = session.scalar(select(Source.id).where(Source.slug == slug))
-    if source_id is None:
-        raise UnknownSource(f"no stored source has the slug {slug!r} (factdb load it first)")
+    own_source = source_id(session, slug)
     names = Names(session)
-    candidates = Candidates(session, source_id)
+    candidates = Candidates(session, own_source)
     matches = Matches(slug, min_score)
-    own = {kind: read_where(session, kind, SOURCE_COLUMN[kind] == source_id) for kind in KINDS}
+    own = {kind: read_where(session, kind, SOURCE_COLUMN[kind] == own_source) for kind in KINDS}
     cache: dict[str, dict[int, Any]] = {kind: {} for kind in KINDS}
 
     def records(kind: str, ids: Collection[int]) -> list[Any]:
@@ -108,6 +114,10 @@ def match_source(
         for fact in own[kind]:
             if fact.key in skip:
                 continue
-            scored[fact.key] = _ranked([score(fact, other) for other in records(kind, find(fact))])
+            found = [
+                replace(score(fact, other), source=names.source(other.source_id))
+                for other in records(kind, find(fact))
+            ]
+            scored[fact.key] = _ranked(found)
         matches.scored[kind] = scored
     return matches

@@ -52,7 +52,9 @@ def score_quantity(
     if fact.unit == candidate.unit:
         tally.add(Judgement(rule, 1.0, WEIGHTS[rule], f"same unit ({fact.unit})"))
     else:
-        tally.add(Judgement(rule, 0.0, WEIGHTS[rule], f"other units ({fact.unit}, {candidate.unit})"))
+        tally.add(
+            Judgement(rule, 0.0, WEIGHTS[rule], f"other units ({fact.unit}, {candidate.unit})")
+        )
     tally.add(_value(fact, candidate))
     rule = "quantity-subject"
     a, b = fact.subject_entity_id, candidate.subject_entity_id

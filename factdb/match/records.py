@@ -3,8 +3,7 @@ and batch of ids, the links (participants, mentions) read with them."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -12,7 +11,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from factdb.match.dates import Interval
-from factdb.models import Entity, Event, Position, Quantity, Role, Statement, Topic
+from factdb.models import Entity, Event, Position, Quantity, Role, Source, Statement, Topic
 
 # Ids per IN list: well under SQLite's and PostgreSQL's limits on bound parameters.
 BATCH = 500
@@ -159,6 +158,7 @@ class Names:
         self._session = session
         self._entities: dict[int, tuple[str, int | None]] = {}
         self._topics: dict[int, str] = {}
+        self._sources: dict[int, str] = {}
 
     def _entity(self, entity_id: int) -> tuple[str, int | None]:
         if entity_id not in self._entities:
@@ -184,6 +184,14 @@ class Names:
             self._topics[topic_id] = name
         return self._topics[topic_id]
 
+    def source(self, source_id: int) -> str:
+        """The source's slug."""
+        if source_id not in self._sources:
+            slug = self._session.scalar(select(Source.slug).where(Source.id == source_id))
+            assert slug is not None, "a fact's source is stored (foreign key)"
+            self._sources[source_id] = slug
+        return self._sources[source_id]
+
     def within(self, inner: int, outer: int) -> bool:
         """Whether place ``inner`` lies inside ``outer`` (located_in, at any depth)."""
         seen: set[int] = set()
@@ -194,8 +202,3 @@ class Names:
             seen.add(here)
             here = self._entity(here)[1]
         return False
-
-
-def by_source(records: Sequence[R], source_id: int) -> list[R]:
-    """The records of other sources than ``source_id``."""
-    return [r for r in records if getattr(r, "source_id") != source_id]  # noqa: B009

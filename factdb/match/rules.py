@@ -24,12 +24,12 @@ RULES: dict[str, str] = {
     "statement-words": "similar words, across paraphrase and translation",
     "statement-names": "names and numbers written in both texts",
     "statement-mentions": "entities mentioned by both",
-    # roles (roles.py)
+    # roles (holders.py)
     "role-holder": "the same holder",
     "role-title": "similar words in the two titles",
     "role-organization": "the same organization",
     "role-dates": "the dates overlap, or how many days apart they are",
-    # positions (positions.py)
+    # positions (holders.py)
     "position-holder": "the same holder",
     "position-stance": "the same stance",
     "position-target": "the same target entity or topic",
@@ -68,11 +68,12 @@ class Judgement:
 @dataclass(frozen=True)
 class Proposal:
     """A stored fact of another source that may report the same fact, with its score
-    (0..1, two decimals) and the reasons behind it, in rule order."""
+    (0..1, two decimals), the reasons behind it in rule order, and its source's slug."""
 
     key: str
     score: float
     reasons: tuple[str, ...]
+    source: str = ""
 
 
 @dataclass

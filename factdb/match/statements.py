@@ -44,6 +44,9 @@ def score_statement(fact: StatementRecord, candidate: StatementRecord, names: Na
     tally.add(Judgement("statement-words", round(alike, 3), WEIGHTS["statement-words"], detail))
     found = names_and_numbers(fact.text), names_and_numbers(candidate.text)
     tally.add(_shared("statement-names", "names and numbers", *found))
-    mentioned = {names.entity(i) for i in fact.mentions}, {names.entity(i) for i in candidate.mentions}
+    mentioned = (
+        {names.entity(i) for i in fact.mentions},
+        {names.entity(i) for i in candidate.mentions},
+    )
     tally.add(_shared("statement-mentions", "mentioned entities", *mentioned))
     return tally.proposal(candidate.key)

@@ -10,22 +10,21 @@ from functools import lru_cache
 # Words that say little about what a statement is about. Modal verbs and connectives
 # are here because a paraphrase swaps them freely ("should" for "must", "rather than"
 # for "not").
-STOPWORDS = frozenset(
-    """a an the and or but nor not no of to in on at by for from with without into onto
-    over under about as than rather instead that this these those there here it its is are
-    was were be been being am has have had do does did will would shall should must may
-    might can could ought we our ours us you your yours he him his she her hers they them
-    their theirs i me my mine who whom whose which what when where why how all any both
-    each also just only very so such too then now today yet still again before after
-    within during against between said says say told tell""".split()
-)
-NUMBER_WORDS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve twenty thirty forty
-    fifty hundred thousand million billion first second third half dozen""".split()
-)
+_STOPWORDS = """a an the and or but nor not no of to in on at by for from with without into
+onto over under about as than rather instead that this these those there here it its is
+are was were be been being am has have had do does did will would shall should must may
+might can could ought we our ours us you your yours he him his she her hers they them
+their theirs i me my mine who whom whose which what when where why how all any both each
+also just only very so such too then now today yet still again before after within
+during against between said says say told tell"""
+_NUMBER_WORDS = """one two three four five six seven eight nine ten eleven twelve twenty
+thirty forty fifty hundred thousand million billion first second third half dozen"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+NUMBER_WORDS = frozenset(_NUMBER_WORDS.split())
+APOSTROPHE = "\u2019"  # the curly apostrophe of "river\u2019s"
 # Longest first: the first suffix that leaves a stem of three letters is taken off.
 SUFFIXES = ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "s", "ly", "e")
-WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+WORD = re.compile(rf"[^\W_]+(?:['{APOSTROPHE}][^\W_]+)?")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -40,7 +39,7 @@ def stem(word: str) -> str:
 @lru_cache(maxsize=4096)
 def stems(text: str) -> tuple[str, ...]:
     """The stems of the words of ``text`` that are not stop words, in order."""
-    words = (w.casefold().replace("’", "'").split("'")[0] for w in WORD.findall(text))
+    words = (w.casefold().replace(APOSTROPHE, "'").split("'")[0] for w in WORD.findall(text))
     return tuple(stem(w) for w in words if w not in STOPWORDS)
 
 
@@ -73,13 +72,13 @@ def names_and_numbers(text: str) -> set[str]:
     opening = True
     for match in re.finditer(r"[^\W\d_]+|[.!?:“”\"]", text):
         token = match.group()
-        if token in ".!?:“”\"":
+        if token in '.!?:“”"':
             opening = True
             continue
         folded = token.casefold()
-        if folded in NUMBER_WORDS:
-            found.add(folded)
-        elif token[0].isupper() and not opening and folded not in STOPWORDS:
+        if folded in NUMBER_WORDS or (
+            token[0].isupper() and not opening and folded not in STOPWORDS
+        ):
             found.add(folded)
         opening = False
     return found
