@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Table, delete, func, insert, select, text, union
+from sqlalchemy import Column, Table, delete, func, insert, select, text, union
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -117,10 +117,21 @@ def _check_revisions(src: Connection, dst: Connection) -> None:
         )
 
 
+def _self_references(table: Table) -> list[Column[Any]]:
+    """The columns by which a row points at another row of its table. Not fact_id: it
+    is never past the row's own id, so id order inserts the row it names first, and
+    it is checked at the end of a statement (NO ACTION), so one DELETE removes both."""
+    return [
+        fk.parent
+        for fk in table.foreign_keys
+        if fk.column.table is table and fk.parent.name != "fact_id"
+    ]
+
+
 def _delete_all(dst: Connection, table: Table) -> None:
     """Delete every row; rows that others of the table point at (ON DELETE RESTRICT, as
     dates.anchor_date_id) go only once nothing points at them any more."""
-    self_refs = [fk.parent for fk in table.foreign_keys if fk.column.table is table]
+    self_refs = _self_references(table)
     if not self_refs:
         dst.execute(delete(table))
         return
@@ -167,13 +178,13 @@ def _rows_in_insert_order(
 ) -> Iterator[list[dict[str, Any]]]:
     """Batches of rows; a row that points at another row of its table comes after it."""
     query = select(table).order_by(*table.primary_key.columns)
-    self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
-    if not self_refs:
+    if not _self_references(table):
         rows = src.execution_options(stream_results=True, yield_per=batch_size).execute(query)
         for batch in rows.partitions(batch_size):
             yield [dict(row._mapping) for row in batch]
         return
     # Such tables (entities, dates, events) are a small part of a corpus: sort in memory.
+    self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
     pending = {row.id: dict(row._mapping) for row in src.execute(query)}
     ordered: list[dict[str, Any]] = []
     placed: set[Any] = set()
@@ -181,7 +192,7 @@ def _rows_in_insert_order(
         ready = [
             row_id
             for row_id, row in pending.items()
-            if all(row[c] is None or row[c] in placed for c in self_refs)
+            if all(row[c] is None or row[c] in placed or row[c] == row_id for c in self_refs)
         ]
         if not ready:
             raise CopyError(f"{table.name}: rows refer to each other in a cycle")

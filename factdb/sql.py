@@ -327,3 +327,18 @@ def analyzed_rows(connection: Connection, table: str) -> float | None:
         )
         return None if stat is None else float(stat.split()[0])
     raise NotImplementedError(f"no statistics for the {connection.dialect.name} dialect")
+
+
+def next_id(connection: Connection, table: str, given: int = 0) -> int:
+    """An id for a new row of ``table``, taken before the insert (a fact's first report
+    names itself in fact_id): the table's sequence on PostgreSQL; on SQLite, which has
+    one writer at a time, one past the largest id stored and past ``given``, the last
+    id this writer took for rows it has not inserted yet."""
+    if connection.dialect.name == "postgresql":
+        query = text("SELECT nextval(pg_get_serial_sequence(:t, 'id'))")
+        return int(connection.scalar(query, {"t": table}))
+    if connection.dialect.name == "sqlite":
+        preparer = connection.dialect.identifier_preparer
+        largest = connection.exec_driver_sql(f"SELECT max(id) FROM {preparer.quote(table)}")
+        return max(int(largest.scalar() or 0), given) + 1
+    raise NotImplementedError(f"no ids for the {connection.dialect.name} dialect")

@@ -28,3 +28,15 @@ RELATIVE_ANCHORS = ("date", "published")
 OFFSET_UNITS = ("days", "weeks", "months", "years")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAY_DIRECTIONS = ("on_or_before", "on_or_after")
+# The fields on which the sources reporting one fact can disagree, by kind of fact (a
+# statement's quote and a date's wording are each source's own, not a disagreement).
+CONFLICT_FIELDS_BY_KIND = {
+    "events": ("kind", "date", "place", "status"),
+    "roles": ("holder", "title", "organization", "date"),
+    "statements": ("speaker", "mode", "date"),
+    "positions": ("holder", "stance", "target", "outcome", "date"),
+    "quantities": ("subject", "value", "unit"),
+}
+CONFLICT_FIELDS = tuple(
+    sorted({field for fields in CONFLICT_FIELDS_BY_KIND.values() for field in fields})
+)

@@ -18,9 +18,11 @@ from factdb.check import check_database
 from factdb.commands import copy_command
 from factdb.copy import CopyError, copy_database
 from factdb.db import make_engine
+from factdb.loader import load_folders
 from factdb.loader.search_top import ranked_version
 from factdb.models import Base, Dataset, DateInterval
 from tests.conftest import DatabaseFactory
+from tests.second_report import write_report
 from tests.test_api_drafting import load_drafting_source
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -94,10 +96,15 @@ def _migrated(databases: DatabaseFactory, engine: str, revision: str = "head") -
 
 @pytest.fixture(scope="module")
 def source(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A SQLite database holding the seed and a drafted source (every column of
-    drafting filled), read only by the tests."""
+    """A SQLite database holding the seed, a drafted source (every column of
+    drafting filled) and a second report of the seed's facts (conflicts filled), read
+    only by the tests."""
     url = databases.new("sqlite")
-    load_drafting_source(url, tmp_path_factory.mktemp("copy-source"))
+    folder = tmp_path_factory.mktemp("copy-source")
+    load_drafting_source(url, folder)
+    engine = make_engine(url)
+    load_folders(engine, [write_report(folder)])
+    engine.dispose()
     return url
 
 

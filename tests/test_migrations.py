@@ -29,6 +29,7 @@ VIEWS = {
     "roles_view",
     "quantities_view",
     "evidence_view",
+    "conflicts_view",
 }
 MODEL_TABLES = {table.name for table in Base.metadata.sorted_tables}
 
@@ -68,7 +69,7 @@ def test_upgrade_creates_every_table_and_view(blank_url: str) -> None:
     assert schema(blank_url) == (set(), set())
     migrate.upgrade(blank_url, "head")
     assert schema(blank_url) == (MODEL_TABLES | {"alembic_version"}, VIEWS)
-    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0007"
+    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0009"
 
 
 def test_downgrade_to_base_removes_everything(blank_url: str) -> None:

@@ -9,13 +9,16 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import MANYTOONE, ONETOMANY, Session
 
+from factdb.loader.conflicts import refresh_conflicts
 from factdb.loader.entities import EntityWriter
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.fact_rows import LATER_REFERENCES, SECTIONS, Links, fact_row, source_columns
 from factdb.loader.plan import FACTS_FILE, Plan
+from factdb.loader.reports import REPORTED, Declared, link_problems, regroup
 from factdb.loader.search_documents import sync_search_documents
 from factdb.loader.sync import sync_evidence, sync_links
 from factdb.models import Base, Dataset, Entity, Source, Topic
+from factdb.sql import next_id
 
 # The model of each section's table.
 MODELS: dict[str, type[Any]] = {
@@ -109,6 +112,9 @@ class _Writer(EntityWriter):
         self.entities: dict[str, Entity] = {}
         self.topics: dict[str, Topic] = {}
         self.rows: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
+        # Per kind of fact: the facts that lost a report to this write (reports.regroup).
+        self.gone: dict[str, set[int]] = {section: set() for section in REPORTED}
+        self.given_ids: dict[str, int] = {}
         self.source = self._write_source()
 
     def write(self) -> None:
@@ -127,6 +133,7 @@ class _Writer(EntityWriter):
             self._set_later_references(section)
         for section in reversed(SECTIONS):
             self._delete_removed(section)
+        self._link_reports()
         # By stored slug: a file's entity may have been matched to one with another slug.
         self._forget_dropped(Entity, {e.slug for e in self.entities.values()}, "entity_id")
         self._forget_dropped(Topic, {t.slug for t in self.topics.values()}, "topic_id")
@@ -182,6 +189,8 @@ class _Writer(EntityWriter):
             row = existing.get(key)
             if row is None:
                 row = model(slug=key, source_id=self.source.id)
+                if section in REPORTED:  # a new fact's first report names itself
+                    row.id = row.fact_id = self._new_id(section)
                 self.session.add(row)
             self.rows[section][key] = row
             for column, value in described.columns.items():
@@ -214,9 +223,49 @@ class _Writer(EntityWriter):
                 setattr(row, setter, None if target is None else self.rows[section][target])
         self.session.flush()
 
+    def _new_id(self, section: str) -> int:
+        given = next_id(self.session.connection(), section, self.given_ids.get(section, 0))
+        self.given_ids[section] = given
+        return given
+
     def _delete_removed(self, section: str) -> None:
         model = MODELS[section]
         for row in self.session.scalars(select(model).where(model.source_id == self.source.id)):
             if row.slug not in self.rows[section]:
+                if section in REPORTED:
+                    self._leave_fact(model, row)
                 self.session.delete(row)
         self.session.flush()
+
+    def _leave_fact(self, model: Any, row: Any) -> None:
+        """Before ``row``, a report, is deleted: the other reports of its fact each name
+        themselves until reports.regroup links them again by their same_as."""
+        others = select(model).where(model.fact_id == row.fact_id, model.id != row.id)
+        self.gone[model.__tablename__].add(row.fact_id)
+        for other in self.session.scalars(others):
+            other.fact_id = other.id
+            self.gone[model.__tablename__].add(other.id)
+        self.session.flush()
+
+    def _link_reports(self) -> None:
+        """Check the same_as links of this source's facts, then group every report of
+        the facts they touch, and find those facts' conflicts again."""
+        connection = self.session.connection()
+        for section in REPORTED:
+            declared = [
+                Declared(f"{section}[{index}] {item['key']!r}", item["key"], item["same_as"])
+                for index, item in enumerate(self.plan.sections[section])
+            ]
+            self.problems += link_problems(connection, self.file, self.source.id, section, declared)
+            if self.problems:
+                continue
+            touched, problems = regroup(
+                connection, self.file, self.source.id, section, declared, self.gone[section]
+            )
+            self.problems += problems
+            if not problems:
+                refresh_conflicts(connection, section, touched)
+        if self.problems:
+            raise SeedError(self.problems)
+        # The ORM's objects still hold the fact ids they were loaded with.
+        self.session.expire_all()

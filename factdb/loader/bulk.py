@@ -23,9 +23,11 @@ from factdb.loader.apply import update_content_version
 from factdb.loader.bulk_batch import Rows, Written
 from factdb.loader.bulk_catalog import Catalog
 from factdb.loader.bulk_rows import SourceRows
+from factdb.loader.conflicts import refresh_conflicts
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.fact_rows import SECTIONS
 from factdb.loader.plan import Plan
+from factdb.loader.reports import link_problems, regroup
 from factdb.models import Base, Source
 
 __all__ = ["bulk_load_plans"]
@@ -35,7 +37,8 @@ TABLES = {table.name: table for table in Base.metadata.sorted_tables}
 ID_TABLES = tuple(
     name
     for name, table in TABLES.items()
-    if list(table.primary_key.columns.keys()) == ["id"] and name != "dataset"
+    if list(table.primary_key.columns.keys()) == ["id"]
+    and name not in ("dataset", "conflicts", "conflict_values")  # found after the inserts
 )
 CHUNK = 500  # values in one IN (...)
 
@@ -75,6 +78,7 @@ def bulk_load_plans(
                 _check_alone(written, expected_ids, first_ids)
                 _check_new(connection, written)
                 _write(connection, rows, catalog.changes())
+                _link_reports(connection, written)
                 _advance_sequences(connection, first_ids, rows.next_ids)
                 update_content_version(session)
         if written:
@@ -184,6 +188,24 @@ def _write(connection: Connection, rows: Rows, changes: dict[str, Any]) -> None:
     for (name, column), values in rows.deferred.items():
         renamed = [{"id": row["id"], column: row["value"]} for row in values]
         _update(connection, TABLES[name], renamed)
+
+
+def _link_reports(connection: Connection, written: list[Written]) -> None:
+    """reports.regroup and the conflicts for the sources that name other sources'
+    facts under same_as: new sources that do not cannot change another fact."""
+    for source in written:
+        problems = []
+        for section, declared in source.declared.items():
+            found = link_problems(connection, source.file, source.source_id, section, declared)
+            if not found:
+                touched, found = regroup(
+                    connection, source.file, source.source_id, section, declared
+                )
+                if not found:
+                    refresh_conflicts(connection, section, touched)
+            problems += found
+        if problems:
+            raise SeedError(problems)
 
 
 def _update(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from factdb.loader.reports import Declared
+
 
 @dataclass
 class Rows:
@@ -41,3 +43,6 @@ class Written:
     file: str
     slug: str
     keys: list[tuple[str, int, str]]  # (section, index in the file, key)
+    source_id: int
+    # Per kind of fact, its facts that name other sources' facts under same_as.
+    declared: dict[str, list[Declared]]

@@ -20,6 +20,7 @@ from factdb.loader.fact_rows import (
     wanted_aliases,
 )
 from factdb.loader.plan import FACTS_FILE, Plan
+from factdb.loader.reports import REPORTED, Declared
 from factdb.loader.search_documents import (
     DocumentText,
     event_document,
@@ -43,7 +44,7 @@ SELF_COLUMNS = {
         fk.parent.name
         for fk in Base.metadata.tables[section].foreign_keys
         if fk.column.table.name == section
-        and fk.parent.name != LATER_REFERENCES.get(section, ("",))[0]
+        and fk.parent.name not in (LATER_REFERENCES.get(section, ("",))[0], "fact_id")
     ]
     for section in SECTIONS
 }
@@ -59,6 +60,7 @@ class SourceRows:
         self.topics: dict[str, TopicState] = {}
         self.ids: dict[str, dict[str, int]] = {section: {} for section in SECTIONS}
         self.keys: list[tuple[str, int, str]] = []
+        self.declared: dict[str, list[Declared]] = {section: [] for section in REPORTED}
         self.documents: dict[str, list[tuple[int, DocumentText]]] = defaultdict(list)
         self.source_id = rows.allocate("sources")
         self.refs = _Ids(self)
@@ -79,7 +81,8 @@ class SourceRows:
         for section in SECTIONS:
             self._section(section)
         self._search_documents()
-        return Written(self.file, self.plan.source["slug"], self.keys)
+        declared = {section: facts for section, facts in self.declared.items() if facts}
+        return Written(self.file, self.plan.source["slug"], self.keys, self.source_id, declared)
 
     # -- lookups, as EntityWriter.entity and .topic ------------------------------------
 
@@ -158,6 +161,11 @@ class SourceRows:
             described = fact_row(section, self.plan, item, self.refs)
             row = rows[key] = described.columns  # the writer's own dict: completed here
             row["id"], row["source_id"], row["slug"] = ids[key], self.source_id, key
+            if section in REPORTED:  # a new fact's first report names itself
+                row["fact_id"] = row["id"]
+                if item["same_as"]:
+                    label = f"{section}[{index}] {key!r}"
+                    self.declared[section].append(Declared(label, key, item["same_as"]))
             for column in SELF_COLUMNS[section]:
                 self.rows.refer(section, row, column, row[column])
             for links in described.links:

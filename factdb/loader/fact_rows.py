@@ -62,7 +62,10 @@ class FactRow(NamedTuple):
 def fact_row(section: str, plan: Plan, item: Item, refs: Refs[Any]) -> FactRow:
     """The row of ``item``, a fact of ``section`` in ``plan``: new dicts each call, which
     the writer may complete (the bulk path adds the id, source_id and slug)."""
-    return _DESCRIPTIONS[section](plan, item, refs)
+    described = _DESCRIPTIONS[section](plan, item, refs)
+    if section != "dates":  # the facts that several sources may report
+        described.columns["same_as"] = " ".join(item["same_as"]) or None
+    return described
 
 
 # -- the facts -----------------------------------------------------------------------

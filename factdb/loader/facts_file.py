@@ -23,6 +23,7 @@ from factdb.loader.schema_fields import (
     plain_text,
     reference,
     reviewed_field,
+    same_as_field,
     slug_field,
 )
 from factdb.vocabulary import (
@@ -66,6 +67,20 @@ class TopicSchema(Schema):
     evidence = excerpt_list(required=True)
 
 
+class ProposalSchema(Schema):
+    """A link that `factdb match` proposes and a reviewer has not decided yet: it links
+    nothing. Accepting it means writing its key under ``same_as``; rejecting it means
+    deleting it."""
+
+    key = reference
+    score = fields.Float(required=True, validate=validate.Range(min=0, max=1))
+    reasons = fields.List(plain_text(500), required=True, validate=validate.Length(min=1))
+
+
+# What every kind of fact (events to quantities) may say about other sources' facts.
+same_as_proposals = fields.List(fields.Nested(ProposalSchema), load_default=[])
+
+
 class ParticipantSchema(Schema):
     entity = reference
     role = fields.String(required=True, validate=validate.Length(min=1, max=100))
@@ -81,6 +96,8 @@ class EventSchema(Schema):
     topics = fields.List(reference, load_default=[])
     part_of = optional_reference
     status = fields.String(load_default="held", validate=validate.OneOf(EVENT_STATUSES))
+    same_as = same_as_field
+    same_as_proposals = same_as_proposals
     reviewed = reviewed_field
     evidence = excerpt_list(required=True)
 
@@ -91,6 +108,8 @@ class RoleSchema(Schema):
     title = plain_text(300)
     organization = optional_reference
     date = optional_reference
+    same_as = same_as_field
+    same_as_proposals = same_as_proposals
     reviewed = reviewed_field
     evidence = excerpt_list(required=True)
 
@@ -106,6 +125,8 @@ class StatementSchema(Schema):
     event = optional_reference
     date = optional_reference
     mentions = fields.List(reference, load_default=[])
+    same_as = same_as_field
+    same_as_proposals = same_as_proposals
     reviewed = reviewed_field
     evidence = excerpt_list(required=False)
 
@@ -134,6 +155,8 @@ class PositionSchema(Schema):
     description = plain_text()
     statement = optional_reference
     date = optional_reference
+    same_as = same_as_field
+    same_as_proposals = same_as_proposals
     reviewed = reviewed_field
     evidence = excerpt_list(required=True)
 
@@ -160,6 +183,8 @@ class QuantitySchema(Schema):
     approximate = fields.Boolean(load_default=None)
     subject = fields.Nested(SubjectSchema, required=True)
     description = plain_text()
+    same_as = same_as_field
+    same_as_proposals = same_as_proposals
     reviewed = reviewed_field
     evidence = excerpt_list(required=False)
 

@@ -88,3 +88,32 @@ def excerpt_list(required: bool) -> fields.List:
     if required:
         return fields.List(ExcerptField(), required=True, validate=validate.Length(min=1))
     return fields.List(ExcerptField(), load_default=[])
+
+
+class SameAsField(fields.Field):
+    """``same_as``: the key of a stored fact of another source that this fact reports too,
+    or a list of such keys (facts that this source shows to be one). Loaded as a tuple."""
+
+    default_error_messages = {  # noqa: RUF012 - marshmallow's own class attribute
+        "invalid": "must be a fact key or a list of fact keys",
+        "empty": "give at least one key",
+        "twice": "names the same key twice",
+    }
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> tuple[str, ...]:
+        keys = value if isinstance(value, list) else [value]
+        if not keys:
+            raise self.make_error("empty")
+        slug = fields.String(validate=SLUG_RULES)
+        for key in keys:
+            if not isinstance(key, str):
+                raise self.make_error("invalid")
+            slug.deserialize(key)
+        if len(set(keys)) != len(keys):
+            raise self.make_error("twice")
+        return tuple(keys)
+
+
+same_as_field = SameAsField(load_default=())

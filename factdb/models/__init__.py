@@ -1,6 +1,7 @@
 """The relational model of factdb: every table, importable from one place."""
 
 from factdb.models.base import Base
+from factdb.models.conflicts import REPORTED_COLUMNS, Conflict, ConflictValue
 from factdb.models.core import DateInterval, Entity, EntityAlias, Topic
 from factdb.models.evidence import FACT_COLUMNS, Evidence
 from factdb.models.facts import (
@@ -19,8 +20,11 @@ from factdb.models.source import Source
 
 __all__ = [
     "FACT_COLUMNS",
+    "REPORTED_COLUMNS",
     "SEARCH_TYPES",
     "Base",
+    "Conflict",
+    "ConflictValue",
     "Dataset",
     "DateInterval",
     "Entity",

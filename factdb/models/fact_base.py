@@ -1,11 +1,12 @@
-"""What every fact shares: its source and slug, and for dated facts a copy of the date's
-bounds with the indexes that serve date order and date ranges."""
+"""What every fact shares: its source and slug, the fact it reports, and for dated facts
+a copy of the date's bounds with the indexes that serve date order and date ranges."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from factdb.models.core import DateInterval
@@ -14,7 +15,14 @@ from factdb.models.source import Source
 
 
 class SourcedFact:
-    """Columns every fact of a source has: its source and a slug unique per kind of fact."""
+    """One source's report of a fact: its source, a slug unique per kind of fact, and
+    the fact it reports.
+
+    Several sources may report one fact. Each keeps its own row (its values, wording
+    and evidence); the rows that ``same_as`` links are one fact, named by ``fact_id``:
+    the smallest id among them, so the first report of a fact has ``fact_id = id``.
+    The API serves that first report's values as the fact's, and lists every report.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
@@ -23,9 +31,35 @@ class SourcedFact:
     # becomes reviewed by omission).
     reviewed: Mapped[bool] = mapped_column(Boolean, comment="false while the fact is a draft.")
 
+    same_as: Mapped[str | None] = mapped_column(
+        Text, comment="The keys its file names under same_as, space-separated."
+    )
+
+    @declared_attr
+    def fact_id(cls) -> Mapped[int]:
+        return mapped_column(
+            ForeignKey(f"{cls.__tablename__}.id"),  # type: ignore[attr-defined]
+            index=True,
+            comment="The fact it reports: the smallest id among the rows same_as links.",
+        )
+
     @declared_attr
     def source(cls) -> Mapped[Source]:
         return relationship(Source)
+
+    @declared_attr
+    def reports(cls) -> Mapped[list[Any]]:
+        """Every report of the fact, this row among them, in id order (the first report
+        first); meaningful on a fact's first report."""
+        name = cls.__name__  # type: ignore[attr-defined]  # declared_attr types cls oddly
+        return relationship(
+            name,
+            primaryjoin=f"{name}.id == {name}.fact_id",
+            foreign_keys=f"[{name}.fact_id]",
+            remote_side=f"[{name}.fact_id]",
+            order_by=f"{name}.id",
+            viewonly=True,
+        )
 
     @declared_attr
     def evidence(cls) -> Mapped[list[Evidence]]:

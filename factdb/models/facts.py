@@ -105,7 +105,9 @@ class Event(DatedFact, Base):
     )
 
     place: Mapped[Entity | None] = relationship()
-    part_of: Mapped[Event | None] = relationship(remote_side="Event.id")
+    part_of: Mapped[Event | None] = relationship(
+        remote_side="Event.id", foreign_keys="Event.part_of_id"
+    )
     participants: Mapped[list[EventParticipant]] = relationship(
         cascade="all, delete-orphan", order_by=EventParticipant.entity_id
     )
