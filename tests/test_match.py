@@ -16,6 +16,7 @@ import pytest
 import yaml
 from click.testing import Result
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb import create_app, migrate
@@ -24,6 +25,7 @@ from factdb.db import make_engine
 from factdb.loader import load_folders
 from factdb.match.matcher import KINDS, MIN_SCORE, match_source
 from factdb.match.writer import COMMENT, FIELD
+from factdb.models import Event, Position, Quantity, Role, Statement
 from tests.conftest import DatabaseFactory
 
 CORPUS = Path(__file__).parent / "corpus" / "corroboration"
@@ -48,6 +50,8 @@ class Run:
     written: dict[str, dict[str, list[str]]]
     scores: dict[str, dict[str, dict[str, float]]]
     outputs: dict[str, str]
+    folder: Path
+    url: str
 
 
 def cli(app: Flask, *args: str) -> Result:
@@ -61,7 +65,7 @@ def run(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) ->
     migrate.upgrade(url, "head")
     engine = make_engine(url)
     app = create_app({"TESTING": True, "DATABASE_URL": url})
-    result = Run({}, {}, {})
+    result = Run({}, {}, {}, folder, url)
     try:
         for number, slug in enumerate(ORDER):
             shutil.copytree(CORPUS / slug, folder / slug)
@@ -140,6 +144,21 @@ def test_the_command_says_how_many_proposals_of_each_kind(run: Run) -> None:
         "  0.80 ha-halvik-summit (halvik-accord-eastline)\n" in run.outputs["halvik-accord-herald"]
     )
     assert "event-kind: same kind (meeting)" in run.outputs["halvik-accord-herald"]
+
+
+MODELS = (Event, Role, Statement, Position, Quantity)
+
+
+def test_the_written_files_load_and_their_proposals_link_nothing(run: Run) -> None:
+    engine = make_engine(run.url)
+    try:
+        load_folders(engine, [run.folder / slug for slug in ORDER[1:]])
+        with Session(engine) as session:
+            for model in MODELS:
+                rows = session.execute(select(model.id, model.fact_id)).all()
+                assert rows and all(fact_id == row_id for row_id, fact_id in rows), model
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
@@ -266,3 +285,34 @@ def test_a_fact_without_its_key_line_is_refused_naming_file_and_fact(
         f"{path}: events fact 'hh-deal-sealing': no '- key: hh-deal-sealing' line" in result.output
     )
     assert path.read_text(encoding="utf-8") == moved
+
+
+def test_an_accepted_proposal_links_the_facts_and_is_not_proposed_again(
+    herald: tuple[Flask, Path], empty_url: str
+) -> None:
+    app, folder = herald
+    path = folder / "facts.yaml"
+    before = path.read_text(encoding="utf-8")
+    assert match(app, folder).exit_code == 0
+    proposed = path.read_text(encoding="utf-8")
+    block = "".join(inserted(before, proposed)["hh-halvik-summit"])
+    accepted = proposed.replace(block, "    same_as: ha-halvik-summit\n")
+    path.write_text(accepted, encoding="utf-8")
+    engine = make_engine(empty_url)
+    try:
+        load_folders(engine, [folder])
+        with Session(engine) as session:
+            first = session.scalar(select(Event.id).where(Event.slug == "ha-halvik-summit"))
+            linked = session.scalar(select(Event.fact_id).where(Event.slug == "hh-halvik-summit"))
+            assert first is not None and linked == first
+    finally:
+        engine.dispose()
+    result = match(app, folder)
+    assert result.exit_code == 0, result.output
+    assert "1 fact(s) with same_as left alone" in result.output
+    assert path.read_text(encoding="utf-8") == accepted
+    # From the first source's side, the two summits are one fact now: nothing to propose.
+    first_side = cli(app, "match", ORDER[0], "--folder", str(CORPUS / ORDER[0]), "--dry-run")
+    assert first_side.exit_code == 0, first_side.output
+    assert "hh-deal-sealing (halvik-accord-herald)" in first_side.output
+    assert "hh-halvik-summit (halvik-accord-herald)" not in first_side.output

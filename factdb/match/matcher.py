@@ -75,7 +75,8 @@ def match_source(
     session: Session, slug: str, min_score: float = MIN_SCORE, skip: Collection[str] = ()
 ) -> Matches:
     """Score every candidate of every fact of the stored source ``slug`` (but the facts
-    whose keys are in ``skip``). UnknownSource when no source has that slug."""
+    whose keys are in ``skip``, and candidates already reports of the same fact).
+    UnknownSource when no source has that slug."""
     own_source = source_id(session, slug)
     names = Names(session)
     candidates = Candidates(session, own_source)
@@ -117,6 +118,9 @@ def match_source(
             found = [
                 replace(score(fact, other), source=names.source(other.source_id))
                 for other in records(kind, find(fact))
+                # A report already linked to this fact (a later source named it under
+                # same_as) leaves nothing to decide.
+                if other.fact_id != fact.fact_id
             ]
             scored[fact.key] = _ranked(found)
         matches.scored[kind] = scored

@@ -30,6 +30,7 @@ class EventRecord:
     id: int
     key: str
     source_id: int
+    fact_id: int
     kind: str
     title: str
     interval: Interval
@@ -42,6 +43,7 @@ class StatementRecord:
     id: int
     key: str
     source_id: int
+    fact_id: int
     speaker_id: int
     text: str
     interval: Interval
@@ -53,6 +55,7 @@ class RoleRecord:
     id: int
     key: str
     source_id: int
+    fact_id: int
     holder_id: int
     title: str
     organization_id: int | None
@@ -64,6 +67,7 @@ class PositionRecord:
     id: int
     key: str
     source_id: int
+    fact_id: int
     holder_id: int
     stance: str
     target_entity_id: int | None
@@ -77,6 +81,7 @@ class QuantityRecord:
     id: int
     key: str
     source_id: int
+    fact_id: int
     unit: str
     value: float | None
     low: float | None
@@ -89,36 +94,37 @@ class QuantityRecord:
 def _event(row: Event) -> EventRecord:
     participants = frozenset(p.entity_id for p in row.participants)
     return EventRecord(
-        row.id, row.slug, row.source_id, row.kind, row.title, _interval(row), row.place_id,
-        participants,
+        row.id, row.slug, row.source_id, row.fact_id, row.kind, row.title, _interval(row),
+        row.place_id, participants,
     )  # fmt: skip
 
 
 def _statement(row: Statement) -> StatementRecord:
     mentions = frozenset(m.entity_id for m in row.mentions)
     return StatementRecord(
-        row.id, row.slug, row.source_id, row.speaker_id, row.text, _interval(row), mentions
-    )
+        row.id, row.slug, row.source_id, row.fact_id, row.speaker_id, row.text, _interval(row),
+        mentions,
+    )  # fmt: skip
 
 
 def _role(row: Role) -> RoleRecord:
     return RoleRecord(
-        row.id, row.slug, row.source_id, row.holder_id, row.title, row.organization_id,
-        _interval(row),
+        row.id, row.slug, row.source_id, row.fact_id, row.holder_id, row.title,
+        row.organization_id, _interval(row),
     )  # fmt: skip
 
 
 def _position(row: Position) -> PositionRecord:
     return PositionRecord(
-        row.id, row.slug, row.source_id, row.holder_id, row.stance, row.target_entity_id,
-        row.target_topic_id, row.description, _interval(row),
+        row.id, row.slug, row.source_id, row.fact_id, row.holder_id, row.stance,
+        row.target_entity_id, row.target_topic_id, row.description, _interval(row),
     )  # fmt: skip
 
 
 def _quantity(row: Quantity) -> QuantityRecord:
     return QuantityRecord(
-        row.id, row.slug, row.source_id, row.unit, row.value, row.min_value, row.max_value,
-        row.subject_entity_id, row.subject_event_id, row.description,
+        row.id, row.slug, row.source_id, row.fact_id, row.unit, row.value, row.min_value,
+        row.max_value, row.subject_entity_id, row.subject_event_id, row.description,
     )  # fmt: skip
 
 
