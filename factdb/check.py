@@ -7,14 +7,17 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from factdb.loader.conflicts import FACT_COLUMN
 from factdb.loader.dates import Rule, calendar_period, relative_day
 from factdb.loader.facts_file import CALENDAR_PRECISIONS
+from factdb.loader.reports import REPORTED
 from factdb.models import (
     FACT_COLUMNS,
     Base,
+    Conflict,
     DateInterval,
     Entity,
     Event,
@@ -50,6 +53,7 @@ def check_database(session: Session) -> list[str]:
         *_check_foreign_keys(session),
         *_check_every_fact_has_evidence(session),
         *_check_search_documents(session),
+        *_check_reports(session),
     ]
 
 
@@ -242,3 +246,28 @@ def _check_search_documents(session: Session) -> Iterator[str]:
         orphans = select(SearchDocument.slug).where(SearchDocument.fact_type == fact_type, ~exists)
         for slug in session.scalars(orphans):
             yield f"search document of {fact_type} {slug!r}: the {fact_type} does not exist"
+
+
+def _check_reports(session: Session) -> Iterator[str]:
+    """Every report names a fact that is its own first report, at an id not past its
+    own; every conflict names a fact's first report."""
+    for section in REPORTED:
+        table = Base.metadata.tables[section]
+        fact = table.alias("fact")
+        wrong = (
+            select(table.c.slug)
+            .outerjoin(fact, fact.c.id == table.c.fact_id)
+            .where(
+                or_(fact.c.id.is_(None), fact.c.fact_id != fact.c.id, table.c.fact_id > table.c.id)
+            )
+        )
+        for slug in session.scalars(wrong):
+            yield f"FAIL {section} {slug!r}: fact_id names no first report of a fact"
+        column = Conflict.__table__.c[FACT_COLUMN[section]]
+        stale = (
+            select(Conflict.id)
+            .join(table, table.c.id == column)
+            .where(table.c.fact_id != table.c.id)
+        )
+        for conflict_id in session.scalars(stale):
+            yield f"FAIL conflict {conflict_id}: names a later report, not a fact"

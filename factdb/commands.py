@@ -25,6 +25,7 @@ from factdb.db import make_engine
 from factdb.draft.command import draft_command
 from factdb.loader import SeedError, load_folders, source_folders
 from factdb.loader.bulk import bulk_load_plans
+from factdb.loader.remove import remove_source
 from factdb.loader.search_top import rebuild_search_top
 from factdb.match.command import match_command
 from factdb.models import Source
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(seed_command)
     app.cli.add_command(load_command)
+    app.cli.add_command(remove_command)
     app.cli.add_command(check_command)
     app.cli.add_command(rank_search_command)
     app.cli.add_command(serve_command)
@@ -124,6 +126,24 @@ def seed_command(seed_dir: Path, new_only: bool) -> None:
 def load_command(path: Path) -> None:
     """Load one source folder (its facts file and text) as an update."""
     _load([path])
+
+
+@click.command("remove")
+@click.argument("slug")
+@with_appcontext
+def remove_command(slug: str) -> None:
+    """Remove the source SLUG: its reports of facts, its dates and evidence, and the
+    entities and topics no other source supports. Facts that another source also
+    reports stay."""
+    engine = make_engine(_url())
+    try:
+        counts = remove_source(engine, slug)
+    except LookupError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        engine.dispose()
+    listed = ", ".join(f"{count} {section}" for section, count in counts.items())
+    click.echo(f"removed {slug}: {listed}")
 
 
 @click.command("check")

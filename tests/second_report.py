@@ -29,6 +29,41 @@ FACTS: Facts = {
         "published_on": "2019-09-14",
         "year": {"value": 2019, "reason": "The year it was published in."},
     },
+    # The seed's entities, with this report's own evidence (their descriptions as the
+    # seed gives them).
+    "entities": [
+        {
+            "slug": "benjamin-netanyahu",
+            "name": "Benjamin Netanyahu",
+            "kind": "person",
+            "description": "Prime Minister of Israel; visited Putin in Sochi five days before"
+            " the Knesset election",
+            "evidence": ["Benjamin Netanyahu"],
+        },
+        {
+            "slug": "vladimir-putin",
+            "name": "Vladimir Putin",
+            "kind": "person",
+            "description": "President of Russia; hosted Netanyahu at his summer residence in Sochi",
+            "evidence": ["Vladimir Putin"],
+        },
+        {
+            "slug": "sochi",
+            "name": "Sochi",
+            "kind": "place",
+            "description": "Russian city on the Black Sea, site of Putin's summer residence",
+            "located_in": "russia",
+            "evidence": ["in Sochi"],
+        },
+        {
+            "slug": "russia",
+            "name": "Russia",
+            "kind": "country",
+            "description": 'Country led by President Vladimir Putin; "Moscow" stands for its'
+            " government in the text",
+            "evidence": ["Russia"],
+        },
+    ],
     "dates": [
         {"key": "second-report-talks-day", "text": "September 13th", "when": "--09-13"},
         {"key": "second-report-october", "text": "October", "when": "--10"},

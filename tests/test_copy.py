@@ -100,12 +100,15 @@ def source(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory)
     drafting filled) and a second report of the seed's facts (conflicts filled), read
     only by the tests."""
     url = databases.new("sqlite")
-    folder = tmp_path_factory.mktemp("copy-source")
+    _load_source(url, tmp_path_factory.mktemp("copy-source"))
+    return url
+
+
+def _load_source(url: str, folder: Path) -> None:
     load_drafting_source(url, folder)
     engine = make_engine(url)
     load_folders(engine, [write_report(folder)])
     engine.dispose()
-    return url
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +192,7 @@ def test_a_failed_copy_names_the_table_and_leaves_no_dataset_row(
 ) -> None:
     target = _migrated(databases, "postgresql")
     bad_source = databases.new("sqlite")
-    load_drafting_source(bad_source, tmp_path)  # as the source
+    _load_source(bad_source, tmp_path)  # as the source
     fifth = source_rows["roles"][4]
     # SQLite keeps 400 characters in a VARCHAR(300); PostgreSQL refuses them.
     _execute(bad_source, f"UPDATE roles SET title = printf('%.400c', 'x') WHERE id = {fifth['id']}")

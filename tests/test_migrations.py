@@ -20,6 +20,7 @@ from factdb.db import make_engine
 from factdb.loader import load_folders, source_folders
 from factdb.models import Base
 from tests.drafting_source import facts, write_source
+from tests.second_report import write_report
 
 VIEWS = {
     "statements_view",
@@ -403,3 +404,38 @@ def test_0006_downgrade_keeps_calendar_rules_as_days_from_the_anchor(
             assert check_database(session) == []
     finally:
         engine.dispose()
+
+
+REPORTED_TABLES = ("events", "roles", "statements", "positions", "quantities")
+
+
+def test_0009_makes_every_stored_fact_a_fact_of_one_report(empty_url: str) -> None:
+    engine = make_engine(empty_url)
+    try:
+        load_folders(engine, source_folders(SEED_DIR))
+    finally:
+        engine.dispose()
+    loaded = {
+        table: rows(empty_url, f"SELECT * FROM {table} ORDER BY 1, 2") for table in MODEL_TABLES
+    }
+    migrate.downgrade(empty_url, "0007")
+    migrate.upgrade(empty_url, "head")
+    for table in MODEL_TABLES:
+        assert rows(empty_url, f"SELECT * FROM {table} ORDER BY 1, 2") == loaded[table], table
+    for table in REPORTED_TABLES:
+        assert scalar(empty_url, f"SELECT count(*) FROM {table} WHERE fact_id <> id") == 0
+        assert scalar(empty_url, f"SELECT count(*) FROM {table}") > 0
+
+
+def test_0009_downgrade_refuses_while_a_fact_has_several_reports(
+    empty_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(empty_url)
+    try:
+        load_folders(engine, [*source_folders(SEED_DIR), write_report(tmp_path)])
+    finally:
+        engine.dispose()
+    with pytest.raises(RuntimeError, match=r"cannot downgrade below 0009: .*1 events"):
+        migrate.downgrade(empty_url, "0007")
+    assert scalar(empty_url, "SELECT version_num FROM alembic_version") == "0009"
+    assert scalar(empty_url, "SELECT count(*) FROM conflicts") == 5

@@ -230,11 +230,16 @@ class _Writer(EntityWriter):
 
     def _delete_removed(self, section: str) -> None:
         model = MODELS[section]
-        for row in self.session.scalars(select(model).where(model.source_id == self.source.id)):
-            if row.slug not in self.rows[section]:
-                if section in REPORTED:
-                    self._leave_fact(model, row)
-                self.session.delete(row)
+        mine = self.session.scalars(select(model).where(model.source_id == self.source.id))
+        removed = [row for row in mine if row.slug not in self.rows[section]]
+        if section == "dates":  # anchors are kept (RESTRICT) while a date counts from them
+            removed = _anchored_first(removed)
+        for row in removed:
+            if section in REPORTED:
+                self._leave_fact(model, row)
+            self.session.delete(row)
+            if section == "dates":
+                self.session.flush()
         self.session.flush()
 
     def _leave_fact(self, model: Any, row: Any) -> None:
@@ -269,3 +274,18 @@ class _Writer(EntityWriter):
             raise SeedError(self.problems)
         # The ORM's objects still hold the fact ids they were loaded with.
         self.session.expire_all()
+
+
+def _anchored_first(dates: list[Any]) -> list[Any]:
+    """``dates`` ordered so that a date comes before the date it is anchored on."""
+    ids = {row.id for row in dates}
+    depth: dict[int, int] = {}
+
+    def anchors_below(row: Any) -> int:
+        if row.id not in depth:
+            anchor = row.anchor_date_id
+            below = next((d for d in dates if d.id == anchor), None) if anchor in ids else None
+            depth[row.id] = 0 if below is None else anchors_below(below) + 1
+        return depth[row.id]
+
+    return sorted(dates, key=anchors_below, reverse=True)

@@ -118,7 +118,15 @@ class EntityWriter:
             for alias in self.session.scalars(dropped_aliases):
                 self.session.delete(alias)
         self.session.flush()
-        for thing_id in orphans:
-            if not is_referenced(self.session, model.__table__, thing_id):
+        # Until none goes: an orphan placed in another (located_in) keeps it referenced.
+        while orphans:
+            gone = {
+                thing_id
+                for thing_id in orphans
+                if not is_referenced(self.session, model.__table__, thing_id)
+            }
+            for thing_id in gone:
                 self.session.delete(self.session.get(model, thing_id))
                 forget_search_document(self.session, model.__tablename__, thing_id)
+            self.session.flush()
+            orphans = orphans - gone if gone else set()

@@ -70,13 +70,17 @@ def link_problems(
             elif key not in stored:
                 kinds = [SINGULAR[other] for other, slugs in others.items() if key in slugs]
                 message = (
-                    f"{key!r} is a {kinds[0]}, not a {SINGULAR[section]}"
+                    f"{key!r} is {_a(kinds[0])}, not {_a(SINGULAR[section])}"
                     if kinds
                     else f"no stored {SINGULAR[section]} {key!r} in another source"
                 )
             if message is not None:
                 problems.append(Problem(file, fact.label, field, message))
     return problems
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def regroup(
