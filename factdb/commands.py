@@ -27,6 +27,7 @@ from factdb.loader import SeedError, load_folders, source_folders
 from factdb.loader.bulk import bulk_load_plans
 from factdb.loader.remove import remove_source
 from factdb.loader.search_top import rebuild_search_top
+from factdb.match.command import match_command
 from factdb.models import Source
 
 
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(soak_command)
     app.cli.add_command(draft_command)
     app.cli.add_command(bench_draft_command)
+    app.cli.add_command(match_command)
 
 
 def _url() -> str:
