@@ -68,7 +68,7 @@ def test_upgrade_creates_every_table_and_view(blank_url: str) -> None:
     assert schema(blank_url) == (set(), set())
     migrate.upgrade(blank_url, "head")
     assert schema(blank_url) == (MODEL_TABLES | {"alembic_version"}, VIEWS)
-    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0007"
+    assert scalar(blank_url, "SELECT version_num FROM alembic_version") == "0008"
 
 
 def test_downgrade_to_base_removes_everything(blank_url: str) -> None:
@@ -116,7 +116,7 @@ def test_round_trip_up_down_up(blank_url: str) -> None:
         loaded = load_folders(engine, source_folders(SEED_DIR))
     finally:
         engine.dispose()
-    assert loaded["netanyahu-fails-to-impress-putin"]["statements"] == 12
+    assert loaded["netanyahu-fails-to-impress-putin"].counts["statements"] == 12
     assert scalar(blank_url, "SELECT count(*) FROM statements_view") == 12
     # The search index (FTS5 triggers or the tsvector column) was rebuilt too.
     if blank_url.startswith("sqlite"):

@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from factdb.loader.shared import Enriched
+
 
 @dataclass
 class Rows:
@@ -41,3 +43,4 @@ class Written:
     file: str
     slug: str
     keys: list[tuple[str, int, str]]  # (section, index in the file, key)
+    shared: tuple[Enriched, ...]  # what it added to entities other sources define

@@ -1,7 +1,7 @@
 """The relational model of factdb: every table, importable from one place."""
 
 from factdb.models.base import Base
-from factdb.models.core import DateInterval, Entity, EntityAlias, Topic
+from factdb.models.core import DateInterval, Entity, EntityAlias, EntityDescription, Topic
 from factdb.models.evidence import FACT_COLUMNS, Evidence
 from factdb.models.facts import (
     Dataset,
@@ -25,6 +25,7 @@ __all__ = [
     "DateInterval",
     "Entity",
     "EntityAlias",
+    "EntityDescription",
     "Event",
     "EventParticipant",
     "EventTopic",
