@@ -135,7 +135,10 @@ class _Writer(EntityWriter):
         for section in reversed(SECTIONS):
             self._delete_removed(section)
         # By stored slug: a file's entity may have been matched to one with another slug.
-        self._forget_dropped(Entity, {e.slug for e in self.entities.values()}, "entity_id")
+        # Those it lists, not those its facts refer to: its evidence and description of
+        # an entity it no longer lists go, though its facts may still name it.
+        listed = {self.entities[item["slug"]].slug for item in self.plan.sections["entities"]}
+        self._forget_dropped(Entity, listed, "entity_id")
         self._forget_dropped(Topic, {t.slug for t in self.topics.values()}, "topic_id")
         self.session.flush()
 
