@@ -20,6 +20,8 @@ from factdb.db import make_engine
 from factdb.loader import load_folders, source_folders
 from factdb.models import Base
 from tests.drafting_source import facts, write_source
+from tests.shared_source import facts as shared_facts
+from tests.shared_source import write_source as shared_source
 
 VIEWS = {
     "statements_view",
@@ -396,6 +398,76 @@ def test_0006_downgrade_keeps_calendar_rules_as_days_from_the_anchor(
 
     restored = "SELECT slug, start_date, end_date, length_days FROM dates ORDER BY slug"
     assert rows(empty_url, restored) == relative
+    engine = make_engine(empty_url)
+    try:
+        with Session(engine) as session:
+            assert check_database(session) == []
+    finally:
+        engine.dispose()
+
+
+DESCRIBED = (
+    "SELECT e.slug, s.slug, d.description FROM entity_descriptions d"
+    " JOIN entities e ON e.id = d.entity_id JOIN sources s ON s.id = d.source_id"
+    " ORDER BY d.id"
+)
+
+
+def test_0008_gives_each_entity_its_description_from_its_sources(empty_url: str) -> None:
+    load_into(empty_url, source_folders(SEED_DIR))
+    entities = rows(empty_url, "SELECT slug, description FROM entities ORDER BY id")
+    described = rows(empty_url, DESCRIBED)
+
+    migrate.downgrade(empty_url, "0007")
+    assert "entity_descriptions" not in schema(empty_url)[0]
+    assert rows(empty_url, "SELECT slug, description FROM entities ORDER BY id") == entities
+    migrate.upgrade(empty_url, "0008")
+
+    # One source: each entity's description as the seed's, in entity order as loaded.
+    seed = "netanyahu-fails-to-impress-putin"
+    assert rows(empty_url, DESCRIBED) == [(slug, seed, text) for slug, text in entities]
+    assert rows(empty_url, DESCRIBED) == described
+    assert rows(empty_url, "SELECT slug, description FROM entities ORDER BY id") == entities
+    engine = make_engine(empty_url)
+    try:
+        with Session(engine) as session:
+            assert check_database(session) == []
+    finally:
+        engine.dispose()
+
+
+def test_0008_downgrade_refuses_descriptions_from_more_than_one_source(
+    empty_url: str, tmp_path: Path
+) -> None:
+    load_into(empty_url, [*source_folders(SEED_DIR), shared_source(tmp_path, shared_facts())])
+    described = rows(empty_url, DESCRIBED)
+
+    message = r"would be lost: hezbollah \(from haifa-analysts-on-sochi\)$"
+    with pytest.raises(RuntimeError, match=message):
+        migrate.downgrade(empty_url, "0007")
+    assert scalar(empty_url, "SELECT version_num FROM alembic_version") == "0008"
+    assert rows(empty_url, DESCRIBED) == described
+
+
+def test_0008_downgrade_keeps_a_second_source_in_the_same_words(
+    empty_url: str, tmp_path: Path
+) -> None:
+    data = shared_facts()
+    data["entities"] = [item for item in data["entities"] if item["slug"] != "hezbollah"]
+    data["statements"][0]["mentions"] = []
+    load_into(empty_url, [*source_folders(SEED_DIR), shared_source(tmp_path, data)])
+    entities = rows(empty_url, "SELECT slug, description FROM entities ORDER BY id")
+
+    migrate.downgrade(empty_url, "0007")
+    assert rows(empty_url, "SELECT slug, description FROM entities ORDER BY id") == entities
+    migrate.upgrade(empty_url, "head")
+
+    # Every source with evidence of an entity describes it, the first loaded first.
+    described = rows(empty_url, DESCRIBED)
+    assert len(described) == len(entities) + 2
+    seed, second = "netanyahu-fails-to-impress-putin", "haifa-analysts-on-sochi"
+    for slug in ("vladimir-putin", "yisrael-beytenu"):
+        assert [source for entity, source, _ in described if entity == slug] == [seed, second]
     engine = make_engine(empty_url)
     try:
         with Session(engine) as session:
