@@ -97,7 +97,7 @@ class EntityWriter:
                 if problems:
                     self.problems += problems
                     return
-            elif entity.slug == item["slug"]:  # only this source lists it: its to change
+            elif entity.slug == item["slug"]:  # no other source lists it: this one may change it
                 for column, value in entity_columns(item).items():
                     setattr(entity, column, value)
         defines = first is None or first == self.source.id
@@ -116,13 +116,11 @@ class EntityWriter:
             self.session, entity, self.source.id, self.plan.spans[("entities", item["slug"])]
         )
 
-    def _descriptions(
-        self, entity: Entity
-    ) -> tuple[int | None, EntityDescription | None, list[str]]:
+    def _descriptions(self, entity: Entity) -> Described:
         """Of a stored entity's descriptions: the defining source's id, this source's row,
         and (up to NAMED_SOURCES and one) the slugs of the other sources that describe it.
 
-        Rows are read by the query's limits: a popular entity has thousands."""
+        A few rows each, on the (entity_id, id) index: a popular entity has thousands."""
         rows = select(EntityDescription.source_id).where(EntityDescription.entity_id == entity.id)
         first = self.session.scalar(rows.order_by(EntityDescription.id).limit(1))
         mine = self.session.scalar(

@@ -106,7 +106,12 @@ class EntityDescription(Base):
     describes the entity otherwise keeps its words here without changing the entity's."""
 
     __tablename__ = "entity_descriptions"
-    __table_args__ = (UniqueConstraint("entity_id", "source_id"),)
+    __table_args__ = (
+        UniqueConstraint("entity_id", "source_id"),
+        # The defining source's row, and the next ones, without reading all of a popular
+        # entity's.
+        Index("ix_entity_descriptions_entity_id_id", "entity_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
