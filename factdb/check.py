@@ -20,6 +20,7 @@ from factdb.models import (
     Conflict,
     DateInterval,
     Entity,
+    EntityDescription,
     Event,
     EventParticipant,
     Evidence,
@@ -52,6 +53,7 @@ def check_database(session: Session) -> list[str]:
         *_check_link_dates(session),
         *_check_foreign_keys(session),
         *_check_every_fact_has_evidence(session),
+        *_check_entity_descriptions(session),
         *_check_search_documents(session),
         *_check_reports(session),
     ]
@@ -231,6 +233,50 @@ def _check_every_fact_has_evidence(session: Session) -> Iterator[str]:
         )
         for slug in missing:
             yield f"{fact_table.name} {slug!r}: no evidence span"
+
+
+def _check_entity_descriptions(session: Session) -> Iterator[str]:
+    """Every entity has its defining source's description (the first row of
+    entity_descriptions) as its own, and each source describes only entities it gives
+    evidence of (it lists them)."""
+    first = (
+        select(EntityDescription.entity_id, func.min(EntityDescription.id).label("id"))
+        .group_by(EntityDescription.entity_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Entity.slug, Entity.description, EntityDescription.description, Source.slug)
+        .outerjoin(first, first.c.entity_id == Entity.id)
+        .outerjoin(EntityDescription, EntityDescription.id == first.c.id)
+        .outerjoin(Source, Source.id == EntityDescription.source_id)
+        .where(EntityDescription.description.is_distinct_from(Entity.description))
+        .order_by(Entity.slug)
+    )
+    for slug, own, defining, source in rows:
+        if defining is None:
+            yield f"entities {slug!r}: no source's description (entity_descriptions)"
+        else:
+            yield (
+                f"entities {slug!r}: description {own!r} is not its defining source's"
+                f" ({source!r}: {defining!r})"
+            )
+    listed = (
+        select(Evidence.id)
+        .where(
+            Evidence.entity_id == EntityDescription.entity_id,
+            Evidence.source_id == EntityDescription.source_id,
+        )
+        .exists()
+    )
+    unlisted = session.execute(
+        select(Entity.slug, Source.slug)
+        .join(EntityDescription, EntityDescription.entity_id == Entity.id)
+        .join(Source, Source.id == EntityDescription.source_id)
+        .where(~listed)
+        .order_by(Entity.slug, Source.slug)
+    )
+    for slug, source in unlisted:
+        yield f"entities {slug!r}: described by source {source!r}, which has no evidence of it"
 
 
 def _check_search_documents(session: Session) -> Iterator[str]:

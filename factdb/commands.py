@@ -23,7 +23,7 @@ from factdb.check import check_database
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
 from factdb.draft.command import draft_command
-from factdb.loader import SeedError, load_folders, source_folders
+from factdb.loader import Loaded, SeedError, load_folders, source_folders
 from factdb.loader.bulk import bulk_load_plans
 from factdb.loader.remove import remove_source
 from factdb.loader.search_top import rebuild_search_top
@@ -81,11 +81,13 @@ def _load(folders: list[Path], bulk: bool = False) -> None:
     total = len(folders)
     done = 0
 
-    def progress(folder: Path, counts: dict[str, int]) -> None:
+    def progress(folder: Path, loaded: Loaded) -> None:
         nonlocal done
         done += 1
-        summary = ", ".join(f"{count} {section}" for section, count in counts.items())
+        summary = ", ".join(f"{count} {section}" for section, count in loaded.counts.items())
         click.echo(f"[{done}/{total}] {folder.name}: {summary}", err=True)
+        for shared in loaded.shared:
+            click.echo(f"  {shared}", err=True)
 
     try:
         load_folders(engine, folders, progress, bulk_load_plans if bulk else None)

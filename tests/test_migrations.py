@@ -118,7 +118,7 @@ def test_round_trip_up_down_up(blank_url: str) -> None:
         loaded = load_folders(engine, source_folders(SEED_DIR))
     finally:
         engine.dispose()
-    assert loaded["netanyahu-fails-to-impress-putin"]["statements"] == 12
+    assert loaded["netanyahu-fails-to-impress-putin"].counts["statements"] == 12
     assert scalar(blank_url, "SELECT count(*) FROM statements_view") == 12
     # The search index (FTS5 triggers or the tsvector column) was rebuilt too.
     if blank_url.startswith("sqlite"):
@@ -418,7 +418,7 @@ def test_0009_makes_every_stored_fact_a_fact_of_one_report(empty_url: str) -> No
     loaded = {
         table: rows(empty_url, f"SELECT * FROM {table} ORDER BY 1, 2") for table in MODEL_TABLES
     }
-    migrate.downgrade(empty_url, "0007")
+    migrate.downgrade(empty_url, "0008")
     migrate.upgrade(empty_url, "head")
     for table in MODEL_TABLES:
         assert rows(empty_url, f"SELECT * FROM {table} ORDER BY 1, 2") == loaded[table], table
@@ -436,6 +436,6 @@ def test_0009_downgrade_refuses_while_a_fact_has_several_reports(
     finally:
         engine.dispose()
     with pytest.raises(RuntimeError, match=r"cannot downgrade below 0009: .*1 events"):
-        migrate.downgrade(empty_url, "0007")
+        migrate.downgrade(empty_url, "0008")
     assert scalar(empty_url, "SELECT version_num FROM alembic_version") == "0009"
     assert scalar(empty_url, "SELECT count(*) FROM conflicts") == 5

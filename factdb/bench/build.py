@@ -171,7 +171,7 @@ def _load(url: str, sources: int, seed: int, messages: Any) -> None:
         engine = make_engine(url)
         done = 0
 
-        def counted(plan: object, counts: dict[str, int]) -> None:
+        def counted(plan: object, loaded: object) -> None:
             nonlocal done
             done += 1
             if done % 100 == 0 or done == sources:

@@ -25,7 +25,7 @@ from factdb.bench.servers import HOST, BenchError, http_get, require_wrk, servin
 from factdb.bench.synthetic import generate_plans
 from factdb.config import PROJECT_ROOT
 from factdb.db import make_engine
-from factdb.loader import load_plans
+from factdb.loader import Loaded, load_plans
 
 SOAK_SCRIPT = Path(__file__).with_name("wrk_soak.lua")
 # Requests a client may get wrong, each answered with a 4xx problem, never a 5xx.
@@ -96,9 +96,9 @@ class Loader(threading.Thread):
                 time.sleep(pause)
                 plan = None
 
-                def remember(loaded_plan: Any, counts: dict[str, int]) -> None:
+                def remember(loaded_plan: Any, loaded: Loaded) -> None:
                     nonlocal plan
-                    plan = (loaded_plan.source["slug"], counts["statements"])
+                    plan = (loaded_plan.source["slug"], loaded.counts["statements"])
 
                 load_plans(engine, [make], batch_size=1, progress=remember)
                 if plan is not None:

@@ -16,10 +16,13 @@ from factdb.loader.background import prepared_makers
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.plan import FACTS_FILE, Plan, PlanMaker, prepare_folder
 from factdb.loader.search_top import rebuild_search_top
+from factdb.loader.shared import Enriched, Loaded
 from factdb.loader.statistics import analyze_if_grown
 from factdb.models import Entity, Topic
 
 __all__ = [
+    "Enriched",
+    "Loaded",
     "PlanMaker",
     "Problem",
     "SeedError",
@@ -32,7 +35,7 @@ __all__ = [
 # one writes (background.py). Starting it takes about 0.6 s, which folders the size of
 # the seed's (20 ms each to prepare) repay from about 30 on.
 BACKGROUND_FROM = 50
-Progress = Callable[[Plan, dict[str, int]], None]
+Progress = Callable[[Plan, Loaded], None]
 # load_plans, or the insert-only bulk_load_plans (factdb.loader.bulk).
 Writer = Callable[[Engine, Iterable[PlanMaker], int, Progress | None], int]
 
@@ -45,10 +48,10 @@ def source_folders(seed_dir: Path) -> list[Path]:
 def load_folders(
     engine: Engine,
     folders: Iterable[Path],
-    progress: Callable[[Path, dict[str, int]], None] | None = None,
+    progress: Callable[[Path, Loaded], None] | None = None,
     writer: Writer | None = None,
     processes: int | None = None,
-) -> dict[str, dict[str, int]]:
+) -> dict[str, Loaded]:
     """Load ``folders`` in one transaction: all of them, or nothing and a SeedError.
     Then rank the frequent search terms again (search_top.py), in transactions of
     their own: until that ends, searches rank every match; and gather the planner's
@@ -57,12 +60,12 @@ def load_folders(
     ``writer`` is load_plans unless given (the bulk path, for sources all new).
     ``processes`` read and validate the folders meanwhile; by default one, when there
     are at least BACKGROUND_FROM folders and more than one core."""
-    loaded: dict[str, dict[str, int]] = {}
+    loaded: dict[str, Loaded] = {}
 
-    def report(plan: Plan, counts: dict[str, int]) -> None:
-        loaded[plan.source["slug"]] = counts
+    def report(plan: Plan, written: Loaded) -> None:
+        loaded[plan.source["slug"]] = written
         if progress is not None:
-            progress(plan.folder, counts)
+            progress(plan.folder, written)
 
     folders = list(folders)
     if processes is None:
@@ -101,7 +104,7 @@ def load_plans(
                 topics |= applied.topic_slugs
                 in_batch += 1
                 if progress is not None:
-                    progress(plan, applied.counts)
+                    progress(plan, applied.loaded)
                 if in_batch == batch_size:
                     break
             if in_batch:

@@ -17,6 +17,7 @@ from factdb.loader.fact_rows import LATER_REFERENCES, SECTIONS, Links, fact_row,
 from factdb.loader.plan import FACTS_FILE, Plan
 from factdb.loader.reports import REPORTED, Declared, link_problems, regroup
 from factdb.loader.search_documents import sync_search_documents
+from factdb.loader.shared import Enriched, Loaded
 from factdb.loader.sync import sync_evidence, sync_links
 from factdb.models import Base, Dataset, Entity, Source, Topic
 from factdb.sql import next_id
@@ -48,10 +49,11 @@ COLLECTIONS = {
 
 @dataclass(frozen=True)
 class Applied:
-    """What a plan wrote: facts per kind, and the stored slugs of its entities and topics
-    (an entity matched by name keeps its stored slug, not the file's)."""
+    """What a plan wrote (facts per kind, what it added to entities others define), and
+    the stored slugs of its entities and topics (an entity matched by name keeps its
+    stored slug, not the file's)."""
 
-    counts: dict[str, int]
+    loaded: Loaded
     entity_slugs: set[str]
     topic_slugs: set[str]
 
@@ -67,8 +69,9 @@ def apply_plan(session: Session, plan: Plan) -> Applied:
     if writer.problems:
         raise SeedError(writer.problems)
     sync_search_documents(session, writer.source, writer.entities.values())
+    counts = {section: len(items) for section, items in plan.sections.items()}
     return Applied(
-        counts={section: len(items) for section, items in plan.sections.items()},
+        loaded=Loaded(counts, tuple(writer.shared)),
         entity_slugs={entity.slug for entity in writer.entities.values()},
         topic_slugs={topic.slug for topic in writer.topics.values()},
     )
@@ -113,6 +116,8 @@ class _Writer(EntityWriter):
         self.problems: list[Problem] = []
         self.entities: dict[str, Entity] = {}
         self.topics: dict[str, Topic] = {}
+        self.defined: set[str] = set()
+        self.shared: list[Enriched] = []
         self.rows: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
         # Per kind of fact: the facts that lost a report to this write (reports.regroup).
         self.gone: dict[str, set[int]] = {section: set() for section in REPORTED}
@@ -120,11 +125,13 @@ class _Writer(EntityWriter):
         self.source = self._write_source()
 
     def write(self) -> None:
+        for index, item in enumerate(self.plan.sections["entities"]):
+            self._write_entity(index, item)
+        if self.problems:  # the facts would reference entities that were refused
+            raise SeedError(self.problems)
         for item in self.plan.sections["entities"]:
-            self._write_entity(item)
-        for item in self.plan.sections["entities"]:
-            entity = self.entity(item["slug"])
-            if entity.slug == item["slug"]:
+            if item["slug"] in self.defined:
+                entity = self.entity(item["slug"])
                 located_in = item["located_in"]
                 entity.located_in = self.entity(located_in) if located_in else None
         for item in self.plan.sections["topics"]:
@@ -145,7 +152,10 @@ class _Writer(EntityWriter):
             self._delete_removed(section, removed[section])
         self._link_reports()
         # By stored slug: a file's entity may have been matched to one with another slug.
-        self._forget_dropped(Entity, {e.slug for e in self.entities.values()}, "entity_id")
+        # Those it lists, not those its facts refer to: its evidence and description of
+        # an entity it no longer lists go, though its facts may still name it.
+        listed = {self.entities[item["slug"]].slug for item in self.plan.sections["entities"]}
+        self._forget_dropped(Entity, listed, "entity_id")
         self._forget_dropped(Topic, {t.slug for t in self.topics.values()}, "topic_id")
         self.session.flush()
 

@@ -2,8 +2,8 @@
 producing the rows ``load_plans`` would (same ids, same values, same search documents).
 
 It only inserts: a source, or a fact key, that is already stored is a SeedError naming
-it, and that batch writes nothing. Entities and topics, which sources share, are matched
-and updated as the ORM writer does. Ids are taken in the order the ORM writer's
+it, and that batch writes nothing. Entities and topics, which sources share, are matched,
+described, refused or updated as the ORM writer does. Ids are taken in the order the ORM writer's
 flushes take them, from the largest stored id (and, on PostgreSQL, the sequence, which
 is advanced past the batch's ids). The entities, aliases, entity documents and topics
 are read once per call and kept in memory: no other writer may run meanwhile.
@@ -29,6 +29,7 @@ from factdb.loader.errors import Problem, SeedError
 from factdb.loader.fact_rows import SECTIONS
 from factdb.loader.plan import Plan
 from factdb.loader.reports import link_problems, regroup
+from factdb.loader.shared import Loaded
 from factdb.models import Base, Source
 
 __all__ = ["bulk_load_plans"]
@@ -48,7 +49,7 @@ def bulk_load_plans(
     engine: Engine,
     makers: Iterable[PlanMaker],
     batch_size: int,
-    progress: Callable[[Plan, dict[str, int]], None] | None = None,
+    progress: Callable[[Plan, Loaded], None] | None = None,
 ) -> int:
     """Insert new sources in transactions of ``batch_size`` sources; return how many.
 
@@ -73,7 +74,7 @@ def bulk_load_plans(
                 written.append(SourceRows(rows, catalog, plan).write())
                 if progress is not None:
                     counts = {section: len(items) for section, items in plan.sections.items()}
-                    progress(plan, counts)
+                    progress(plan, Loaded(counts, written[-1].shared))
                 if len(written) == batch_size:
                     break
             if written:

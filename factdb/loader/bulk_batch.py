@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from factdb.loader.reports import Declared
+from factdb.loader.shared import Enriched
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Written:
     file: str
     slug: str
     keys: list[tuple[str, int, str]]  # (section, index in the file, key)
+    shared: tuple[Enriched, ...]  # what it added to entities other sources define
     source_id: int
     # Per kind of fact, its facts that name other sources' facts under same_as.
     declared: dict[str, list[Declared]]

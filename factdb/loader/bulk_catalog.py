@@ -1,6 +1,7 @@
-"""The bulk path's picture of what all sources share: entities (with their aliases and
-search documents) and topics, read once per load and kept up to date in memory, so
-a source's entities are matched without a query each, as the ORM writer matches them."""
+"""The bulk path's picture of what all sources share: entities (with their aliases,
+descriptions and search documents) and topics, read once per load and kept up to date
+in memory, so a source's entities are matched without a query each, as the ORM writer
+matches them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from sqlalchemy.engine import Connection
 
 from factdb.loader.fact_rows import entity_columns, topic_columns
 from factdb.loader.search_documents import DocumentText, entity_document
-from factdb.models import Entity, EntityAlias, SearchDocument, Topic
+from factdb.loader.shared import NAMED_SOURCES
+from factdb.models import Entity, EntityAlias, EntityDescription, SearchDocument, Source, Topic
 from factdb.names import fold
 
 ENTITY_COLUMNS = ("slug", "name", "name_key", "kind", "description", "located_in_id")
@@ -41,6 +43,11 @@ class EntityState:
     description: str
     located_in_id: int | None = None
     aliases: list[Alias] = field(default_factory=list)  # in id order
+    alias_keys: set[str] = field(default_factory=set)  # of aliases and metonyms
+    # The sources that describe it, in the order they did (the defining one first), as
+    # far as the bulk path needs them: to know the first and to name a few.
+    described_by: list[int] = field(default_factory=list)
+    texts: set[str] = field(default_factory=set)  # the descriptions they give
     stored: dict[str, Any] | None = None
 
     def row(self) -> dict[str, Any]:
@@ -86,6 +93,7 @@ class Catalog:
         self.touched: dict[int, EntityState] = {}  # entities written in this batch
         self.touched_topics: dict[int, TopicState] = {}
         self.touched_documents: set[int] = set()  # by entity id
+        self.source_slugs: dict[int, str] = {}
         self._read(connection)
 
     def _read(self, connection: Connection) -> None:
@@ -96,6 +104,14 @@ class Catalog:
         for row in connection.execute(aliases).mappings():
             alias = Alias(row["alias"], row["alias_key"], row["kind"], row["source_id"])
             self.add_alias(self.by_id[row["entity_id"]], alias)
+        self.source_slugs = {
+            row.id: row.slug for row in connection.execute(select(Source.id, Source.slug))
+        }
+        descriptions = select(
+            EntityDescription.entity_id, EntityDescription.source_id, EntityDescription.description
+        ).order_by(EntityDescription.id)
+        for entity_id, source_id, words in connection.execute(descriptions):
+            self.add_description(self.by_id[entity_id], source_id, words)
         for row in connection.execute(select(Topic.__table__)).mappings():
             values = {column: row[column] for column in TOPIC_COLUMNS}
             self.topics[row["slug"]] = TopicState(id=row["id"], **values, stored=values)
@@ -138,8 +154,16 @@ class Catalog:
 
     def add_alias(self, entity: EntityState, alias: Alias) -> None:
         entity.aliases.append(alias)
+        entity.alias_keys.add(alias.alias_key)
         if alias.kind == "alias":
             self.by_alias_key[alias.alias_key].add(entity.id)
+
+    def add_description(self, entity: EntityState, source_id: int, text: str) -> None:
+        """A source's description of ``entity`` (the first source's is already the
+        entity's own: new_entity or define set it)."""
+        if len(entity.described_by) <= NAMED_SOURCES:
+            entity.described_by.append(source_id)
+        entity.texts.add(text)
 
     def touch(self, entity: EntityState) -> None:
         self.touched[entity.id] = entity

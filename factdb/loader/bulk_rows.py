@@ -27,6 +27,7 @@ from factdb.loader.search_documents import (
     position_document,
     statement_document,
 )
+from factdb.loader.shared import Enriched, disagreements, enriched, entity_label
 from factdb.models import FACT_COLUMNS, Base
 
 # The evidence column of each section's facts.
@@ -62,16 +63,22 @@ class SourceRows:
         self.keys: list[tuple[str, int, str]] = []
         self.declared: dict[str, list[Declared]] = {section: [] for section in REPORTED}
         self.documents: dict[str, list[tuple[int, DocumentText]]] = defaultdict(list)
+        self.defined: set[str] = set()  # the file's slugs of the entities it defines
+        self.problems: list[Problem] = []
+        self.shared: list[Enriched] = []
         self.source_id = rows.allocate("sources")
+        catalog.source_slugs[self.source_id] = plan.source["slug"]
         self.refs = _Ids(self)
 
     def write(self) -> Written:
         self.rows.add("sources", {"id": self.source_id, **source_columns(self.plan)})
+        for index, item in enumerate(self.plan.sections["entities"]):
+            self._entity(index, item)
+        if self.problems:
+            raise SeedError(self.problems)
         for item in self.plan.sections["entities"]:
-            self._entity(item)
-        for item in self.plan.sections["entities"]:
-            entity = self.entity(item["slug"])
-            if entity.slug == item["slug"]:
+            if item["slug"] in self.defined:
+                entity = self.entity(item["slug"])
                 located_in = item["located_in"]
                 entity.located_in_id = self.entity(located_in).id if located_in else None
         for item in self.plan.sections["topics"]:
@@ -82,7 +89,14 @@ class SourceRows:
             self._section(section)
         self._search_documents()
         declared = {section: facts for section, facts in self.declared.items() if facts}
-        return Written(self.file, self.plan.source["slug"], self.keys, self.source_id, declared)
+        return Written(
+            self.file,
+            self.plan.source["slug"],
+            self.keys,
+            tuple(self.shared),
+            self.source_id,
+            declared,
+        )
 
     # -- lookups, as EntityWriter.entity and .topic ------------------------------------
 
@@ -104,20 +118,40 @@ class SourceRows:
 
     # -- the source's entities and their evidence ------------------------------------------
 
-    def _entity(self, item: Item) -> None:
+    def _entity(self, index: int, item: Item) -> None:
         """EntityWriter._write_entity for a source not loaded before."""
         entity = self.catalog.entities.get(item["slug"]) or self.catalog.match_by_name(item)
+        label = entity_label(index, item["slug"])
+        if entity is not None and any(seen is entity for seen in self.entities.values()):
+            message = f"is the entity {entity.slug!r} again; list each entity once"
+            self.problems.append(Problem(self.file, label, "slug", message))
+            return
         if entity is None:
             entity = self.catalog.new_entity(self.rows.allocate("entities"), item)
-        elif entity.slug == item["slug"]:
+        elif entity.slug == item["slug"] and entity.described_by:
+            stored = (entity.slug, entity.name, entity.kind)
+            others = [self.catalog.source_slugs[source] for source in entity.described_by]
+            problems = disagreements(self.file, label, stored, item, others)
+            if problems:
+                self.problems += problems
+                return
+        elif entity.slug == item["slug"]:  # no source lists it: this one changes it
             self.catalog.define(entity, item)
-        if any(seen is entity for seen in self.entities.values()):
-            # The ORM writer would rewrite (and partly delete) what this file just wrote.
-            message = f"is the entity {entity.slug!r} again; load this source with load_plans"
-            raise SeedError([Problem(self.file, f"entities {item['slug']!r}", "slug", message)])
+        wanted = wanted_aliases(item, entity.name_key)
+        if entity.described_by:  # another source defines it
+            added = [names for key, names in wanted.items() if key not in entity.alias_keys]
+            report = enriched(entity.slug, added, item["description"] not in entity.texts)
+            if report is not None:
+                self.shared.append(report)
+        else:
+            self.defined.add(item["slug"])
+        row = {"id": self.rows.allocate("entity_descriptions"), "entity_id": entity.id}
+        row |= {"source_id": self.source_id, "description": item["description"]}
+        self.rows.add("entity_descriptions", row)
+        self.catalog.add_description(entity, self.source_id, item["description"])
         self.entities[item["slug"]] = entity
         self.catalog.touch(entity)
-        for key, (name, kind) in wanted_aliases(item, entity.name_key).items():
+        for key, (name, kind) in wanted.items():
             alias = Alias(name, key, kind, self.source_id)
             self.catalog.add_alias(entity, alias)
             row = {"id": self.rows.allocate("entity_aliases"), "entity_id": entity.id}

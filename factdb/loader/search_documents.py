@@ -7,7 +7,15 @@ from collections.abc import Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from factdb.models import Entity, Event, Position, SearchDocument, Source, Statement
+from factdb.models import (
+    Entity,
+    EntityAlias,
+    Event,
+    Position,
+    SearchDocument,
+    Source,
+    Statement,
+)
 
 DocumentKey = tuple[str, int]
 DocumentText = tuple[int | None, str, str, str]  # source_id, slug, title, body
@@ -137,3 +145,19 @@ def forget_search_document(session: Session, table: str, fact_id: int) -> None:
         )
         for row in session.scalars(document):
             session.delete(row)
+
+
+def refresh_entity_document(session: Session, entity: Entity) -> None:
+    """Rewrite the document of an entity that a source stopped listing while others
+    still refer to it: its description or aliases may have changed."""
+    aliases = session.scalars(
+        select(EntityAlias.alias).where(EntityAlias.entity_id == entity.id).order_by(EntityAlias.id)
+    )
+    text = entity_document(entity.slug, entity.name, entity.description, aliases)
+    document = session.scalar(
+        select(SearchDocument).where(
+            SearchDocument.fact_type == "entity", SearchDocument.fact_id == entity.id
+        )
+    )
+    if document is not None:
+        document.source_id, document.slug, document.title, document.body = text

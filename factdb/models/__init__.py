@@ -2,7 +2,7 @@
 
 from factdb.models.base import Base
 from factdb.models.conflicts import REPORTED_COLUMNS, Conflict, ConflictValue
-from factdb.models.core import DateInterval, Entity, EntityAlias, Topic
+from factdb.models.core import DateInterval, Entity, EntityAlias, EntityDescription, Topic
 from factdb.models.evidence import FACT_COLUMNS, Evidence
 from factdb.models.facts import (
     Dataset,
@@ -29,6 +29,7 @@ __all__ = [
     "DateInterval",
     "Entity",
     "EntityAlias",
+    "EntityDescription",
     "Event",
     "EventParticipant",
     "EventTopic",

@@ -64,6 +64,7 @@ class Entity(Base):
         String(300), index=True, comment="casefold(name), for case-insensitive matching."
     )
     kind: Mapped[str] = mapped_column(String(20), index=True)
+    # The defining source's description (entity_descriptions holds every source's).
     description: Mapped[str] = mapped_column(Text)
     located_in_id: Mapped[int | None] = mapped_column(
         ForeignKey("entities.id", ondelete="SET NULL"), index=True
@@ -71,6 +72,10 @@ class Entity(Base):
 
     aliases: Mapped[list[EntityAlias]] = relationship(
         back_populates="entity", cascade="all, delete-orphan", order_by="EntityAlias.id"
+    )
+    # Every source's description, the defining source's first.
+    descriptions: Mapped[list[EntityDescription]] = relationship(
+        back_populates="entity", cascade="all, delete-orphan", order_by="EntityDescription.id"
     )
     located_in: Mapped[Entity | None] = relationship(remote_side="Entity.id")
 
@@ -82,9 +87,39 @@ class Entity(Base):
             first.setdefault(alias.alias_key, alias)
         return list(first.values())
 
+    @property
+    def distinct_descriptions(self) -> list[EntityDescription]:
+        """Each description once, from the first source that gave it."""
+        first: dict[str, EntityDescription] = {}
+        for description in self.descriptions:
+            first.setdefault(description.description, description)
+        return list(first.values())
+
     evidence: Mapped[list[Evidence]] = relationship(
         cascade="all, delete-orphan", order_by=EVIDENCE_ORDER
     )
+
+
+class EntityDescription(Base):
+    """One source's description of an entity. The first row (by id) is the defining
+    source's, and the entity's own ``description`` repeats it; another source that
+    describes the entity otherwise keeps its words here without changing the entity's."""
+
+    __tablename__ = "entity_descriptions"
+    __table_args__ = (
+        UniqueConstraint("entity_id", "source_id"),
+        # The defining source's row, and the next ones, without reading all of a popular
+        # entity's.
+        Index("ix_entity_descriptions_entity_id_id", "entity_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+
+    entity: Mapped[Entity] = relationship(back_populates="descriptions")
+    source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)
 
 
 class EntityAlias(Base):

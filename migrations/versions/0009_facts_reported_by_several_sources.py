@@ -25,7 +25,7 @@ from factdb.loader.statistics import large_enough
 from factdb.sql import analyze
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -256,12 +256,25 @@ class AliasOut(Schema):
     kind = fields.String(metadata={"description": "alias, or metonym (a name standing for it)"})
 
 
+class DescriptionOut(Schema):
+    source = fields.String(attribute="source.slug")
+    description = fields.String()
+
+
 class EntityOut(Schema):
     id = fields.Integer()
     slug = fields.String()
     name = fields.String()
     kind = fields.String()
-    description = fields.String()
+    description = fields.String(metadata={"description": "The defining source's description."})
+    descriptions = fields.List(
+        fields.Nested(DescriptionOut),
+        attribute="distinct_descriptions",
+        metadata={
+            "description": "Each source's description once, from the first source that gave"
+            " it, in the order the sources described the entity (the defining source first)."
+        },
+    )
     located_in = fields.Nested(EntityRef, allow_none=True)
     aliases = fields.List(fields.Nested(AliasOut), attribute="distinct_aliases")
     url = ItemUrl("entities")

@@ -145,7 +145,11 @@ def _counts(entity_id: int) -> dict[str, int]:
 
 
 entity_out = EntityOut()
-OPTIONS = (selectinload(Entity.aliases), joinedload(Entity.located_in))
+OPTIONS = (
+    selectinload(Entity.aliases),
+    selectinload(Entity.descriptions),
+    joinedload(Entity.located_in),
+)
 
 
 def _named(filtering: Filtering, _name: str, value: str) -> None:
