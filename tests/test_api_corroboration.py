@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,7 @@ from factdb import create_app
 from factdb.api.http import request_db
 from tests.conftest import DatabaseFactory, seed
 from tests.second_report import SLUG, write_report
+from tests.test_readme import API_DOC, UPDATE, examples, run_curl
 
 SEED = "netanyahu-fails-to-impress-putin"
 FACTS = ("statements", "events", "positions", "roles", "quantities")
@@ -252,6 +254,28 @@ def test_the_seed_alone_has_no_conflicts(client: FlaskClient, app: Flask) -> Non
     seeded = app.test_client()
     assert _get(seeded, "/api/v1/conflicts")["data"] == []
     assert _get(seeded, "/api/v1/statements?min_sources=2")["data"] == []
+
+
+# docs/api.md's examples run against the seed and this second report, not the seed alone.
+SECOND_REPORT_BLOCK = re.compile(r"```console second-report\n(.*?)```", re.DOTALL)
+
+
+def test_the_second_report_examples_print_what_the_api_doc_shows(client: FlaskClient) -> None:
+    document = API_DOC.read_text(encoding="utf-8")
+    found = [
+        example
+        for block in SECOND_REPORT_BLOCK.findall(document)
+        for example in examples(f"```console\n{block}```")
+    ]
+    assert len(found) >= 2, "the second report's examples"
+    if UPDATE:
+        for command, shown in found:
+            actual = run_curl(client, command)
+            document = document.replace(f"$ {command}\n{shown}", f"$ {command}\n{actual}", 1)
+        API_DOC.write_text(document, encoding="utf-8")
+        pytest.skip(f"{API_DOC.name}'s second-report answers rewritten; review the diff")
+    for command, shown in found:
+        assert run_curl(client, command) == shown, f"{API_DOC.name} is stale: {command}"
 
 
 # Both engines answer these byte for byte (search scores differ: not compared here).
