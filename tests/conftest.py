@@ -148,6 +148,27 @@ def blank_url(databases: DatabaseFactory) -> str:
 
 
 @pytest.fixture(scope="session")
+def corroborated_url(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seed and a second report of some of its facts (tests/second_report.py), which
+    disagrees with it on 5 fields: read only by the tests."""
+    from tests.second_report import write_report
+
+    url = databases.new()
+    seed(url)
+    engine = make_engine(url)
+    load_folders(engine, [write_report(tmp_path_factory.mktemp("second-report"))])
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def corroborated_app(corroborated_url: str) -> Iterator[Flask]:
+    app = create_app({"TESTING": True, "DATABASE_URL": corroborated_url})
+    yield app
+    request_db.dispose(app)
+
+
+@pytest.fixture(scope="session")
 def app(seeded_url: str) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "DATABASE_URL": seeded_url})
     yield app

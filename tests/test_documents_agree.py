@@ -1,6 +1,7 @@
 """One definition of each fact document: an item, and the same fact inside its
 collection's page, are the same document, in JSON and in CSV, for the whole document
-and for narrowed ones (the suite runs on SQLite and on PostgreSQL)."""
+and for narrowed ones (the suite runs on SQLite and on PostgreSQL). The database holds
+the seed and a second report of some of its facts, so that facts list two sources."""
 
 from __future__ import annotations
 
@@ -23,11 +24,28 @@ COLLECTIONS = {
     "quantities": quantities.quantities,
 }
 SELECTIONS: dict[str, list[str | None]] = {
-    "statements": [None, "slug", "speaker.name,date,evidence", "mentions,relayed_by,url"],
-    "events": [None, "participants.role,topics", "date.relative,place,quantities"],
-    "positions": [None, "target,stance", "statement,date.start"],
-    "roles": [None, "holder.url,organization", "title,reviewed,source"],
-    "quantities": [None, "subject,value,approximation", "min,max,evidence"],
+    "statements": [
+        None,
+        "slug",
+        "speaker.name,date,evidence",
+        "mentions,relayed_by,url",
+        "source_count,conflicts,sources.key,sources.mode,sources.evidence.start",
+    ],
+    "events": [
+        None,
+        "participants.role,topics",
+        "date.relative,place,quantities",
+        "sources.title,sources.date,source_count",
+    ],
+    "positions": [None, "target,stance", "statement,date.start", "sources,conflicts"],
+    "roles": [None, "holder.url,organization", "title,reviewed,source", "sources.date.text"],
+    "quantities": [None, "subject,value,approximation", "min,max,evidence", "conflicts,sources"],
+}
+# The facts the second report also reports, by resource.
+SHARED = {
+    "statements": "second-report-vote-matters",
+    "events": "second-report-talks",
+    "quantities": "second-report-talks-length",
 }
 CASES = [(resource, only) for resource, selections in SELECTIONS.items() for only in selections]
 
@@ -45,6 +63,16 @@ def _page(client: FlaskClient, resource: str, only: str | None) -> list[dict[str
     return list(body["data"])
 
 
+@pytest.fixture(scope="module")
+def app(corroborated_app: Flask) -> Flask:
+    return corroborated_app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
 @pytest.mark.parametrize(("resource", "only"), CASES)
 def test_an_item_is_its_document_in_the_collection(
     client: FlaskClient, resource: str, only: str | None
@@ -56,6 +84,19 @@ def test_an_item_is_its_document_in_the_collection(
         item = client.get(f"/api/v1/{resource}/{slug}?{_query(only)}")
         assert item.status_code == 200, item.get_json()
         assert item.get_json()["data"] == in_page
+
+
+@pytest.mark.parametrize(("resource", "only"), [c for c in CASES if c[0] in SHARED])
+def test_a_later_report_s_item_is_its_fact_s_document(
+    client: FlaskClient, resource: str, only: str | None
+) -> None:
+    full = client.get(f"/api/v1/{resource}/{SHARED[resource]}").get_json()["data"]
+    assert full["source_count"] == 2 and full["sources"][1]["key"] == SHARED[resource]
+    in_page = [row for row in _page(client, resource, None) if row["slug"] == full["slug"]]
+    assert in_page == [full]
+    item = client.get(f"/api/v1/{resource}/{SHARED[resource]}?{_query(only)}")
+    fact = client.get(f"/api/v1/{resource}/{full['slug']}?{_query(only)}")
+    assert item.status_code == 200 and item.get_json() == fact.get_json()
 
 
 @pytest.mark.parametrize(("resource", "only"), CASES)

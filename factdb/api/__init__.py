@@ -86,6 +86,7 @@ def init_app(app: Flask) -> None:
     api.register_field(Period, "string", None)
 
     from factdb.api.resources import (
+        conflicts,
         entities,
         events,
         evidence,
@@ -108,6 +109,7 @@ def init_app(app: Flask) -> None:
         positions,
         roles,
         quantities,
+        conflicts,
         timeline,
         search,
         evidence,

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import request
 from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Subquery
 
 from factdb.api.collections.keyset import SortKey
@@ -46,10 +47,11 @@ def date_sort(model: type[DatedFact]) -> SortKey:
 
 
 def by_source(model: type[SourcedFact]) -> GroupQuery:
-    """The group_by=source facet of a kind of fact."""
-    return lambda ids: grouped(
-        model, ids, Source.slug, Source.title, ((Source, Source.id == model.source_id),)
-    )
+    """The group_by=source facet of a kind of fact: each source counts the facts it
+    reports, first or not (a fact several sources report counts for each)."""
+    reports = aliased(model, name="report")
+    joins = ((reports, reports.fact_id == model.id), (Source, Source.id == reports.source_id))
+    return lambda ids: grouped(model, ids, Source.slug, Source.title, joins)
 
 
 def facet_counts(

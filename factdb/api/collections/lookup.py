@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response
 from marshmallow import Schema
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from factdb.api.documents.pydump import dumper
 from factdb.api.documents.urls import SINGULAR, api_root
@@ -47,13 +47,22 @@ def item_response(schema: Schema, row: Any) -> Response:
 
 
 def get_document(reader: DocumentReader, schema: Schema, ref: str) -> Any:
-    """The document of the fact whose slug (first) or id is ``ref``, or a 404 problem."""
+    """The document of the fact whose slug (first) or id is ``ref``, or a 404 problem.
+
+    A later report's slug or id names its fact: the fact's document is answered, the
+    one its collection lists (whose ``sources`` hold the report)."""
     documents = reader.select(schema)
     table = reader.table
-    found = _documents(documents.where(table.c.slug == ref))
+
+    def named(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+        if "fact_id" not in table.c:
+            return condition
+        return table.c.id == select(table.c.fact_id).where(condition).scalar_subquery()
+
+    found = _documents(documents.where(named(table.c.slug == ref)))
     ref_id = _as_id(ref)
     if not found and ref_id is not None:
-        found = _documents(documents.where(table.c.id == ref_id))
+        found = _documents(documents.where(named(table.c.id == ref_id)))
     if not found:
         raise _not_found(reader.model.__tablename__, ref)  # type: ignore[attr-defined]
     return found[0]

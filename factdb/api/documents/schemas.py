@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import case, func, literal
 
 from factdb.api.documents.fields import ItemUrl, sql_value
+from factdb.api.documents.reports import fact_schema, wording
 from factdb.api.documents.urls import SINGULAR
 from factdb.api.sqljson.build import Nested, Scope
 
@@ -59,13 +60,6 @@ class DateOut(Schema):
     )
 
 
-class EvidenceOut(Schema):
-    source = fields.String(attribute="source.slug")
-    start = fields.Integer(attribute="start_offset")
-    end = fields.Integer(attribute="end_offset")
-    text = fields.String()
-
-
 class EntityRef(Schema):
     slug = fields.String()
     name = fields.String()
@@ -92,24 +86,6 @@ class FactOut(Schema):
     slug = fields.String()
 
     resource = ""
-
-
-class Provenance(Schema):
-    """Where a fact comes from: its source, the exact spans, its own URL."""
-
-    source = fields.String(attribute="source.slug")
-    reviewed = fields.Boolean(metadata={"description": "false while the fact is a draft."})
-    evidence = fields.List(fields.Nested(EvidenceOut))
-
-
-def fact_schema(fact: type[Schema], resource: str) -> type[Schema]:
-    """The response schema of a kind of fact: its fields, then its provenance.
-
-    Marshmallow orders inherited fields by reversed MRO, so Provenance, listed first
-    among the bases, comes last in the output: a reader sees the fact first.
-    """
-    name = fact.__name__.removesuffix("Fields") + "Out"
-    return type(name, (Provenance, fact), {"url": ItemUrl(resource)})
 
 
 class QuantityValues(Schema):
@@ -162,7 +138,9 @@ class QuantityFields(FactOut, QuantityValues):
     )
 
 
-QuantityOut = fact_schema(QuantityFields, "quantities")
+QuantityOut = fact_schema(
+    QuantityFields, "quantities", wording("Quantity", dated=False, text=fields.String())
+)
 
 
 class EventQuantityOut(QuantityValues):
@@ -206,7 +184,9 @@ class EventFields(FactOut):
     quantities = fields.List(fields.Nested(EventQuantityOut))
 
 
-EventOut = fact_schema(EventFields, "events")
+EventOut = fact_schema(
+    EventFields, "events", wording("Event", title=fields.String(), status=fields.String())
+)
 
 
 class StatementFields(FactOut):
@@ -223,7 +203,11 @@ class StatementFields(FactOut):
     mentions = fields.List(fields.Nested(MentionOut))
 
 
-StatementOut = fact_schema(StatementFields, "statements")
+StatementOut = fact_schema(
+    StatementFields,
+    "statements",
+    wording("Statement", text=fields.String(), speaker_text=fields.String(), mode=fields.String()),
+)
 
 
 class PositionFields(FactOut):
@@ -238,7 +222,9 @@ class PositionFields(FactOut):
     date = fields.Nested(DateOut, allow_none=True)
 
 
-PositionOut = fact_schema(PositionFields, "positions")
+PositionOut = fact_schema(
+    PositionFields, "positions", wording("Position", description=fields.String())
+)
 
 
 class RoleFields(FactOut):
@@ -248,7 +234,7 @@ class RoleFields(FactOut):
     date = fields.Nested(DateOut, allow_none=True)
 
 
-RoleOut = fact_schema(RoleFields, "roles")
+RoleOut = fact_schema(RoleFields, "roles", wording("Role", title=fields.String()))
 
 
 class AliasOut(Schema):

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import Schema, fields
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, func, inspect, select
+from sqlalchemy.orm import aliased
 
+from factdb.api.documents.urls import SINGULAR
 from factdb.api.filters.conditions import date_overlaps, text_matches
 from factdb.api.filters.names import resolve_entity, resolve_slug
 from factdb.api.filters.resolved import FilterRows
@@ -26,8 +28,10 @@ from factdb.api.http.parsing import (
     entity_field,
     field_names,
     text_field,
+    true_or_false,
+    whole_number,
 )
-from factdb.models import Source
+from factdb.models import Conflict, Source
 from factdb.models.fact_base import DatedFact, SourcedFact
 from factdb.sql import AnySelect, Expression
 
@@ -85,9 +89,50 @@ def slug_of(model: Any, column: Expression, description: str) -> Param:
     return Param(text_field(description), apply)
 
 
+def first_report(model: type[SourcedFact]) -> Condition:
+    """A fact's first report, the row a collection lists for the fact."""
+    return model.fact_id == model.id
+
+
 def source(model: type[SourcedFact]) -> Param:
-    """The facts of one source, by its slug."""
-    return slug_of(Source, model.source_id, "The slug of the source.")
+    """The facts one source reports (first or not), by its slug."""
+    reports = aliased(model, name="by_source")
+
+    def apply(filtering: Filtering, name: str, value: str) -> None:
+        source_id = resolve_slug(name, Source, value)
+        filtering.where(model.id.in_(select(reports.fact_id).where(reports.source_id == source_id)))
+
+    description = "The slug of a source: the facts it reports, first or not."
+    return Param(text_field(description), apply)
+
+
+def min_sources(model: type[SourcedFact]) -> Param:
+    """The facts that at least N sources report."""
+    reports = aliased(model, name="reports")
+    count = select(func.count()).where(reports.fact_id == model.id).scalar_subquery()
+    description = "Facts that at least this many sources report (1 or more)."
+    return Param(whole_number(description, lowest=1), lambda f, _, value: f.where(count >= value))
+
+
+def conflicts(model: type[SourcedFact]) -> Param:
+    """conflicts=true: facts whose reports disagree on a field; false: those that do not."""
+    kind = SINGULAR[inspect(model).class_.__tablename__]
+    column = Conflict.__table__.c[f"{kind}_id"]
+    found = select(column).where(column == model.id).exists()
+    description = "true: facts whose sources disagree on some field; false: the others."
+    return Param(
+        true_or_false(description),
+        lambda f, _, value: f.where(found if value else ~found),
+    )
+
+
+def corroboration(model: type[SourcedFact]) -> dict[str, Param]:
+    """The parameters every fact collection takes about its sources."""
+    return {
+        "source": source(model),
+        "min_sources": min_sources(model),
+        "conflicts": conflicts(model),
+    }
 
 
 def full_text(model: type[SourcedFact], fact_type: str) -> Param:
@@ -125,6 +170,8 @@ class Params:
 
     name: str
     declared: dict[str, Param]
+    # The kind of fact a fact collection lists: one row per fact, its first report.
+    facts: type[SourcedFact] | None = None
     _schema: type[Schema] | None = field(default=None, init=False, repr=False)
     _item_schema: type[Schema] | None = field(default=None, init=False, repr=False)
 
@@ -155,6 +202,8 @@ class Params:
     def filtered(self, query: AnySelect, args: Mapping[str, Any]) -> Filtering:
         """``query`` with every given parameter applied, in declared order."""
         filtering = Filtering(query, args)
+        if self.facts is not None:
+            filtering.where(first_report(self.facts))
         for name, param in self.declared.items():
             given = name in args or (name == DATES and ("date_from" in args or "date_to" in args))
             if given:
@@ -162,5 +211,14 @@ class Params:
         return filtering
 
     def name_filters(self) -> dict[str, FilterRows]:
-        """The rows each entity-valued parameter gives one entity (``resolved``)."""
-        return {name: p.rows for name, p in self.declared.items() if p.rows is not None}
+        """The rows each entity-valued parameter gives one entity (``resolved``): facts,
+        not reports, in a fact collection."""
+        found = {name: p.rows for name, p in self.declared.items() if p.rows is not None}
+        model = self.facts
+        if model is None:
+            return found
+
+        def facts_of(rows: FilterRows) -> FilterRows:
+            return lambda e: select(model.id).where(first_report(model), model.id.in_(rows(e)))
+
+        return {name: facts_of(rows) for name, rows in found.items()}

@@ -193,15 +193,31 @@ class PageArgs(StrictArgs):
     )
 
 
-class ReviewedArgs(StrictArgs):
-    """reviewed=true|false: reviewed facts, or drafts; every fact collection takes it."""
-
-    reviewed = fields.Boolean(
+def true_or_false(description: str) -> fields.Boolean:
+    """A parameter that is ``true`` or ``false``, spelled so, nothing else."""
+    return fields.Boolean(
         truthy={"true"},
         falsy={"false"},
         error_messages={"invalid": "must be true or false"},
-        metadata={"description": "true: reviewed facts only; false: drafts only."},
+        metadata={"description": description},
     )
+
+
+def whole_number(description: str, lowest: int) -> fields.Integer:
+    """A whole number from ``lowest`` up, within the 32 bits both engines compare."""
+    return fields.Integer(
+        validate=validate.Range(
+            lowest, 2**31 - 1, error="must be a whole number from {min} to {max}"
+        ),
+        error_messages={"invalid": "must be a whole number"},
+        metadata={"description": description},
+    )
+
+
+class ReviewedArgs(StrictArgs):
+    """reviewed=true|false: reviewed facts, or drafts; every fact collection takes it."""
+
+    reviewed = true_or_false("true: reviewed facts only; false: drafts only.")
 
 
 class DateRangeArgs(StrictArgs):

@@ -17,11 +17,12 @@ from factdb.api.collections.lookup import get_item
 from factdb.api.documents.envelopes import item_of, page_of
 from factdb.api.documents.fields import ItemUrl
 from factdb.api.documents.pydump import dump_many, dumper
-from factdb.api.documents.schemas import DateOut, EntityOut, EntityRef, EvidenceOut
+from factdb.api.documents.reports import EvidenceOut
+from factdb.api.documents.schemas import DateOut, EntityOut, EntityRef
 from factdb.api.documents.urls import api_root
 from factdb.api.filters import params
 from factdb.api.filters.conditions import contains_folded
-from factdb.api.filters.params import Filtering, Param, Params
+from factdb.api.filters.params import Filtering, Param, Params, first_report
 from factdb.api.http import request_db
 from factdb.api.http.counts import counted
 from factdb.api.http.output import json_response
@@ -34,6 +35,7 @@ from factdb.models import (
     DateInterval,
     Entity,
     EntityAlias,
+    Event,
     EventParticipant,
     Evidence,
     Position,
@@ -49,24 +51,33 @@ blp = Blueprint("entities", __name__, description="People, countries, parties, p
 # Embedded lists stop here; counts and links give the rest (a popular entity has
 # roles and evidence in thousands of sources).
 EMBED_LIMIT = 20
-# What an entity's detail counts, and the collection URL (resource, parameter) that
-# lists those facts.
+# What an entity's detail counts (facts, not their reports; evidence spans of every
+# source), and the collection URL (resource, parameter) that lists those facts.
 RELATED: dict[str, tuple[str, str, Callable[[int], Any]]] = {
-    "roles": ("roles", "holder", lambda e: Role.holder_id == e),
-    "events": ("events", "participant", lambda e: EventParticipant.entity_id == e),
-    "statements": ("statements", "speaker", lambda e: Statement.speaker_id == e),
-    "mentioned_in": ("statements", "mentions", lambda e: StatementMention.entity_id == e),
-    "positions": ("positions", "holder", lambda e: Position.holder_id == e),
-    "evidence": ("evidence", "entity", lambda e: Evidence.entity_id == e),
+    "roles": ("roles", "holder", lambda e: _facts(Role, Role.holder_id == e)),
+    "events": (
+        "events",
+        "participant",
+        lambda e: _facts(Event, EventParticipant.entity_id == e).join(
+            EventParticipant, EventParticipant.event_id == Event.id
+        ),
+    ),
+    "statements": ("statements", "speaker", lambda e: _facts(Statement, Statement.speaker_id == e)),
+    "mentioned_in": (
+        "statements",
+        "mentions",
+        lambda e: _facts(Statement, StatementMention.entity_id == e).join(
+            StatementMention, StatementMention.statement_id == Statement.id
+        ),
+    ),
+    "positions": ("positions", "holder", lambda e: _facts(Position, Position.holder_id == e)),
+    "evidence": ("evidence", "entity", lambda e: select(Evidence).where(Evidence.entity_id == e)),
 }
-RELATED_TABLES = {
-    "roles": Role,
-    "events": EventParticipant,
-    "statements": Statement,
-    "mentioned_in": StatementMention,
-    "positions": Position,
-    "evidence": Evidence,
-}
+
+
+def _facts(model: Any, condition: Any) -> Any:
+    """The facts (first reports) of ``model`` where ``condition`` holds."""
+    return select(model).where(first_report(model), condition)
 
 
 class HeldRoleOut(Schema):
@@ -98,7 +109,7 @@ def entity_detail(entity: Entity) -> dict[str, Any]:
     session = request_db.session()
     roles = session.scalars(
         select(Role)
-        .where(Role.holder_id == entity.id)
+        .where(Role.holder_id == entity.id, first_report(Role))
         .options(
             joinedload(Role.organization),
             joinedload(Role.date).joinedload(DateInterval.anchor),
@@ -134,11 +145,8 @@ def _counts(entity_id: int) -> dict[str, int]:
     def count() -> dict[str, int]:
         session = request_db.session()
         return {
-            name: session.scalar(
-                select(func.count()).select_from(RELATED_TABLES[name]).where(where(entity_id))
-            )
-            or 0
-            for name, (_, _, where) in RELATED.items()
+            name: session.scalar(select(func.count()).select_from(rows(entity_id).subquery())) or 0
+            for name, (_, _, rows) in RELATED.items()
         }
 
     return dict(counted(("entity counts", entity_id), count))

@@ -82,9 +82,10 @@ PARAMS = Params(
             lambda e: Event.place_id == e,
             rows=lambda e: select(Event.id).where(Event.place_id == e),
         ),
-        "source": params.source(Event),
+        **params.corroboration(Event),
         "q": params.full_text(Event, "event"),
     },
+    facts=Event,
 )
 
 

@@ -66,13 +66,23 @@ def sentences_holding(text: str, words: str) -> list[tuple[int, int]]:
 
 
 def _fact_columns() -> tuple[ColumnElement[str], ColumnElement[str]]:
-    """(type, slug) of the fact an evidence row belongs to."""
+    """(type, slug) of the fact an evidence row belongs to: for a report of a fact that
+    several sources report, the fact (its first report), as its collection lists it."""
     kinds, slugs = [], []
     for column_name in FACT_COLUMNS:
         column = Evidence.__table__.c[column_name]
         table = next(iter(column.foreign_keys)).column.table
         kinds.append((column.is_not(None), column_name.removesuffix("_id")))
-        slug = select(table.c.slug).where(table.c.id == column).scalar_subquery()
+        if "fact_id" in table.c:
+            fact = table.alias(f"{table.name}_fact")
+            slug = (
+                select(fact.c.slug)
+                .join(table, fact.c.id == table.c.fact_id)
+                .where(table.c.id == column)
+                .scalar_subquery()
+            )
+        else:
+            slug = select(table.c.slug).where(table.c.id == column).scalar_subquery()
         slugs.append((column.is_not(None), slug))
     return case(*kinds).label("fact_type"), case(*slugs).label("fact_slug")
 

@@ -19,6 +19,7 @@ RESOURCES = {
     "positions": ("Who stands for or against what.", "positions?target=annexation&stance=opposes"),
     "roles": ("Offices and affiliations.", "roles?holder=Netanyahu"),
     "quantities": ("Numbers and what they describe.", "quantities?unit=person"),
+    "conflicts": ("Where the sources of a fact disagree.", "conflicts?group_by=field"),
     "timeline": ("Every dated fact, in order.", "timeline?from=2019-09-10&to=2019-09-17"),
     "search": ("Ranked full-text search.", "search?q=security+coordination"),
     "evidence": (

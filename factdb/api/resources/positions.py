@@ -75,9 +75,10 @@ PARAMS = Params(
             _target,
             rows=lambda e: select(Position.id).where(Position.target_entity_id == e),
         ),
-        "source": params.source(Position),
+        **params.corroboration(Position),
         "q": params.full_text(Position, "position"),
     },
+    facts=Position,
 )
 
 positions = Collection(

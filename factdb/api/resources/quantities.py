@@ -8,7 +8,7 @@ from flask import Response
 from sqlalchemy import func, select
 
 from factdb.api.collections.collection import Collection, SortKey
-from factdb.api.collections.facets import grouped
+from factdb.api.collections.facets import by_source, grouped
 from factdb.api.documents.envelopes import item_of, page_of
 from factdb.api.documents.schemas import QuantityOut
 from factdb.api.filters import params
@@ -51,7 +51,9 @@ PARAMS = Params(
         ),
         "unit": Param(text_field("The unit, e.g. person, hour, day."), _unit),
         "approximation": params.choices(APPROXIMATIONS, Quantity.approximation),
+        **params.corroboration(Quantity),
     },
+    facts=Quantity,
 )
 
 quantities = Collection(
@@ -70,6 +72,7 @@ quantities = Collection(
     group_keys={
         "unit": lambda ids: grouped(Quantity, ids, Quantity.unit),
         "approximation": lambda ids: grouped(Quantity, ids, Quantity.approximation),
+        "source": by_source(Quantity),
     },
 )
 

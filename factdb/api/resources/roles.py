@@ -8,7 +8,7 @@ from flask import Response
 from sqlalchemy import select
 
 from factdb.api.collections.collection import Collection, SortKey
-from factdb.api.collections.facets import grouped
+from factdb.api.collections.facets import by_source, grouped
 from factdb.api.documents.envelopes import item_of, page_of
 from factdb.api.documents.schemas import RoleOut
 from factdb.api.filters import params
@@ -41,7 +41,9 @@ PARAMS = Params(
             rows=lambda e: select(Role.id).where(Role.organization_id == e),
         ),
         "q": Param(text_field("Part of the title, case-insensitive."), _title),
+        **params.corroboration(Role),
     },
+    facts=Role,
 )
 
 roles = Collection(
@@ -60,6 +62,7 @@ roles = Collection(
             Role, ids, Entity.slug, Entity.name, ((Entity, Entity.id == Role.organization_id),)
         ),
         "title": lambda ids: grouped(Role, ids, Role.title),
+        "source": by_source(Role),
     },
 )
 

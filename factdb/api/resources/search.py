@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response
 from marshmallow import Schema, fields
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from factdb.api.collections.collection import Collection, SortKey
 from factdb.api.collections.search_top import kept_hits
@@ -15,7 +16,7 @@ from factdb.api.documents.urls import RESOURCES, item_url
 from factdb.api.http import request_db
 from factdb.api.http.parsing import Blueprint, CommaSeparated, PageArgs, field_names, text_field
 from factdb.api.http.problems import BadParameter
-from factdb.models import SEARCH_TYPES, SearchDocument
+from factdb.models import SEARCH_TYPES, Event, Position, SearchDocument, Statement
 from factdb.sql import MARK_END, MARK_START, search_hits, search_page, search_words
 
 blp = Blueprint("search", __name__, description="Ranked full-text search.")
@@ -34,6 +35,8 @@ class HitOut(Schema):
 
 
 hit_out = HitOut()
+# The kinds of fact searched whose rows are reports (an entity is no report).
+REPORTED: dict[str, Any] = {"event": Event, "statement": Statement, "position": Position}
 
 
 class SearchArgs(PageArgs):
@@ -42,6 +45,26 @@ class SearchArgs(PageArgs):
         "Words to find; all must occur. Operators and quotes are ignored.", required=True
     )
     type = CommaSeparated(SEARCH_TYPES)
+
+
+def _name_facts(hits: list[dict[str, Any]]) -> None:
+    """Give a hit in a later report's words its fact's id and slug: a hit names the
+    fact, as its collection lists it (the document's own title and snippet stay)."""
+    session = request_db.session()
+    for fact_type, model in REPORTED.items():
+        ids = [hit["fact_id"] for hit in hits if hit["fact_type"] == fact_type]
+        if not ids:
+            continue
+        fact = aliased(model, name="fact")
+        query = (
+            select(model.id, fact.id, fact.slug)
+            .join(fact, fact.id == model.fact_id)
+            .where(model.id.in_(ids), model.fact_id != model.id)
+        )
+        named = {report_id: (fact_id, slug) for report_id, fact_id, slug in session.execute(query)}
+        for hit in hits:
+            if hit["fact_type"] == fact_type and hit["fact_id"] in named:
+                hit["fact_id"], hit["slug"] = named[hit["fact_id"]]
 
 
 @blp.route("/search")
@@ -73,7 +96,9 @@ def search(args: dict[str, Any]) -> Response:
         if scores is not None:
             for document_id, score in zip(ids, scores, strict=True):
                 by_id[document_id]["score"] = score
-        return [by_id[document_id] for document_id in ids]
+        hits = [by_id[document_id] for document_id in ids]
+        _name_facts(hits)
+        return hits
 
     collection = Collection(
         name="search",

@@ -57,9 +57,10 @@ PARAMS = Params(
             Event, Statement.event_id, "The slug of the event where it was said."
         ),
         "mode": params.choices(STATEMENT_MODES, Statement.mode),
-        "source": params.source(Statement),
+        **params.corroboration(Statement),
         "q": params.full_text(Statement, "statement"),
     },
+    facts=Statement,
 )
 
 statements = Collection(

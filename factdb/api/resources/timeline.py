@@ -21,6 +21,7 @@ from factdb.api.filters.conditions import (
     within,
 )
 from factdb.api.filters.names import resolve_entity
+from factdb.api.filters.params import first_report
 from factdb.api.http.parsing import (
     Blueprint,
     CommaSeparated,
@@ -132,6 +133,7 @@ def _facts(entity_id: int | None, types: list[str], args: dict[str, Any]) -> Sub
             DateInterval.year_basis,
             model.reviewed.label("reviewed"),
         ).join(DateInterval, DateInterval.id == model.date_id)
+        query = query.where(first_report(model))  # one row per fact
         if "reviewed" in args:
             query = query.where(model.reviewed == args["reviewed"])
         if entity_id is not None:

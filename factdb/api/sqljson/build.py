@@ -191,7 +191,17 @@ class Many:
     order: Sequence[Any]  # column expressions or ORM attributes
 
 
-Value = ColumnElement[Any] | Nested | Many
+@dataclass(frozen=True)
+class Plain:
+    """A list of plain values: ``value`` read from each row of ``rows`` (correlated to
+    the outer row, as for Many), in ``order``."""
+
+    rows: AnySelect
+    value: ColumnElement[Any]
+    order: Sequence[Any]
+
+
+Value = ColumnElement[Any] | Nested | Many | Plain
 SqlValue = Callable[[Scope], Value]
 
 
@@ -257,7 +267,12 @@ def _given(where: str, owner: Schema, field: fields.Field, value: Value) -> Colu
         if not isinstance(value, Many):
             raise TypeError(f"{where} is a list of objects: give it a Many value")
         return json_list(document(field.inner.schema, value.values), value.rows, value.order)
-    if isinstance(value, Nested | Many):
+    if type(field) is fields.List:
+        if not isinstance(value, Plain):
+            raise TypeError(f"{where} is a list of plain values: give it a Plain value")
+        item = _given(where, owner, field.inner, value.value)
+        return json_list(item, value.rows, value.order)
+    if isinstance(value, Nested | Many | Plain):
         raise TypeError(f"{where} is a plain value: give it a column expression")
     # An ORM attribute becomes its column, which json_list can find inside an item.
     clause_element = getattr(value, "__clause_element__", None)

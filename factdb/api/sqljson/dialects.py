@@ -60,7 +60,10 @@ class json_list(ColumnElement[Any]):
     The subquery selects the columns the item is made of, and the aggregate makes each
     item from them: an item made inside the subquery would pass it as text, to be
     parsed again by json() (7% of the SQL of a page of 50 statements). The array passes
-    its scalar subquery, and json() marks it JSON for the enclosing object."""
+    its scalar subquery, and json() marks it JSON for the enclosing object.
+    An item holding a list of its own (a report's evidence) is made inside the
+    subquery instead, and passed as text: the inner list's rows are correlated to the
+    item's row, which the subquery's columns could not stand for."""
 
     type = String()
     inherit_cache = True
@@ -71,18 +74,10 @@ class json_list(ColumnElement[Any]):
     ]
 
     def __init__(self, item: ColumnElement[Any], rows: AnySelect, order: Sequence[Any]) -> None:
-        # The subquery's columns: the table columns the item reads, each once.
-        read: list[Any] = list({id(c): c for c in iterate(item) if _is_table_column(c)}.values())
-        labelled = [column.label(f"c{index}") for index, column in enumerate(read)]
-        ordered = rows.with_only_columns(*labelled).order_by(*order).subquery()
-        in_subquery = {id(column): ordered.c[f"c{index}"] for index, column in enumerate(read)}
-
-        def from_subquery(element: Any, **_kw: Any) -> Any:
-            return in_subquery.get(id(element))
-
-        item_of_row = replacement_traverse(item, {}, from_subquery)
-        self.sqlite_form = func.json(
-            select(func.json_group_array(item_of_row)).select_from(ordered).scalar_subquery()
+        self.sqlite_form = (
+            _made_in_subquery(item, rows, order)
+            if any(isinstance(element, json_list) for element in iterate(item))
+            else _made_from_columns(item, rows, order)
         )
         self.sqlite_ordered_form = func.json(
             rows.with_only_columns(
@@ -94,6 +89,34 @@ class json_list(ColumnElement[Any]):
         self.postgresql_form = rows.with_only_columns(
             func.coalesce(aggregate, empty)
         ).scalar_subquery()
+
+
+def _made_from_columns(
+    item: ColumnElement[Any], rows: AnySelect, order: Sequence[Any]
+) -> ColumnElement[Any]:
+    """SQLite's array aggregating an ordered subquery of the columns the item reads."""
+    # The subquery's columns: the table columns the item reads, each once.
+    read: list[Any] = list({id(c): c for c in iterate(item) if _is_table_column(c)}.values())
+    labelled = [column.label(f"c{index}") for index, column in enumerate(read)]
+    ordered = rows.with_only_columns(*labelled).order_by(*order).subquery()
+    in_subquery = {id(column): ordered.c[f"c{index}"] for index, column in enumerate(read)}
+
+    def from_subquery(element: Any, **_kw: Any) -> Any:
+        return in_subquery.get(id(element))
+
+    item_of_row = replacement_traverse(item, {}, from_subquery)
+    return func.json(
+        select(func.json_group_array(item_of_row)).select_from(ordered).scalar_subquery()
+    )
+
+
+def _made_in_subquery(
+    item: ColumnElement[Any], rows: AnySelect, order: Sequence[Any]
+) -> ColumnElement[Any]:
+    """SQLite's array aggregating an ordered subquery of the items, each as JSON text."""
+    ordered = rows.with_only_columns(item.label("item")).order_by(*order).subquery()
+    items = func.json_group_array(func.json(ordered.c.item))
+    return func.json(select(items).select_from(ordered).scalar_subquery())
 
 
 SQLITE_ORDERED_AGGREGATES = (3, 44)
