@@ -1,5 +1,7 @@
 """The bulk load path: new sources written with one executemany per table and batch,
 producing the rows ``load_plans`` would (same ids, same values, same search documents).
+The conflicts between reports are the same too, but found once per batch rather than
+after each source, so their ids (and with them the content version) can differ.
 
 It only inserts: a source, or a fact key, that is already stored is a SeedError naming
 it, and that batch writes nothing. Entities and topics, which sources share, are matched
