@@ -5,7 +5,8 @@ Each event and statement of a source is reported by 1 to 5 sources, Zipf-distrib
 next ``WINDOW`` sources: each is a fact entry of its own, with its own key, its own
 sentence and excerpts, and ``same_as`` naming the first source's key. About one later
 report in twenty disagrees: an event a day off or in another place, a statement in
-the other mode.
+the other mode. A report naming an entity whose name another entity of the source has
+(the pools repeat a few names) is left out.
 
 Which sources report a fact depends only on the seed and the first source's number,
 so a source is written knowing nothing but its number, and a corpus of n sources is
@@ -114,6 +115,13 @@ class ReportWriter:
             )
         return entity.slug
 
+    def clashes(self, *entities: PoolEntity) -> bool:
+        """Whether an entity shares its name with another this source names: the loader
+        would take both for one (it matches entities by name), so the report is left
+        out."""
+        names = {item["name"]: item["slug"] for item in self.facts["entities"]}
+        return any(names.get(entity.name, entity.slug) != entity.slug for entity in entities)
+
     def report(self, first: SourceBuilder, name: str, rng: random.Random) -> None:
         """Report fact ``name`` of source ``first``; one time in twenty, differently."""
         conflict = rng.random() < CONFLICT_SHARE
@@ -135,6 +143,8 @@ class ReportWriter:
             else:
                 while place == _entity(entities[original["place"]]):
                     place = self.places.draw(rng)
+        if self.clashes(place, *(person for person, _ in people)):
+            return
         key = self.own.key(f"retold-{name}-{first.slug.rsplit('-', 1)[1]}")
         if day is not None:
             spoken, when = spoken_date(day), {"when": day.isoformat()}
@@ -172,6 +182,8 @@ class ReportWriter:
         date = _by_key(first.facts["dates"], original["date"])
         entities = {item["slug"]: item for item in first.facts["entities"]}
         speaker = _entity(entities[original["speaker"]])
+        if self.clashes(speaker):
+            return
         words = original["text"]["text"].rstrip(".").lower()
         direct = (original["mode"] == "direct") != conflict
         spoken = spoken_date(dt.date.fromisoformat(date["when"]))
