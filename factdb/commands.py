@@ -19,6 +19,7 @@ from factdb.app import create_api_app
 from factdb.bench.cli import bench_command
 from factdb.bench.draft import bench_draft_command
 from factdb.bench.soak import soak_command
+from factdb.bench.upgrade import bench_upgrade_command
 from factdb.check import check_database
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(draft_command)
     app.cli.add_command(bench_draft_command)
     app.cli.add_command(match_command)
+    app.cli.add_command(bench_upgrade_command)
 
 
 def _url() -> str:

@@ -93,10 +93,13 @@ def build_database(
     sources: int,
     seed: int = 1,
     progress: Callable[[int], None] | None = None,
+    shared: bool = True,
 ) -> tuple[Path, BuildReport]:
-    """The database of ``sources`` synthetic sources, built once and cached."""
+    """The database of ``sources`` synthetic sources, built once and cached; with
+    ``shared``, later sources report earlier sources' facts too (factdb.bench.shared)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     name = f"corpus-{sources}-seed{seed}-v{GENERATOR_VERSION}-{schema_version()}-b{BUILD_VERSION}"
+    name += "" if shared else "-solo"
     path, report_path = cache_dir / f"{name}.sqlite3", cache_dir / f"{name}.json"
     if path.is_file() and report_path.is_file():
         return path, BuildReport(**json.loads(report_path.read_text()))
@@ -105,7 +108,7 @@ def build_database(
         leftover.unlink()
     url = f"sqlite:///{building}"
     migrate.upgrade(url, "head")
-    timings = _load_in_child(url, sources, seed, progress)
+    timings = _load_in_child(url, sources, seed, progress, shared)
     engine = make_engine(url)
     with Session(engine) as session:
         failures = len(check_database(session))
@@ -132,7 +135,7 @@ def build_database(
 
 
 def _load_in_child(
-    url: str, sources: int, seed: int, progress: Callable[[int], None] | None
+    url: str, sources: int, seed: int, progress: Callable[[int], None] | None, shared: bool
 ) -> dict[str, float]:
     """Load the corpus in a fresh process; return the BuildReport fields it measured.
 
@@ -140,7 +143,7 @@ def _load_in_child(
     whatever it held before (an earlier scale's rows, say)."""
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
-    child = context.Process(target=_load, args=(url, sources, seed, messages))
+    child = context.Process(target=_load, args=(url, sources, seed, shared, messages))
     child.start()
     try:
         while True:
@@ -164,7 +167,7 @@ def _load_in_child(
         child.join()
 
 
-def _load(url: str, sources: int, seed: int, messages: Any) -> None:
+def _load(url: str, sources: int, seed: int, shared: bool, messages: Any) -> None:
     """The child's work: load, then report the times and peak RSS of itself and of the
     process that prepared the sources."""
     try:
@@ -178,7 +181,7 @@ def _load(url: str, sources: int, seed: int, messages: Any) -> None:
                 messages.put(("progress", done))
 
         started = time.perf_counter()
-        makers = generate_plans(sources, seed, processes=PREPARING_PROCESSES)
+        makers = generate_plans(sources, seed, processes=PREPARING_PROCESSES, shared=shared)
         with closing(makers):
             bulk_load_plans(engine, makers, batch_size=BATCH, progress=counted)
         ranking_started = time.perf_counter()

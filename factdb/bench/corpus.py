@@ -7,6 +7,9 @@ reported statements with their stances. Entities and topics are shared across
 sources with a Zipf-like popularity, and dates spread over 2012-2024. The same seed
 always gives the same corpus.
 
+Later sources also report some of these facts (factdb.bench.shared); generate_source
+writes a source's own facts alone.
+
 Sources go through the real loader (schema validation, excerpt location, date
 computation, the ORM writer), so `factdb check` holds on the result.
 """
@@ -21,7 +24,8 @@ from factdb.bench.dispatch import Dispatch, Excerpt
 from factdb.bench.pools import PoolEntity, ZipfPool, quote_word
 from factdb.bench.words import FIRST_DAY, LAST_DAY, MONTHS, STANCES, ordinal, spoken_date
 
-GENERATOR_VERSION = 2
+# 3 since later sources report earlier sources' facts too (factdb.bench.shared).
+GENERATOR_VERSION = 3
 STATEMENTS_PER_SOURCE = 14
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 
 from factdb.loader.errors import Problem
 from factdb.models import Base
@@ -83,6 +83,20 @@ def _a(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
+def links_hold(connection: Connection, section: str, declared: dict[int, list[Declared]]) -> bool:
+    """Whether every same_as key of ``declared`` (by the id of the source declaring
+    it) names a stored fact of ``section`` of another source: link_problems would find
+    nothing, found in one statement per chunk of keys for any number of sources."""
+    keys = {key for facts in declared.values() for fact in facts for key in fact.same_as}
+    stored = dict(_by_slug(connection, table_of(section), keys, table_of(section).c.source_id))
+    return all(
+        key != fact.key and stored.get(key, source_id) != source_id
+        for source_id, facts in declared.items()
+        for fact in facts
+        for key in fact.same_as
+    )
+
+
 def regroup(
     connection: Connection,
     file: str,
@@ -97,12 +111,37 @@ def regroup(
     Returns the ids that named a touched fact before or after (their conflicts are
     stale), and a problem for each fact that would hold two reports of one source.
     """
+    touched, members, groups = _regroup(connection, section, [source_id], gone)
+    problems = _one_report_per_source(file, section, declared, members, groups.values())
+    return touched, problems
+
+
+def regroup_sources(
+    connection: Connection, source_ids: list[int], section: str
+) -> tuple[set[int], bool]:
+    """``regroup`` for the rows of several sources at once (a batch of new sources,
+    whose links are known to name stored facts of other sources): the same fact ids as
+    regrouping them one after the other, in a few statements.
+
+    Returns the ids whose conflicts are stale, and whether every fact holds one report
+    per source (when not, regroup source by source says where)."""
+    touched, members, groups = _regroup(connection, section, source_ids, ())
+    alone = all(
+        len({members[row_id].source_id for row_id in row_ids}) == len(row_ids)
+        for row_ids in groups.values()
+    )
+    return touched, alone
+
+
+def _regroup(
+    connection: Connection, section: str, source_ids: list[int], gone: Iterable[int]
+) -> tuple[set[int], dict[int, Any], dict[int, list[int]]]:
+    """Link the rows of the facts the rows of ``source_ids`` (or ``gone``) touch by
+    their same_as, and give each its fact's id. Returns the ids that named a touched
+    fact before or after, the rows read, and the rows of each fact by its id."""
     table = table_of(section)
     columns = (table.c.id, table.c.slug, table.c.fact_id, table.c.same_as, table.c.source_id)
-    mine = {
-        row.id: row
-        for row in connection.execute(select(*columns).where(table.c.source_id == source_id))
-    }
+    mine = {row.id: row for row in _rows(connection, table, columns, table.c.source_id, source_ids)}
     keys = {key for row in mine.values() for key in (row.same_as or "").split()}
     targets = {row.id: row for row in _rows(connection, table, columns, table.c.slug, keys)}
     touched = {row.fact_id for row in (*mine.values(), *targets.values())} | set(gone)
@@ -125,12 +164,20 @@ def regroup(
     groups: dict[int, list[int]] = {}
     for row_id in sorted(members):
         groups.setdefault(find(row_id), []).append(row_id)
-    problems = _one_report_per_source(file, section, declared, members, groups.values())
-    for fact_id, row_ids in groups.items():
-        moved = [row_id for row_id in row_ids if members[row_id].fact_id != fact_id]
-        for chunk in _chunks(moved):
-            connection.execute(update(table).where(table.c.id.in_(chunk)).values(fact_id=fact_id))
-    return touched | set(groups), problems
+    moved = [
+        {"row_id": row_id, "new_fact_id": fact_id}
+        for fact_id, row_ids in groups.items()
+        for row_id in row_ids
+        if members[row_id].fact_id != fact_id
+    ]
+    if moved:  # one executemany: a batch moves thousands of rows
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(fact_id=bindparam("new_fact_id"))
+        )
+        connection.execute(statement, moved)
+    return touched | set(groups), members, groups
 
 
 def _one_report_per_source(

@@ -251,7 +251,7 @@ def upgrade() -> None:
     for name, query in VIEWS.items():
         op.execute(f"CREATE VIEW {name} AS {query}")
     op.execute(f"CREATE VIEW conflicts_view AS {CONFLICTS_VIEW}")
-    _analyze()
+    _analyze([*REPORTED, "conflicts", "conflict_values"])
 
 
 def downgrade() -> None:
@@ -280,10 +280,11 @@ def downgrade() -> None:
             batch_op.drop_column("same_as")
     for name, query in OLD_VIEWS.items():
         op.execute(f"CREATE VIEW {name} AS {query}")
-    _analyze()
+    _analyze(list(REPORTED))
 
 
-def _analyze() -> None:
-    """Planner statistics for the rebuilt tables, once the database is worth it."""
+def _analyze(tables: list[str]) -> None:
+    """Planner statistics for the rebuilt ``tables``, once the database is worth it (a
+    downgrade has dropped the conflicts)."""
     if large_enough(op.get_bind()):
-        analyze(op.get_bind(), [*REPORTED, "conflicts", "conflict_values"])
+        analyze(op.get_bind(), tables)
