@@ -32,8 +32,8 @@ def loaded(databases: DatabaseFactory, shared: bool) -> str:
     return url
 
 
-def test_the_revision_before_0009_is_0007() -> None:
-    assert revision_before() == "0007"
+def test_the_revision_before_0009_is_0008() -> None:
+    assert revision_before() == "0008"
 
 
 def test_a_corpus_of_one_source_a_fact_upgrades_across_0009_losing_nothing(
@@ -74,7 +74,7 @@ def test_a_corpus_with_shared_reporting_refuses_to_go_below_0009(
 def test_the_command_writes_its_results(runner: FlaskCliRunner, tmp_path: Path) -> None:
     result = runner.invoke(args=["bench-upgrade", "--sources", "3", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "sqlite: upgrade 0007 -> head" in result.output
+    assert "sqlite: upgrade 0008 -> head" in result.output
     results = json.loads((tmp_path / "upgrade-results.json").read_text())
     (run,) = results["runs"]
     assert run["ok"] and run["rows_before"]["sources"] == 3
