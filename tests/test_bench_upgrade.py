@@ -5,11 +5,13 @@ engines: nothing is lost, every fact is its own, `factdb check` passes."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskCliRunner
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from factdb import migrate
 from factdb.bench.synthetic import generate_plans
@@ -17,7 +19,7 @@ from factdb.bench.upgrade import REPORTED, revision_before, table_rows, time_upg
 from factdb.db import make_engine
 from factdb.loader.bulk import bulk_load_plans
 from factdb.loader.statistics import ANALYZE_FROM
-from tests.conftest import ENGINE, DatabaseFactory
+from tests.conftest import ENGINE, POSTGRES_URL, DatabaseFactory
 
 SEED = 3
 SOURCES = ANALYZE_FROM  # large enough for the migrations to ANALYZE
@@ -70,13 +72,21 @@ def test_a_corpus_with_shared_reporting_refuses_to_go_below_0009(
     engine.dispose()
 
 
-@pytest.mark.skipif(ENGINE != "sqlite", reason="the command's own SQLite run")
 def test_the_command_writes_its_results(runner: FlaskCliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(args=["bench-upgrade", "--sources", "3", "--out", str(tmp_path)])
+    engines = ["sqlite"] if ENGINE == "sqlite" else ["sqlite", "postgresql"]
+    args = ["bench-upgrade", "--sources", "3", "--out", str(tmp_path)]
+    args += ["--engines", ",".join(engines)]
+    if ENGINE == "postgresql":
+        name = f"factdb_bench_upgrade_test_{os.getpid()}"
+        url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        args += ["--postgres-url", url]
+    result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
-    assert "sqlite: upgrade 0008 -> head" in result.output
+    for engine in engines:
+        assert f"{engine}: upgrade 0008 -> head" in result.output
     results = json.loads((tmp_path / "upgrade-results.json").read_text())
-    (run,) = results["runs"]
-    assert run["ok"] and run["rows_before"]["sources"] == 3
+    assert [run["engine"] for run in results["runs"]] == engines
+    for run in results["runs"]:
+        assert run["ok"] and run["rows_before"]["sources"] == 3
     assert results["build"]["sources"] == 3
     assert not list(tmp_path.glob("upgrade-*.sqlite3")), "the scratch copy was left behind"
