@@ -57,12 +57,19 @@ def test_a_fact_lists_every_source_that_reports_it(client: FlaskClient) -> None:
     assert statement["source_count"] == 2
     assert statement["conflicts"] == ["mode", "date"]
     first, second = statement["sources"]
-    assert (first["slug"], first["key"], first["mode"]) == (SEED, statement["slug"], "direct")
+    assert (first["source"]["slug"], first["key"], first["mode"]) == (
+        SEED,
+        statement["slug"],
+        "direct",
+    )
     assert second == {
-        "slug": SLUG,
-        "title": "Sochi Talks Ran Long, Aides Say",
-        "publisher": "The Coastal Ledger",
-        "published_on": "2019-09-14",
+        "source": {
+            "slug": SLUG,
+            "title": "Sochi Talks Ran Long, Aides Say",
+            "publisher": "The Coastal Ledger",
+            "published_on": "2019-09-14",
+            "url": f"http://localhost/api/v1/sources/{SLUG}",
+        },
         "key": "second-report-vote-matters",
         "text": "the outcome of the Israeli vote mattered a great deal to Russia",
         "speaker_text": "Putin",
@@ -88,12 +95,18 @@ def test_a_fact_lists_every_source_that_reports_it(client: FlaskClient) -> None:
 def test_each_kind_words_its_reports_its_own_way(client: FlaskClient) -> None:
     event = _get(client, "/api/v1/events/netanyahu-putin-meeting")["data"]["sources"][1]
     assert (event["title"], event["status"]) == ("Netanyahu and Putin meet in Sochi", "held")
+    # The report's own title does not hide its source's.
+    assert event["source"]["title"] == "Sochi Talks Ran Long, Aides Say"
     assert event["date"]["text"] == "September 13th"
     quantity = _get(client, "/api/v1/quantities/meeting-length")["data"]["sources"][1]
     assert quantity["text"] == "five hours" and "date" not in quantity
     role = _get(client, "/api/v1/roles?limit=1")["data"][0]
     assert role["source_count"] == 1 and set(role["sources"][0]) == {
-        "slug", "title", "publisher", "published_on", "key", "date", "evidence"
+        "source", "key", "title", "date", "evidence"
+    }  # fmt: skip
+    assert role["sources"][0]["title"] == role["title"]
+    assert set(role["sources"][0]["source"]) == {
+        "slug", "title", "publisher", "published_on", "url"
     }  # fmt: skip
 
 
@@ -200,6 +213,8 @@ def test_conflicts_lists_every_disagreement(client: FlaskClient) -> None:
         "source": {
             "slug": SLUG,
             "title": "Sochi Talks Ran Long, Aides Say",
+            "publisher": "The Coastal Ledger",
+            "published_on": "2019-09-14",
             "url": f"http://localhost/api/v1/sources/{SLUG}",
         },
         "key": "second-report-talks",

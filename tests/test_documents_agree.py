@@ -35,7 +35,7 @@ SELECTIONS: dict[str, list[str | None]] = {
         None,
         "participants.role,topics",
         "date.relative,place,quantities",
-        "sources.title,sources.date,source_count",
+        "sources.title,sources.source.title,sources.date,source_count",
     ],
     "positions": [None, "target,stance", "statement,date.start", "sources,conflicts"],
     "roles": [None, "holder.url,organization", "title,reviewed,source", "sources.date.text"],

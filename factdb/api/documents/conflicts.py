@@ -8,8 +8,8 @@ from typing import Any
 from marshmallow import Schema, fields
 from sqlalchemy import ColumnElement, case, func, literal, or_, select
 
-from factdb.api.documents.fields import ItemUrl, sql_value
-from factdb.api.documents.reports import SpanOut
+from factdb.api.documents.fields import sql_value
+from factdb.api.documents.reports import SourceRef, SpanOut
 from factdb.api.documents.urls import RESOURCES
 from factdb.api.sqljson.build import Many, Nested, Scope, url
 from factdb.models import Evidence
@@ -64,12 +64,6 @@ def _report_evidence(value: Scope) -> Many:
 class FactRef(Schema):
     slug = fields.String()
     url = fields.String()
-
-
-class SourceRef(Schema):
-    slug = fields.String()
-    title = fields.String()
-    url = ItemUrl("sources")
 
 
 class ConflictValueOut(Schema):

@@ -48,13 +48,21 @@ class ReportDateOut(Schema):
     text = fields.String(metadata={"description": "The expression as this source wrote it."})
 
 
-class ReportSource(Schema):
-    """Which source a report is: listed first in each entry of ``sources``."""
+class SourceRef(Schema):
+    """The source of a report."""
 
-    slug = fields.String(attribute="source.slug")
-    title = fields.String(attribute="source.title")
-    publisher = fields.String(attribute="source.publisher", allow_none=True)
-    published_on = fields.Date(attribute="source.published_on", allow_none=True)
+    slug = fields.String()
+    title = fields.String()
+    publisher = fields.String(allow_none=True)
+    published_on = fields.Date(allow_none=True)
+    url = ItemUrl("sources")
+
+
+class ReportSource(Schema):
+    """Which source a report is: listed first in each entry of ``sources``, apart from
+    the report's own wording (an event's or a role's title is not its source's)."""
+
+    source = fields.Nested(SourceRef)
     key = fields.String(attribute="slug", metadata={"description": "The report's own key."})
 
 
