@@ -71,6 +71,13 @@ def test_the_postgresql_path_runs_end_to_end(databases: DatabaseFactory, tmp_pat
                 pg_rows = json.loads(fetch_pg(pg, query.qid, params))["data"]
                 ids, pg_ids = [r["id"] for r in rows], [r["id"] for r in pg_rows]
                 assert len(pg_ids) == len(ids) if query.qid == "Q3" else pg_ids == ids, query.qid
+                for row, pg_row in zip(rows, pg_rows, strict=True):
+                    if "sources" in row:  # fact documents end alike on both engines
+                        keys = ("source_count", "conflicts")
+                        assert [row[k] for k in keys] == [pg_row[k] for k in keys]
+                        reports = [(r["source"]["slug"], r["key"]) for r in row["sources"]]
+                        pg_reports = [(r["source"]["slug"], r["key"]) for r in pg_row["sources"]]
+                        assert reports == pg_reports, query.qid
                 assert floors[query.qid]["rows"] == len(rows) > 0, query.qid
         with ExitStack() as stack:
             servers = start_postgres_servers(stack, bench, tmp_path, 1)

@@ -40,6 +40,28 @@ _EVIDENCE = """(SELECT json_group_array(json_object('start', evi.start_offset,
           'end', evi.end_offset, 'text', evi.text))
         FROM evidence evi WHERE evi.{column} = {owner}.id) AS evidence_json"""
 
+
+def _corroboration(table: str, column: str, owner: str, wording: tuple[str, ...]) -> str:
+    """A fact's ``source_count``, ``conflicts`` and ``sources`` (every report, first
+    first: its source, key, the columns of ``wording``, date as written and evidence),
+    as the API ends every fact document."""
+    worded = ", ".join(f"'{name}', r.{name}" for name in wording)
+    return f"""(SELECT count(*) FROM {table} n WHERE n.fact_id = {owner}.id) AS source_count,
+       (SELECT json_group_array(c.field) FROM (SELECT field FROM conflicts
+          WHERE {column} = {owner}.id ORDER BY id) c) AS conflicts_json,
+       (SELECT json_group_array(json_object('source', json_object('slug', rs.slug,
+                 'title', rs.title, 'publisher', rs.publisher,
+                 'published_on', rs.published_on), 'key', r.slug, {worded},
+               'date', CASE WHEN rd.id IS NOT NULL THEN json_object('start', rd.start_date,
+                 'end', rd.end_date, 'text', rd.text) END,
+               'evidence', json((SELECT json_group_array(json_object('start', re.start_offset,
+                 'end', re.end_offset, 'text', re.text))
+                 FROM evidence re WHERE re.{column} = r.id))))
+          FROM (SELECT * FROM {table} WHERE fact_id = {owner}.id ORDER BY id) r
+          JOIN sources rs ON rs.id = r.source_id
+          LEFT JOIN dates rd ON rd.id = r.date_id) AS sources_json"""
+
+
 # Q1 and Q5 share the columns a statement is shown with, embedded lists included.
 _STATEMENTS = f"""
 SELECT st.id, st.slug, sp.slug AS speaker_slug, sp.name AS speaker_name, st.speaker_text,
@@ -49,7 +71,8 @@ SELECT st.id, st.slug, sp.slug AS speaker_slug, sp.name AS speaker_name, st.spea
        (SELECT json_group_array(json_object('slug', me.slug, 'name', me.name))
           FROM statement_mentions sm JOIN entities me ON me.id = sm.entity_id
          WHERE sm.statement_id = st.id) AS mentions_json,
-       {_EVIDENCE.format(column="statement_id", owner="st")}
+       {_EVIDENCE.format(column="statement_id", owner="st")},
+       {_corroboration("statements", "statement_id", "st", ("text", "speaker_text", "mode"))}
 FROM statements st
 JOIN entities sp ON sp.id = st.speaker_id
 JOIN sources so ON so.id = st.source_id
@@ -60,7 +83,7 @@ _STATEMENT_ORDER = "ORDER BY st.sort_date, st.id LIMIT 50"
 FLOOR_SQL: dict[str, str] = {
     # Q1 (speaker slug): a speaker's statements, in date order, first page.
     "Q1": f"""{_STATEMENTS}
-WHERE st.speaker_id = (SELECT id FROM entities WHERE slug = ?)
+WHERE st.speaker_id = (SELECT id FROM entities WHERE slug = ?) AND st.fact_id = st.id
 {_STATEMENT_ORDER}""",
     # Q2 (slug a, slug b, from, to): events both took part in, overlapping [from, to].
     "Q2": f"""
@@ -70,7 +93,8 @@ SELECT e.id, e.slug, e.kind, e.title, d.start_date, d.end_date, d.precision,
                'role', ep.role))
           FROM event_participants ep JOIN entities pe ON pe.id = ep.entity_id
          WHERE ep.event_id = e.id) AS participants_json,
-       {_EVIDENCE.format(column="event_id", owner="e")}
+       {_EVIDENCE.format(column="event_id", owner="e")},
+       {_corroboration("events", "event_id", "e", ("title", "status"))}
 FROM event_participants pa
 JOIN event_participants pb ON pb.event_id = pa.event_id
 JOIN events e ON e.id = pa.event_id
@@ -81,7 +105,7 @@ WHERE pa.entity_id = (SELECT id FROM entities WHERE slug = ?1)
   AND pb.entity_id = (SELECT id FROM entities WHERE slug = ?2)
   AND {_window("pa.sort_date", "events", "?3", "?4")}
   AND {_window("pb.sort_date", "events", "?3", "?4")}
-  AND e.date_end >= ?3 AND e.date_start IS NOT NULL
+  AND e.date_end >= ?3 AND e.date_start IS NOT NULL AND e.fact_id = e.id
 ORDER BY e.sort_date, e.id LIMIT 50""",
     # Q3 (FTS5 query, its term): ranked hits with a snippet, as the API ranks them: the
     # kept best hits of a frequent term (search_top), or else ranked on the index alone;
@@ -150,7 +174,7 @@ FROM facts f JOIN dates d ON d.id = f.date_id
 ORDER BY d.start_date, f.uid LIMIT 50""",
     # Q5 (date, id of the previous page's last row): the next page, by keyset.
     "Q5": f"""{_STATEMENTS}
-WHERE (st.sort_date, st.id) > (?, ?)
+WHERE (st.sort_date, st.id) > (?, ?) AND st.fact_id = st.id
 {_STATEMENT_ORDER}""",
     # Q6 (entity slug): the entity with its aliases, first 20 roles and evidence spans (as
     # factdb embeds them), and its counts, made on every call (factdb keeps them per

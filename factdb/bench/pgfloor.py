@@ -48,6 +48,31 @@ _EVIDENCE = _list(
     "SELECT json_agg(json_build_object('start', evi.start_offset, 'end', evi.end_offset,"
     " 'text', evi.text) ORDER BY evi.id) FROM evidence evi WHERE evi.{column} = {owner}.id"
 )
+
+
+def _corroboration(table: str, column: str, owner: str, wording: tuple[str, ...]) -> str:
+    """A fact's ``source_count``, ``conflicts`` and ``sources``, as the SQLite floor's
+    (factdb.bench.floor) and the API end every fact document."""
+    worded = ", ".join(f"'{name}', r.{name}" for name in wording)
+    evidence = _list(
+        "SELECT json_agg(json_build_object('start', re.start_offset, 'end', re.end_offset,"
+        f" 'text', re.text) ORDER BY re.id) FROM evidence re WHERE re.{column} = r.id"
+    )
+    reports = f"""SELECT json_agg(json_build_object('source', json_build_object(
+        'slug', rs.slug, 'title', rs.title, 'publisher', rs.publisher,
+        'published_on', rs.published_on), 'key', r.slug, {worded},
+        'date', CASE WHEN rd.id IS NOT NULL THEN json_build_object('start', rd.start_date,
+          'end', rd.end_date, 'text', rd.text) END,
+        'evidence', {evidence}) ORDER BY r.id)
+      FROM {table} r JOIN sources rs ON rs.id = r.source_id
+      LEFT JOIN dates rd ON rd.id = r.date_id WHERE r.fact_id = {owner}.id"""
+    conflicts = (
+        f"SELECT json_agg(c.field ORDER BY c.id) FROM conflicts c WHERE c.{column} = {owner}.id"
+    )
+    return f"""(SELECT count(*) FROM {table} n WHERE n.fact_id = {owner}.id) AS source_count,
+       {_list(conflicts)} AS conflicts, {_list(reports)} AS sources"""
+
+
 _STATEMENTS = f"""
 SELECT st.id, st.slug, sp.slug AS speaker_slug, sp.name AS speaker_name, st.speaker_text,
        st.mode, st.text, ev.slug AS event_slug, ev.title AS event_title,
@@ -60,7 +85,8 @@ SELECT st.id, st.slug, sp.slug AS speaker_slug, sp.name AS speaker_name, st.spea
         " WHERE sm.statement_id = st.id"
     )
 } AS mentions,
-       {_EVIDENCE.format(column="statement_id", owner="st")} AS evidence
+       {_EVIDENCE.format(column="statement_id", owner="st")} AS evidence,
+       {_corroboration("statements", "statement_id", "st", ("text", "speaker_text", "mode"))}
 FROM statements st
 JOIN entities sp ON sp.id = st.speaker_id
 JOIN sources so ON so.id = st.source_id
@@ -76,7 +102,7 @@ _SCORE = f"ts_rank(sd.document, {_TSQUERY})::float8"
 
 PG_FLOOR_SQL: dict[str, str] = {
     "Q1": f"""{_STATEMENTS}
-WHERE st.speaker_id = (SELECT id FROM entities WHERE slug = %(p1)s)
+WHERE st.speaker_id = (SELECT id FROM entities WHERE slug = %(p1)s) AND st.fact_id = st.id
 {_STATEMENT_ORDER}""",
     "Q2": f"""
 SELECT e.id, e.slug, e.kind, e.title, d.start_date, d.end_date, d.precision,
@@ -89,7 +115,8 @@ SELECT e.id, e.slug, e.kind, e.title, d.start_date, d.end_date, d.precision,
         )
     }
          AS participants,
-       {_EVIDENCE.format(column="event_id", owner="e")} AS evidence
+       {_EVIDENCE.format(column="event_id", owner="e")} AS evidence,
+       {_corroboration("events", "event_id", "e", ("title", "status"))}
 FROM event_participants pa
 JOIN event_participants pb ON pb.event_id = pa.event_id
 JOIN events e ON e.id = pa.event_id
@@ -100,7 +127,7 @@ WHERE pa.entity_id = (SELECT id FROM entities WHERE slug = %(p1)s)
   AND pb.entity_id = (SELECT id FROM entities WHERE slug = %(p2)s)
   AND {_window("pa.sort_date", "events", "%(p3)s", "%(p4)s")}
   AND {_window("pb.sort_date", "events", "%(p3)s", "%(p4)s")}
-  AND e.date_end >= %(p3)s::date AND e.date_start IS NOT NULL
+  AND e.date_end >= %(p3)s::date AND e.date_start IS NOT NULL AND e.fact_id = e.id
 ORDER BY e.sort_date, e.id LIMIT 50""",
     # Q3 (word): every document holding it ranked by ts_rank, the 50 best with headlines.
     "Q3": f"""
@@ -153,7 +180,7 @@ SELECT f.type, f.id, f.slug, f.title, d.start_date, d.end_date, d.precision,
 FROM facts f JOIN dates d ON d.id = f.date_id
 ORDER BY d.start_date, f.uid LIMIT 50""",
     "Q5": f"""{_STATEMENTS}
-WHERE (st.sort_date, st.id) > (%(p1)s::date, %(p2)s)
+WHERE (st.sort_date, st.id) > (%(p1)s::date, %(p2)s) AND st.fact_id = st.id
 {_STATEMENT_ORDER}""",
     "Q6": f"""
 SELECT e.id, e.slug, e.name, e.kind, e.description, loc.slug AS located_in,
