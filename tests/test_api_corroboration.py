@@ -22,6 +22,14 @@ from tests.second_report import SLUG, write_report
 from tests.test_readme import API_DOC, UPDATE, examples, run_curl
 
 SEED = "netanyahu-fails-to-impress-putin"
+# The second report's source as every document nests it.
+SECOND_SOURCE = {
+    "slug": SLUG,
+    "title": "Sochi Talks Ran Long, Aides Say",
+    "publisher": "The Coastal Ledger",
+    "published_on": "2019-09-14",
+    "url": f"http://localhost/api/v1/sources/{SLUG}",
+}
 FACTS = ("statements", "events", "positions", "roles", "quantities")
 # The second report's rows of facts the seed reports first: never listed as facts.
 LATER_REPORTS = {"second-report-talks", "second-report-vote-matters", "second-report-talks-length"}
@@ -63,13 +71,7 @@ def test_a_fact_lists_every_source_that_reports_it(client: FlaskClient) -> None:
         "direct",
     )
     assert second == {
-        "source": {
-            "slug": SLUG,
-            "title": "Sochi Talks Ran Long, Aides Say",
-            "publisher": "The Coastal Ledger",
-            "published_on": "2019-09-14",
-            "url": f"http://localhost/api/v1/sources/{SLUG}",
-        },
+        "source": SECOND_SOURCE,
         "key": "second-report-vote-matters",
         "text": "the outcome of the Israeli vote mattered a great deal to Russia",
         "speaker_text": "Putin",
@@ -210,13 +212,7 @@ def test_conflicts_lists_every_disagreement(client: FlaskClient) -> None:
     seed_value, second = date["values"]
     assert seed_value["source"]["slug"] == SEED and seed_value["key"] == "netanyahu-putin-meeting"
     assert second == {
-        "source": {
-            "slug": SLUG,
-            "title": "Sochi Talks Ran Long, Aides Say",
-            "publisher": "The Coastal Ledger",
-            "published_on": "2019-09-14",
-            "url": f"http://localhost/api/v1/sources/{SLUG}",
-        },
+        "source": SECOND_SOURCE,
         "key": "second-report-talks",
         "value": "2019-09-13",
         "evidence": [{"start": 52, "end": 80, "text": "sat down with Vladimir Putin"}],
