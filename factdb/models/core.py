@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -13,8 +15,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from factdb.models.base import Base, one_of
 from factdb.models.evidence import EVIDENCE_ORDER, Evidence
@@ -51,6 +55,32 @@ RELATIVE_RULE = (
 )
 
 
+def _first_of_each(model: Any, value: Any) -> Any:
+    """``model``'s rows (aliases or descriptions), only the first (by id) of each value
+    an entity has. The filter on the rank sits inside the aliased subquery so that the
+    loader's ``entity_id IN (...)`` reaches the window's partition, and each engine
+    reads only the listed entities' rows (PostgreSQL pushes it down only then)."""
+    ranked = select(
+        model,
+        func.row_number()
+        .over(partition_by=(model.entity_id, value), order_by=model.id)
+        .label("rank"),
+    ).subquery()
+    first = select(ranked).where(ranked.c.rank == 1).subquery()
+    return aliased(model, first)
+
+
+# Made when the mappers are configured: an aliased class needs them all.
+@cache
+def _first_alias() -> Any:
+    return _first_of_each(EntityAlias, EntityAlias.alias_key)
+
+
+@cache
+def _first_description() -> Any:
+    return _first_of_each(EntityDescription, EntityDescription.description)
+
+
 class Entity(Base):
     """A person, country, organization, party, place or group, shared by all sources."""
 
@@ -79,21 +109,21 @@ class Entity(Base):
     )
     located_in: Mapped[Entity | None] = relationship(remote_side="Entity.id")
 
-    @property
-    def distinct_aliases(self) -> list[EntityAlias]:
-        """Each alias once, though several sources may give it."""
-        first: dict[str, EntityAlias] = {}
-        for alias in self.aliases:
-            first.setdefault(alias.alias_key, alias)
-        return list(first.values())
-
-    @property
-    def distinct_descriptions(self) -> list[EntityDescription]:
-        """Each description once, from the first source that gave it."""
-        first: dict[str, EntityDescription] = {}
-        for description in self.descriptions:
-            first.setdefault(description.description, description)
-        return list(first.values())
+    # Each alias and each description once, from the first source that gave it, picked
+    # in SQL: a popular entity has a row for every source that names it (hundreds),
+    # and the API shows only the distinct ones.
+    distinct_aliases: Mapped[list[EntityAlias]] = relationship(
+        lambda: _first_alias(),
+        primaryjoin=lambda: _first_alias().entity_id == Entity.id,
+        order_by=lambda: _first_alias().id,
+        viewonly=True,
+    )
+    distinct_descriptions: Mapped[list[EntityDescription]] = relationship(
+        lambda: _first_description(),
+        primaryjoin=lambda: _first_description().entity_id == Entity.id,
+        order_by=lambda: _first_description().id,
+        viewonly=True,
+    )
 
     evidence: Mapped[list[Evidence]] = relationship(
         cascade="all, delete-orphan", order_by=EVIDENCE_ORDER

@@ -154,8 +154,8 @@ def _counts(entity_id: int) -> dict[str, int]:
 
 entity_out = EntityOut()
 OPTIONS = (
-    selectinload(Entity.aliases),
-    selectinload(Entity.descriptions),
+    selectinload(Entity.distinct_aliases),
+    selectinload(Entity.distinct_descriptions),
     joinedload(Entity.located_in),
 )
 
