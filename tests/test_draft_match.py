@@ -290,3 +290,18 @@ def test_the_help_says_when_the_step_is_on(drafted: Drafted) -> None:
     result = cli(drafted.app, "draft", "--help")
     assert "--match / --no-match" in result.output
     assert "on when the database holds another source" in " ".join(result.output.split())
+
+
+def test_a_folder_of_articles_is_matched_article_by_article(
+    drafted: Drafted, tmp_path: Path
+) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "bulletin.txt").write_bytes((CORPUS / DRAFTED / "article.txt").read_bytes())
+    result = cli(drafted.app, "draft", str(articles), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    folder = _only_folder(tmp_path / "out")
+    count = sum(len(entries) for entries in proposals_of(folder).values())
+    assert count > 0
+    assert f"{count} same_as proposal(s) for 1 article(s), none accepted" in result.output
+    assert snapshot(drafted.url) == drafted.before
