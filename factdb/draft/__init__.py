@@ -22,6 +22,7 @@ Modules, one job each:
     claims.py      one article's statements, quantities and positions
     pipeline.py    the whole draft of one article, validated through the loader
     writer.py      the facts file as YAML with a comment per fact
+    proposals.py   the match step: same_as proposals against the stored sources
     compare.py     precision, recall and F1 against a reviewed facts file
     batch.py       a folder of articles: progress, summary, failures
     command.py     the click command `factdb draft` (its benchmark is factdb.bench.draft)

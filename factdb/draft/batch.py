@@ -20,6 +20,7 @@ import yaml
 from factdb.draft.compare import TYPES, Score, compare_sides, draft_side, reviewed_side
 from factdb.draft.facts import SHARED, Draft
 from factdb.draft.pipeline import DrafterBug, DraftError, Meta, check, draft_text, read_article
+from factdb.draft.proposals import MatchStep
 from factdb.draft.store import StoredNames
 
 
@@ -29,10 +30,20 @@ class Summary:
     unplaced: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    # The match step: the articles matched and their proposals; why others were not.
+    matched: int = 0
+    proposals: int = 0
+    not_matched: str | None = None
 
     def lines(self) -> list[str]:
         found = ", ".join(f"{count} {section}" for section, count in self.found.items())
         lines = [f"drafted {len(self.written)} article(s): {found or 'no facts'}"]
+        if self.matched:
+            lines.append(
+                f"{self.proposals} same_as proposal(s) for {self.matched} article(s), none accepted"
+            )
+        if self.not_matched:
+            lines.append(f"not matched: {self.not_matched}")
         if self.unplaced:
             lines.append(f"could not place {len(self.unplaced)}:")
             lines += [f"  {item}" for item in self.unplaced]
@@ -87,9 +98,11 @@ def _progress(paths: list[Path]) -> Iterator[Iterator[Path]]:
 
 
 def draft_many(
-    paths: list[Path], out: Path, meta: Meta, stored: StoredNames, force: bool
+    paths: list[Path], out: Path, meta: Meta, stored: StoredNames, force: bool, step: MatchStep
 ) -> Summary:
-    """Draft every path into out/<slug>/; go on past failures, which the summary lists."""
+    """Draft every path into out/<slug>/, each with its proposals against the stored
+    sources (not against the batch's other drafts, which are not stored) when ``step``
+    is on; go on past failures, which the summary lists."""
     summary = Summary()
     slugs: set[str] = set()
     terminal = sys.stderr.isatty()
@@ -102,7 +115,8 @@ def draft_many(
                     raise DraftError(
                         f"{path}: another article of this batch has the slug {slug!r} (same title)"
                     )
-                target = write_source(out, slug, article, content, force)
+                proposed = step(draft, content, out / slug)
+                target = write_source(out, slug, article, proposed.content, force)
             except (DraftError, DrafterBug, OSError) as error:
                 summary.failed.append(str(error) if str(path) in str(error) else f"{path}: {error}")
                 if not terminal:
@@ -117,6 +131,11 @@ def draft_many(
                 for fact in facts
             )
             summary.written.append(target)
+            if proposed.matches is None:
+                summary.not_matched = proposed.why_not
+            else:
+                summary.matched += 1
+                summary.proposals += sum(proposed.matches.counts().values())
             summary.found.update({s: n for s, n in draft.counts().items() if n})
             summary.unplaced += [
                 f"{path.name}: {u.section} {u.words!r}: {u.reason}" for u in draft.unplaced

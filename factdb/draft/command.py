@@ -65,6 +65,14 @@ def stored_names(url: str) -> StoredNames:
     is_flag=True,
     help="ARTICLE is a corpus folder (subfolders with article.txt and facts.yaml): score each.",
 )
+@click.option(
+    "--match/--no-match",
+    "match",
+    default=None,
+    help="Propose same_as links from the drafted facts to the stored sources' facts, "
+    "written under each fact as factdb match writes them, none accepted. "
+    "Default: on when the database holds another source (not with --compare or --corpus).",
+)
 @with_appcontext
 def draft_command(
     article: Path,
@@ -76,11 +84,14 @@ def draft_command(
     force: bool,
     reviewed: Path | None,
     corpus: bool,
+    match: bool | None,
 ) -> None:
     """Draft a reviewable facts file from a plain-text ARTICLE (or every .txt of a folder).
 
     Writes OUT/<slug>/article.txt (the article, byte for byte) and facts.yaml, every fact
-    unreviewed and commented with the rule that proposed it."""
+    unreviewed and commented with the rule that proposed it. With the match step, each
+    fact that may report a stored source's fact gets same_as_proposals (score and
+    reasons) for the reviewer to accept or delete; the database is left as it was."""
     # Imported here: spaCy takes seconds to import, which the app and its other
     # commands (the server among them) must not pay.
     from factdb.draft.batch import compare_corpus, draft_file, draft_many, write_source
@@ -93,9 +104,16 @@ def draft_command(
         draft_text,
         read_article,
     )
+    from factdb.draft.proposals import MatchRefused, match_step
+    from factdb.match.command import echo_matches
 
-    stored = stored_names(str(current_app.config["DATABASE_URL"]))
+    database = str(current_app.config["DATABASE_URL"])
+    stored = stored_names(database)
     meta = Meta(title, publisher, url, published.date() if published else None)
+    if match and (corpus or reviewed is not None):
+        raise click.UsageError(
+            "--match writes proposals into a draft; --compare and --corpus write none"
+        )
     if corpus:
         if not article.is_dir():
             raise click.UsageError("--corpus needs a folder of source folders")
@@ -111,7 +129,11 @@ def draft_command(
         paths = sorted(article.glob("*.txt"))
         if not paths:
             raise click.ClickException(f"no .txt files in {article}")
-        summary = draft_many(paths, out, meta, stored, force)
+        try:
+            with match_step(database, match) as step:
+                summary = draft_many(paths, out, meta, stored, force, step)
+        except MatchRefused as error:
+            raise click.UsageError(str(error)) from None
         for line in summary.lines():
             click.echo(line)
         sys.exit(1 if summary.failed else 0)
@@ -124,11 +146,18 @@ def draft_command(
             click.echo(table(scores))
             click.echo(details(scores))
             return
-        data, draft, content = draft_file(article, meta, stored)
-        target = write_source(out, draft.source["slug"], data, content, force)
+        with match_step(database, match) as step:
+            data, draft, content = draft_file(article, meta, stored)
+            proposed = step(draft, content, out / draft.source["slug"])
+        target = write_source(out, draft.source["slug"], data, proposed.content, force)
+    except MatchRefused as error:
+        raise click.UsageError(str(error)) from None
     except (DraftError, DrafterBug, ValueError) as error:
         raise click.ClickException(str(error)) from None
     counts = ", ".join(f"{n} {s}" for s, n in draft.counts().items() if n)
     click.echo(f"drafted {target}: {counts}")
+    if proposed.matches is not None:
+        echo_matches(proposed.matches)
+    click.echo(proposed.summary())
     for item in draft.unplaced:
         click.echo(f"  not placed: {item.section} {item.words!r}: {item.reason}", err=True)

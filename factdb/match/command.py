@@ -49,7 +49,8 @@ def _match(url: str, slug: str, path: Path, min_score: float) -> tuple[FactsText
         engine.dispose()
 
 
-def _print(matches: Matches) -> None:
+def echo_matches(matches: Matches) -> None:
+    """Print each fact's proposals, best first, with their reasons."""
     for kind in KINDS:
         for key, proposals in matches.proposals(kind).items():
             click.echo(f"{kind} {key}:")
@@ -89,7 +90,7 @@ def match_command(source_slug: str, folder: Path | None, min_score: float, dry_r
         text = write_proposals(facts, {kind: matches.proposals(kind) for kind in KINDS})
     except FactsFileError as error:
         raise click.ClickException(str(error)) from None
-    _print(matches)
+    echo_matches(matches)
     counts = matches.counts()
     summary = ", ".join(f"{counts[kind]} {kind}" for kind in KINDS)
     total = sum(counts.values())

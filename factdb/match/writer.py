@@ -51,8 +51,17 @@ def read_facts_text(path: Path) -> FactsText:
     """The facts file at ``path``; FactsFileError if it is missing or not YAML."""
     try:
         text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FactsFileError(f"{path}: cannot read the facts file: {error}") from None
+    return facts_text(text, path)
+
+
+def facts_text(text: str, path: Path) -> FactsText:
+    """A facts file's ``text`` not written yet (a draft's), named ``path`` in errors;
+    FactsFileError if it is not YAML or has no mapping at the top."""
+    try:
         data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except yaml.YAMLError as error:
         raise FactsFileError(f"{path}: cannot read the facts file: {error}") from None
     if not isinstance(data, dict):
         raise FactsFileError(f"{path}: not a facts file (no mapping at the top)")
