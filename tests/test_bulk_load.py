@@ -104,8 +104,10 @@ def test_synthetic_sources_give_the_loaders_rows(databases: DatabaseFactory) -> 
     assert_same_rows(orm_url, bulk_url)
     tables = dump(bulk_url)
     assert tables["conflicts"], "the synthetic reports disagree somewhere"
-    fact_id = columns("events").index("fact_id")
-    assert any(row[0] != row[fact_id] for row in tables["events"]), "no event was reported twice"
+    # (A row's first value is a column of its kind's, not its id: the shared columns
+    # come last.)
+    row_id, fact_id = (columns("events").index(name) for name in ("id", "fact_id"))
+    assert any(row[row_id] != row[fact_id] for row in tables["events"]), "no event reported twice"
 
 
 def columns(table: str) -> list[str]:
@@ -134,11 +136,12 @@ def test_linking_a_batch_reads_the_reports_of_linked_facts_only(
     tables = dump(url)
     shared = set()
     for section in reports.REPORTED:
-        fact_id = columns(section).index("fact_id")
+        row_id, fact_id = (columns(section).index(name) for name in ("id", "fact_id"))
         sizes = Counter(row[fact_id] for row in tables[section])
-        shared |= {(section, row[0]) for row in tables[section] if sizes[row[fact_id]] > 1}
+        shared |= {(section, row[row_id]) for row in tables[section] if sizes[row[fact_id]] > 1}
     assert shared, "no fact was reported twice"
-    assert read == shared
+    assert read - shared == set(), "read but not shared"
+    assert shared - read == set(), "shared but not read"
     reported = sum(len(tables[section]) for section in reports.REPORTED)
     assert len(read) < reported / 2
 
