@@ -4,7 +4,8 @@ the rows that ``same_as`` links (directly or through each other) are one fact, n
 
 Both writers call this once a source's rows are written (or removed): the links are
 checked, and the rows of every fact the source touched take their fact's id again.
-Only those facts' rows are read, by the fact_id index, never a whole table.
+Only those facts' rows are read, by the fact_id index, never a whole table; a batch of
+new sources (the bulk path) reads only its facts that name others and what they name.
 """
 
 from __future__ import annotations
