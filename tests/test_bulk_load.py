@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from factdb.bench.synthetic import generate_plans
 from factdb.check import check_database
 from factdb.config import SEED_DIR
 from factdb.db import make_engine
-from factdb.loader import PlanMaker, SeedError, load_plans, source_folders
+from factdb.loader import PlanMaker, SeedError, load_plans, reports, source_folders
 from factdb.loader.background import prepared_makers
 from factdb.loader.bulk import bulk_load_plans
 from factdb.loader.bulk_catalog import Catalog
@@ -103,12 +104,46 @@ def test_synthetic_sources_give_the_loaders_rows(databases: DatabaseFactory) -> 
     assert_same_rows(orm_url, bulk_url)
     tables = dump(bulk_url)
     assert tables["conflicts"], "the synthetic reports disagree somewhere"
-    fact_id = columns("events").index("fact_id")
-    assert any(row[0] != row[fact_id] for row in tables["events"]), "no event was reported twice"
+    # (A row's first value is a column of its kind's, not its id: the shared columns
+    # come last.)
+    row_id, fact_id = (columns("events").index(name) for name in ("id", "fact_id"))
+    assert any(row[row_id] != row[fact_id] for row in tables["events"]), "no event reported twice"
 
 
 def columns(table: str) -> list[str]:
     return list(Base.metadata.tables[table].columns.keys())
+
+
+def test_linking_a_batch_reads_the_reports_of_linked_facts_only(
+    databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows a batch's linking reads are those of the facts that several sources
+    report, each at least once: not the rows of a fact no other source names (two
+    facts in three), and not every row of the batch's sources."""
+    url = new_database(databases)
+    engine = make_engine(url)
+    read: set[tuple[str, int]] = set()
+    reading = reports._rows
+
+    def recorded(connection: Any, table: Any, by: Any, values: Any) -> Any:
+        rows = list(reading(connection, table, by, values))
+        read.update((table.name, row.id) for row in rows)
+        return iter(rows)
+
+    monkeypatch.setattr(reports, "_rows", recorded)
+    bulk_load_plans(engine, generate_plans(40, SEED, 300), batch_size=BATCH)
+    engine.dispose()
+    tables = dump(url)
+    shared = set()
+    for section in reports.REPORTED:
+        row_id, fact_id = (columns(section).index(name) for name in ("id", "fact_id"))
+        sizes = Counter(row[fact_id] for row in tables[section])
+        shared |= {(section, row[row_id]) for row in tables[section] if sizes[row[fact_id]] > 1}
+    assert shared, "no fact was reported twice"
+    assert read - shared == set(), "read but not shared"
+    assert shared - read == set(), "shared but not read"
+    reported = sum(len(tables[section]) for section in reports.REPORTED)
+    assert len(read) < reported / 2
 
 
 def test_a_batch_with_a_wrong_link_is_refused_naming_its_source(

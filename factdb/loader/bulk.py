@@ -29,6 +29,7 @@ from factdb.loader.bulk_rows import SourceRows
 from factdb.loader.conflicts import refresh_conflicts
 from factdb.loader.errors import Problem, SeedError
 from factdb.loader.fact_rows import SECTIONS
+from factdb.loader.lookup import one_of
 from factdb.loader.plan import Plan
 from factdb.loader.reports import link_problems, links_hold, regroup, regroup_sources
 from factdb.loader.shared import Loaded
@@ -44,7 +45,6 @@ ID_TABLES = tuple(
     if list(table.primary_key.columns.keys()) == ["id"]
     and name not in ("dataset", "conflicts", "conflict_values")  # found after the inserts
 )
-CHUNK = 500  # values in one IN (...)
 
 
 def bulk_load_plans(
@@ -133,27 +133,22 @@ def _advance_sequences(
             connection.execute(statement, {"table": name, "last": after[name] - 1})
 
 
-def _in_chunks(values: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
 def _check_new(connection: Connection, written: list[Written]) -> None:
     """Raise a SeedError for the first source of the batch that is already stored, or
     that uses a fact key another source uses (stored, or earlier in the batch)."""
     slugs = [source.slug for source in written]
-    stored = set()
-    for chunk in _in_chunks(slugs):
-        stored |= set(connection.scalars(select(Source.slug).where(Source.slug.in_(chunk))))
+    stored = set(
+        connection.scalars(select(Source.slug).where(one_of(connection, Source.slug, slugs)))
+    )
     owners: dict[str, dict[str, str]] = {section: {} for section in SECTIONS}
     for section in SECTIONS:
         table, sources = TABLES[section], Source.__table__
         keys = [key for source in written for s, _, key in source.keys if s == section]
-        for chunk in _in_chunks(keys):
+        if keys:  # one statement per kind of fact, whatever the batch's size
             query = (
                 select(table.c.slug, sources.c.slug)
                 .join(sources, sources.c.id == table.c.source_id)
-                .where(table.c.slug.in_(chunk))
+                .where(one_of(connection, table.c.slug, keys))
             )
             owners[section].update({key: owner for key, owner in connection.execute(query)})
     seen: set[str] = set()
@@ -238,7 +233,7 @@ def _link_batch(connection: Connection, linking: list[Written]) -> bool:
         }
         if not links_hold(connection, section, declared):
             return False
-        touched, alone = regroup_sources(connection, sorted(declared), section)
+        touched, alone = regroup_sources(connection, declared, section)
         if not alone:
             return False
         refresh_conflicts(connection, section, touched)

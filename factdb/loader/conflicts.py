@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.orm import aliased
 
+from factdb.loader.lookup import one_of
 from factdb.loader.reports import REPORTED, table_of
 from factdb.models import Conflict, ConflictValue, Entity, Event, Topic
 from factdb.names import fold
 from factdb.vocabulary import CONFLICT_FIELDS_BY_KIND
 
-CHUNK = 500
 # The column of conflicts (and conflict_values) naming a fact of each kind.
 FACT_COLUMN = {
     "roles": "role_id",
@@ -38,20 +38,20 @@ Stated = tuple[Any, str] | None
 def refresh_conflicts(connection: Connection, section: str, fact_ids: Iterable[int]) -> int:
     """Drop the conflicts stored for ``fact_ids`` and store those their reports have
     now; return how many are stored."""
-    ids = sorted(set(fact_ids))
+    ids = set(fact_ids)
+    if not ids:
+        return 0
     column = Conflict.__table__.c[FACT_COLUMN[section]]
+    stale = select(Conflict.id).where(one_of(connection, column, ids))
+    connection.execute(delete(ConflictValue).where(ConflictValue.conflict_id.in_(stale)))
+    connection.execute(delete(Conflict).where(one_of(connection, column, ids)))
+    reports: dict[int, list[Any]] = {}
+    for row in connection.execute(_reports_query(connection, section, ids)):
+        reports.setdefault(row.fact_id, []).append(row)
     stored = 0
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        stale = select(Conflict.id).where(column.in_(chunk))
-        connection.execute(delete(ConflictValue).where(ConflictValue.conflict_id.in_(stale)))
-        connection.execute(delete(Conflict).where(column.in_(chunk)))
-        reports: dict[int, list[Any]] = {}
-        for row in connection.execute(_reports_query(section, chunk)):
-            reports.setdefault(row.fact_id, []).append(row)
-        for fact_id, rows in reports.items():
-            if len(rows) > 1:
-                stored += _store(connection, section, fact_id, rows)
+    for fact_id in sorted(reports):
+        if len(reports[fact_id]) > 1:
+            stored += _store(connection, section, fact_id, reports[fact_id])
     return stored
 
 
@@ -96,7 +96,7 @@ def _disagree(field: str, values: list[tuple[Any, str]]) -> bool:
     return len(set(compared)) > 1
 
 
-def _reports_query(section: str, fact_ids: list[int]) -> Any:
+def _reports_query(connection: Connection, section: str, fact_ids: set[int]) -> Any:
     """Every report of ``fact_ids``, with the fields conflicts compare, in id order."""
     table = table_of(section)
     c = table.c
@@ -136,7 +136,7 @@ def _reports_query(section: str, fact_ids: list[int]) -> Any:
     query = select(*columns).select_from(table)
     for target, condition in joins:
         query = query.outerjoin(target, condition)
-    return query.where(c.fact_id.in_(fact_ids)).order_by(c.id)
+    return query.where(one_of(connection, c.fact_id, fact_ids)).order_by(c.id)
 
 
 def _plain(name: str) -> Callable[[Any], Stated]:

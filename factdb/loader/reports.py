@@ -4,7 +4,8 @@ the rows that ``same_as`` links (directly or through each other) are one fact, n
 
 Both writers call this once a source's rows are written (or removed): the links are
 checked, and the rows of every fact the source touched take their fact's id again.
-Only those facts' rows are read, by the fact_id index, never a whole table.
+Only those facts' rows are read, by the fact_id index, never a whole table; a batch of
+new sources (the bulk path) reads only its facts that name others and what they name.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, select, update
 
 from factdb.loader.errors import Problem
+from factdb.loader.lookup import one_of
 from factdb.models import Base
 
 # The kinds of fact that several sources may report, each a table of that name.
@@ -27,7 +29,6 @@ SINGULAR = {
     "positions": "position",
     "quantities": "quantity",
 }
-CHUNK = 500  # values in one IN (...)
 
 
 @dataclass(frozen=True)
@@ -111,21 +112,32 @@ def regroup(
     Returns the ids that named a touched fact before or after (their conflicts are
     stale), and a problem for each fact that would hold two reports of one source.
     """
-    touched, members, groups = _regroup(connection, section, [source_id], gone)
+    table = table_of(section)
+    mine = {row.id: row for row in _rows(connection, table, table.c.source_id, [source_id])}
+    touched, members, groups = _regroup(connection, section, mine, gone)
     problems = _one_report_per_source(file, section, declared, members, groups.values())
     return touched, problems
 
 
 def regroup_sources(
-    connection: Connection, source_ids: list[int], section: str
+    connection: Connection, declared: dict[int, list[Declared]], section: str
 ) -> tuple[set[int], bool]:
-    """``regroup`` for the rows of several sources at once (a batch of new sources,
-    whose links are known to name stored facts of other sources): the same fact ids as
-    regrouping them one after the other, in a few statements.
+    """``regroup`` for a batch of new sources at once, given the facts of each (by
+    source id) that name others under same_as, links known to name stored facts of
+    other sources: the same fact ids as regrouping them one after the other.
+
+    Only the rows those facts name are read (their own rows, the rows their same_as
+    keys name, and the other reports of those rows' facts): a new fact no one links
+    is alone in its fact already, named by its own id.
 
     Returns the ids whose conflicts are stale, and whether every fact holds one report
     per source (when not, regroup source by source says where)."""
-    touched, members, groups = _regroup(connection, section, source_ids, ())
+    table = table_of(section)
+    named = {
+        key for facts in declared.values() for fact in facts for key in (fact.key, *fact.same_as)
+    }
+    linked = {row.id: row for row in _rows(connection, table, table.c.slug, named)}
+    touched, members, groups = _regroup(connection, section, linked, ())
     alone = all(
         len({members[row_id].source_id for row_id in row_ids}) == len(row_ids)
         for row_ids in groups.values()
@@ -134,18 +146,17 @@ def regroup_sources(
 
 
 def _regroup(
-    connection: Connection, section: str, source_ids: list[int], gone: Iterable[int]
+    connection: Connection, section: str, mine: dict[int, Any], gone: Iterable[int]
 ) -> tuple[set[int], dict[int, Any], dict[int, list[int]]]:
-    """Link the rows of the facts the rows of ``source_ids`` (or ``gone``) touch by
-    their same_as, and give each its fact's id. Returns the ids that named a touched
-    fact before or after, the rows read, and the rows of each fact by its id."""
+    """Link the rows of the facts that the rows ``mine`` (or ``gone``) touch by their
+    same_as, and give each its fact's id. Returns the ids that named a touched fact
+    before or after, the rows read, and the rows of each fact by its id."""
     table = table_of(section)
-    columns = (table.c.id, table.c.slug, table.c.fact_id, table.c.same_as, table.c.source_id)
-    mine = {row.id: row for row in _rows(connection, table, columns, table.c.source_id, source_ids)}
-    keys = {key for row in mine.values() for key in (row.same_as or "").split()}
-    targets = {row.id: row for row in _rows(connection, table, columns, table.c.slug, keys)}
+    read = {row.slug for row in mine.values()}
+    keys = {key for row in mine.values() for key in (row.same_as or "").split()} - read
+    targets = {row.id: row for row in _rows(connection, table, table.c.slug, keys)}
     touched = {row.fact_id for row in (*mine.values(), *targets.values())} | set(gone)
-    members = {row.id: row for row in _rows(connection, table, columns, table.c.fact_id, touched)}
+    members = {row.id: row for row in _rows(connection, table, table.c.fact_id, touched)}
     members |= mine | targets
     by_slug = {row.slug: row_id for row_id, row in members.items()}
     parent = {row_id: row_id for row_id in members}
@@ -209,18 +220,13 @@ def _by_slug(
     connection: Connection, table: Table, slugs: Iterable[str], value: Any
 ) -> Iterator[tuple[str, Any]]:
     column = value if value is not None else table.c.id
-    for chunk in _chunks(sorted(slugs)):
-        query = select(table.c.slug, column).where(table.c.slug.in_(chunk))
+    if slugs := set(slugs):
+        query = select(table.c.slug, column).where(one_of(connection, table.c.slug, slugs))
         yield from ((slug, found) for slug, found in connection.execute(query))
 
 
-def _rows(
-    connection: Connection, table: Table, columns: tuple[Any, ...], by: Any, values: Iterable[Any]
-) -> Iterator[Any]:
-    for chunk in _chunks(sorted(values)):
-        yield from connection.execute(select(*columns).where(by.in_(chunk)))
-
-
-def _chunks(values: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
+def _rows(connection: Connection, table: Table, by: Any, values: Iterable[Any]) -> Iterator[Any]:
+    """The columns regrouping needs of the rows whose ``by`` is one of ``values``."""
+    if values := set(values):
+        columns = (table.c.id, table.c.slug, table.c.fact_id, table.c.same_as, table.c.source_id)
+        yield from connection.execute(select(*columns).where(one_of(connection, by, values)))
