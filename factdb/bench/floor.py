@@ -30,9 +30,13 @@ def _window(column: str, table: str, start: str, end: str) -> str:
 
 
 def _in_range(alias: str, table: str) -> str:
-    """A fact's copied date bounds overlap [?2, ?3] (undated facts never do)."""
+    """A fact's first report (the row factdb lists for it), its copied date bounds
+    overlapping [?2, ?3] (undated facts never do)."""
     window = _window(f"{alias}.sort_date", table, "?2", "?3")
-    return f"{window} AND {alias}.date_end >= ?2 AND {alias}.date_start IS NOT NULL"
+    return (
+        f"{window} AND {alias}.date_end >= ?2 AND {alias}.date_start IS NOT NULL"
+        f" AND {alias}.fact_id = {alias}.id"
+    )
 
 
 _EVIDENCE = """(SELECT json_group_array(json_object('start', evi.start_offset,
@@ -144,7 +148,8 @@ FROM (SELECT rowid AS id, snippet(search_fts, 1, '<mark>', '</mark>', '…', 12)
         FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rowid LIMIT 50) top
 CROSS JOIN search_documents sd ON sd.id = top.id
 ORDER BY sd.id""",
-    # Q4 (entity slug, from, to): its dated facts of every kind overlapping [from, to].
+    # Q4 (entity slug, from, to): its dated facts of every kind overlapping [from, to]
+    # (first reports, as factdb lists them).
     "Q4": f"""
 WITH who(id) AS (SELECT id FROM entities WHERE slug = ?1),
 facts(type, id, uid, slug, title, date_id) AS (
@@ -213,7 +218,7 @@ WHERE e.slug = ?""",
     # Q7 (least sources, from, to): events overlapping [from, to] that at least that many
     # sources report, in date order, first page.
     "Q7": f"""{_events("events e")}
-WHERE {_in_range("e", "events")} AND e.fact_id = e.id
+WHERE {_in_range("e", "events")}
   AND (SELECT count(*) FROM events n WHERE n.fact_id = e.id) >= ?1
 ORDER BY e.sort_date, e.id LIMIT 50""",
 }

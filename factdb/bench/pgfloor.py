@@ -33,9 +33,13 @@ def _window(column: str, table: str, start: str, end: str) -> str:
 
 
 def _in_range(alias: str, table: str) -> str:
-    """A fact's copied date bounds overlap [p2, p3] (undated facts never do)."""
+    """A fact's first report (the row factdb lists for it), its copied date bounds
+    overlapping [p2, p3] (undated facts never do)."""
     window = _window(f"{alias}.sort_date", table, "%(p2)s", "%(p3)s")
-    return f"{window} AND {alias}.date_end >= %(p2)s::date AND {alias}.date_start IS NOT NULL"
+    return (
+        f"{window} AND {alias}.date_end >= %(p2)s::date AND {alias}.date_start IS NOT NULL"
+        f" AND {alias}.fact_id = {alias}.id"
+    )
 
 
 def _list(select: str) -> str:
@@ -221,7 +225,7 @@ SELECT e.id, e.slug, e.name, e.kind, e.description, loc.slug AS located_in,
 FROM entities e LEFT JOIN entities loc ON loc.id = e.located_in_id
 WHERE e.slug = %(p1)s""",
     "Q7": f"""{_events("events e")}
-WHERE {_in_range("e", "events")} AND e.fact_id = e.id
+WHERE {_in_range("e", "events")}
   AND (SELECT count(*) FROM events n WHERE n.fact_id = e.id) >= %(p1)s
 ORDER BY e.sort_date, e.id LIMIT 50""",
 }
