@@ -111,10 +111,12 @@ def seed(url: str) -> None:
     engine.dispose()
 
 
-def seeded_sqlite_for_wrk(databases: DatabaseFactory) -> str:
+def seeded_sqlite_for_wrk(databases: DatabaseFactory, corroborated: bool = False) -> str:
     """The path of a new seeded SQLite file, for the benchmark and soak harnesses, which
     load SQLite servers with wrk whatever the engine under test. Without wrk: a skip, or
-    a failure where CI installs it."""
+    a failure where CI installs it. ``corroborated``: with a second and a third report
+    of the seed's Sochi meeting (tests/second_report.py), which three sources then
+    report, as the benchmark's Q7 asks."""
     if shutil.which("wrk") is None:
         message = "wrk is not installed (apt-get install -y wrk)"
         if REQUIRE_POSTGRES:  # set by CI, which installs wrk
@@ -122,7 +124,16 @@ def seeded_sqlite_for_wrk(databases: DatabaseFactory) -> str:
         pytest.skip(message)
     url = databases.new("sqlite")
     seed(url)
-    return url.removeprefix("sqlite:///")
+    path = url.removeprefix("sqlite:///")
+    if corroborated:
+        from tests.second_report import THIRD_SLUG, third_report, write_report
+
+        folder = Path(path).with_suffix(".reports")
+        engine = make_engine(url)
+        load_folders(engine, [write_report(folder)])
+        load_folders(engine, [write_report(folder, third_report(), slug=THIRD_SLUG)])
+        engine.dispose()
+    return path
 
 
 @pytest.fixture(scope="session")

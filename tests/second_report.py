@@ -123,6 +123,24 @@ def facts() -> Facts:
     return copy.deepcopy(FACTS)
 
 
+THIRD_SLUG = "sochi-talks-third-report"
+
+
+def third_report() -> Facts:
+    """A third report, the second's facts under keys of its own, its meeting naming the
+    second report's (an earlier later report): the meeting then has three sources."""
+    third = facts()
+    for section in ("dates", "events", "statements", "quantities"):
+        for item in third[section]:
+            item["key"] = item["key"].replace("second-report", "third-report")
+    third["events"][0]["same_as"] = "second-report-talks"
+    third["events"][0]["date"] = "third-report-talks-day"
+    third["events"][1]["date"] = "third-report-october"
+    third["statements"][0]["date"] = "third-report-talks-day"
+    third["quantities"][0]["subject"] = {"event": "third-report-talks"}
+    return third
+
+
 def write_report(parent: Path, data: Facts | None = None, slug: str = SLUG) -> Path:
     """The report's folder under ``parent`` (its article and facts file)."""
     data = facts() if data is None else data

@@ -1,6 +1,7 @@
 """The floor answers what factdb answers: on a small synthetic corpus with shared
-reporting, Q1, Q2 and Q5 list the same facts (first reports only), each with the same
-source_count, conflicts and sources, so that a ratio to the floor compares equal work."""
+reporting, Q1, Q2, Q5 and Q7 list the same facts (first reports only), each with the
+same source_count, conflicts and sources, so that a ratio to the floor compares equal
+work."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ import pytest
 from factdb import create_app
 from factdb.bench.build import build_database
 from factdb.bench.floor import connect, fetch
+from factdb.bench.parameters import LEAST_SOURCES
 from factdb.bench.queries import build_queries, pick_parameters
 
-COMPARED = ("Q1", "Q2", "Q5")
+COMPARED = ("Q1", "Q2", "Q5", "Q7")
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,8 @@ def _report(entry: dict[str, Any]) -> dict[str, Any]:
 def test_the_floor_lists_what_factdb_lists_with_the_same_sources(corpus: Path) -> None:
     app = create_app({"DATABASE_URL": f"sqlite:///{corpus}"})
     client = app.test_client()
-    queries = {q.qid: q for q in build_queries(str(corpus), pick_parameters(str(corpus)))}
+    params = pick_parameters(str(corpus))
+    queries = {q.qid: q for q in build_queries(str(corpus), params)}
     shared = 0
     with closing(connect(str(corpus))) as connection:
         for qid in COMPARED:
@@ -55,4 +58,9 @@ def test_the_floor_lists_what_factdb_lists_with_the_same_sources(corpus: Path) -
                     _report(r) for r in theirs["sources"]
                 ], (qid, mine["id"])
                 shared += theirs["source_count"] > 1
+            if qid == "Q7":  # the year's events that several sources report, and only them
+                assert len(api) == min(50, params["sourced_events_in_year"]) > 0
+                assert all(row["source_count"] >= LEAST_SOURCES for row in api)
+                year = client.get(query.factdb_path.replace(f"min_sources={LEAST_SOURCES}&", ""))
+                assert min(row["source_count"] for row in year.get_json()["data"]) < LEAST_SOURCES
     assert shared, "no fact with several reports was compared"

@@ -21,15 +21,16 @@ from factdb.bench.plans import explain
 from factdb.bench.runner import BenchError, run_benchmark
 from tests.conftest import DatabaseFactory, seeded_sqlite_for_wrk
 
-QUERIES = ("Q1", "Q2", "Q3", "Q3id", "Q4", "Q5", "Q6")
+QUERIES = ("Q1", "Q2", "Q3", "Q3id", "Q4", "Q5", "Q6", "Q7")
 Bench = tuple[dict[str, Any], Path]
 
 
 @pytest.fixture(scope="module")
 def bench(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) -> Bench:
     """(results, output directory) of one short run, without Datasette, on a seeded SQLite
-    file whatever the engine under test (the benchmark compares SQLite servers)."""
-    path = seeded_sqlite_for_wrk(databases)
+    file whatever the engine under test (the benchmark compares SQLite servers), with
+    an event three sources report (Q7)."""
+    path = seeded_sqlite_for_wrk(databases, corroborated=True)
     out = tmp_path_factory.mktemp("bench")
     return run_benchmark(path, out, duration=1, connections=2, datasette=False, rounds=2), out
 
@@ -70,6 +71,9 @@ def test_memory_parameters_and_reports(bench: Bench) -> None:
     params = results["parameters"]
     assert len(set(params["pair"])) == 2 and len(params["word"]) >= 5
     assert "page 1 reached" in results["queries"]["Q5"]["note"]  # one page of 50 here
+    # The seed's Sochi meeting, in 2019, is the one event three sources report.
+    assert (params["sourced_year"], params["sourced_events_in_year"]) == ("2019", 1)
+    assert results["queries"]["Q7"]["floor_in_process"]["rows"] == 1
     assert json.loads((out / "bench-results.json").read_text())["ok"] is True
     table = (out / "bench-results.md").read_text()
     assert "| query | floor in-process ms |" in table
@@ -78,7 +82,7 @@ def test_memory_parameters_and_reports(bench: Bench) -> None:
 
 
 def test_datasette_is_asked_by_table_url_and_by_the_floor_sql(bench: Bench) -> None:
-    """Q2 and Q3 go to Datasette twice: its closest table/filter URL, and ?sql= with
+    """Q2, Q3 and Q7 go to Datasette twice: its closest table/filter URL, and ?sql= with
     the floor's SQL; the table URLs carry this run's parameters."""
     results, _ = bench
     queries, params = results["queries"], results["parameters"]
@@ -96,7 +100,12 @@ def test_datasette_is_asked_by_table_url_and_by_the_floor_sql(bench: Bench) -> N
     q3 = unquote_plus(queries["Q3"]["datasette_path"])
     assert q3.startswith("/{db}/search_documents.json?")
     assert f"_search={params['word']}" in q3 and "_fts_table=search_fts" in q3
-    for qid in ("Q2", "Q3"):
+    q7 = unquote_plus(queries["Q7"]["datasette_path"])
+    assert q7.startswith("/{db}/events.json?_where=fact_id = id&")
+    assert "where r.fact_id = events.id) >= 3" in q7
+    year = params["sourced_year"]
+    assert f"date_end__gte={year}-01-01" in q7 and f"date_start__lte={year}-12-31" in q7
+    for qid in ("Q2", "Q3", "Q7"):
         assert queries[qid]["datasette_sql_path"].startswith("/{db}.json?sql="), qid
     assert queries["Q1"]["datasette_sql_path"] is None
     # The unranked search is asked of factdb in id order, the order Datasette lists it in.
@@ -216,22 +225,25 @@ def test_the_scaling_plot_and_table_are_drawn(tmp_path: Path) -> None:
     assert "CPU 1.5 s writing and 1.2 s generating and preparing" in table
     params = {"pair": ["a", "b"], "pair_year": "2019", "pair_shared_events_in_year": 3,
               "word": "talks", "word_documents": 1234, "timeline_entity": "c",
-              "timeline_month": "2019-09", "timeline_month_facts": 7}  # fmt: skip
+              "timeline_month": "2019-09", "timeline_month_facts": 7,
+              "sourced_year": "2020", "sourced_events_in_year": 12}  # fmt: skip
     table = scaling_table(runs, {**scaling, "parameters": {"20": params}})
     assert (
         '- 20 sources: Q2 a and b in 2019 (3 shared events); Q3 and Q3id "talks" (held by'
-        " 1,234 documents); Q4 c in 2019-09 (7 of its statements and events)." in table
+        " 1,234 documents); Q4 c in 2019-09 (7 of its statements and events); Q7 2020"
+        " (12 events at least 3 sources report)." in table
     )
 
 
 def test_parameters_can_match_another_corpus(databases: DatabaseFactory) -> None:
-    """Given another corpus's parameters, the year, word and month chosen are those with
-    the counts nearest to its: the same counts for its own, smaller ones for 1."""
+    """Given another corpus's parameters, the years, word and month chosen are those
+    with the counts nearest to its: the same counts for its own, smaller ones for 1."""
     from factdb.bench.queries import pick_parameters
 
-    path = seeded_sqlite_for_wrk(databases)
+    path = seeded_sqlite_for_wrk(databases, corroborated=True)
     busiest = pick_parameters(path)
     counts = ("pair_shared_events_in_year", "word_documents", "timeline_month_facts")
+    counts += ("sourced_events_in_year",)
     assert all(busiest[name] > 0 for name in counts)
     same = pick_parameters(path, like=busiest)
     assert [same[name] for name in counts] == [busiest[name] for name in counts]
@@ -239,6 +251,9 @@ def test_parameters_can_match_another_corpus(databases: DatabaseFactory) -> None
     for name in counts:
         assert 1 <= fewest[name] <= busiest[name], name
     assert fewest["word_documents"] < busiest["word_documents"]
+    # Without an event three sources report, Q7 asks about the first year of events: 0.
+    plain = pick_parameters(seeded_sqlite_for_wrk(databases))
+    assert (plain["sourced_year"], plain["sourced_events_in_year"]) == ("2019", 0)
 
 
 def test_sizes_are_loaded_in_the_same_rounds(databases: DatabaseFactory, tmp_path: Path) -> None:

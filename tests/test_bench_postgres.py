@@ -54,7 +54,7 @@ def test_only_a_bench_database_is_ever_created_or_dropped() -> None:
 
 
 def test_the_postgresql_path_runs_end_to_end(databases: DatabaseFactory, tmp_path: Path) -> None:
-    path = str(Path(seeded_sqlite_for_wrk(databases)).resolve())
+    path = str(Path(seeded_sqlite_for_wrk(databases, corroborated=True)).resolve())
     queries = build_queries(path, pick_parameters(path))
     url = _bench_url()
     with bench_database(url) as bench:

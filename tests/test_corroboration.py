@@ -20,7 +20,7 @@ from factdb.loader.bulk import bulk_load_plans
 from factdb.loader.remove import remove_source
 from factdb.models import Source
 from tests.conftest import DatabaseFactory, seed
-from tests.second_report import SLUG, facts, write_report
+from tests.second_report import SLUG, THIRD_SLUG, facts, third_report, write_report
 
 # The second report's disagreements with the seed: (kind, fact, field) -> each
 # source's value.
@@ -162,23 +162,14 @@ def test_an_announcement_and_a_report_of_one_event_do_not_conflict_but_a_cancell
 
 def test_a_later_report_may_name_an_earlier_later_report(seeded: str, tmp_path: Path) -> None:
     _load(seeded, write_report(tmp_path))
-    third = facts()
-    for section in ("dates", "events", "statements", "quantities"):
-        for item in third[section]:
-            item["key"] = item["key"].replace("second-report", "third-report")
-    third["events"][0]["same_as"] = "second-report-talks"
-    third["events"][0]["date"] = "third-report-talks-day"
-    third["events"][1]["date"] = "third-report-october"
-    third["statements"][0]["date"] = "third-report-talks-day"
-    third["quantities"][0]["subject"] = {"event": "third-report-talks"}
-    _load(seeded, write_report(tmp_path, third, slug="sochi-talks-third-report"))
+    _load(seeded, write_report(tmp_path, third_report(), slug=THIRD_SLUG))
     events = _facts(seeded, "events")
     assert events["third-report-talks"] == "netanyahu-putin-meeting"
     dates = _conflicts(seeded)[("event", "netanyahu-putin-meeting", "date")]
     assert dates == {
         SEED: "2019-09-12",
         SLUG: "2019-09-13",
-        "sochi-talks-third-report": "2019-09-13",
+        THIRD_SLUG: "2019-09-13",
     }
 
 

@@ -112,7 +112,7 @@ def bench_command(
     single: bool,
     keep_postgres: bool,
 ) -> None:
-    """Benchmark Q1…Q6 against the floor and Datasette; print the tables.
+    """Benchmark Q1…Q7 against the floor and Datasette; print the tables.
 
     Exits 1 when a filtered query reads a whole table (the reports are still written).
     """

@@ -4,8 +4,7 @@ and json.dumps, with no framework at all.
 It is timed in-process, and served by a bare WSGI callable under the same gunicorn as
 factdb (``gunicorn factdb.bench.floor:application`` with FACTDB_BENCH_SQLITE set):
 ``GET /?q=Q1&p=vladimir-putin`` runs Q1 with its parameters in order. Only the standard
-library runs per request. Also here, as plain sqlite3 work: EXPLAIN QUERY PLAN and the
-detection of whole-table scans.
+library runs per request. The query plans are read in factdb.bench.plans.
 """
 
 from __future__ import annotations
@@ -13,11 +12,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import statistics
-import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import parse_qs, quote
+
+from factdb.bench.timing import timed
 
 SQLITE_VARIABLE = "FACTDB_BENCH_SQLITE"
 Param = str | int
@@ -31,9 +30,13 @@ def _window(column: str, table: str, start: str, end: str) -> str:
 
 
 def _in_range(alias: str, table: str) -> str:
-    """A fact's copied date bounds overlap [?2, ?3] (undated facts never do)."""
+    """A fact's first report (the row factdb lists for it), its copied date bounds
+    overlapping [?2, ?3] (undated facts never do)."""
     window = _window(f"{alias}.sort_date", table, "?2", "?3")
-    return f"{window} AND {alias}.date_end >= ?2 AND {alias}.date_start IS NOT NULL"
+    return (
+        f"{window} AND {alias}.date_end >= ?2 AND {alias}.date_start IS NOT NULL"
+        f" AND {alias}.fact_id = {alias}.id"
+    )
 
 
 _EVIDENCE = """(SELECT json_group_array(json_object('start', evi.start_offset,
@@ -80,13 +83,11 @@ LEFT JOIN events ev ON ev.id = st.event_id
 LEFT JOIN dates d ON d.id = st.date_id"""
 _STATEMENT_ORDER = "ORDER BY st.sort_date, st.id LIMIT 50"
 
-FLOOR_SQL: dict[str, str] = {
-    # Q1 (speaker slug): a speaker's statements, in date order, first page.
-    "Q1": f"""{_STATEMENTS}
-WHERE st.speaker_id = (SELECT id FROM entities WHERE slug = ?) AND st.fact_id = st.id
-{_STATEMENT_ORDER}""",
-    # Q2 (slug a, slug b, from, to): events both took part in, overlapping [from, to].
-    "Q2": f"""
+
+def _events(rows: str) -> str:
+    """Q2's and Q7's head: the columns an event is shown with, embedded lists included,
+    read from ``rows`` (the event aliased e) and the rows joined to it."""
+    return f"""
 SELECT e.id, e.slug, e.kind, e.title, d.start_date, d.end_date, d.precision,
        d.text AS date_text, pl.slug AS place_slug, pl.name AS place_name, so.slug AS source,
        (SELECT json_group_array(json_object('slug', pe.slug, 'name', pe.name,
@@ -95,12 +96,24 @@ SELECT e.id, e.slug, e.kind, e.title, d.start_date, d.end_date, d.precision,
          WHERE ep.event_id = e.id) AS participants_json,
        {_EVIDENCE.format(column="event_id", owner="e")},
        {_corroboration("events", "event_id", "e", ("title", "status"))}
-FROM event_participants pa
-JOIN event_participants pb ON pb.event_id = pa.event_id
-JOIN events e ON e.id = pa.event_id
+FROM {rows}
 JOIN dates d ON d.id = e.date_id
 JOIN sources so ON so.id = e.source_id
-LEFT JOIN entities pl ON pl.id = e.place_id
+LEFT JOIN entities pl ON pl.id = e.place_id"""
+
+
+# Q2's rows: the two entities' participations in one event (both floors' SQL).
+PAIR = """event_participants pa
+JOIN event_participants pb ON pb.event_id = pa.event_id
+JOIN events e ON e.id = pa.event_id"""
+
+FLOOR_SQL: dict[str, str] = {
+    # Q1 (speaker slug): a speaker's statements, in date order, first page.
+    "Q1": f"""{_STATEMENTS}
+WHERE st.speaker_id = (SELECT id FROM entities WHERE slug = ?) AND st.fact_id = st.id
+{_STATEMENT_ORDER}""",
+    # Q2 (slug a, slug b, from, to): events both took part in, overlapping [from, to].
+    "Q2": f"""{_events(PAIR)}
 WHERE pa.entity_id = (SELECT id FROM entities WHERE slug = ?1)
   AND pb.entity_id = (SELECT id FROM entities WHERE slug = ?2)
   AND {_window("pa.sort_date", "events", "?3", "?4")}
@@ -135,7 +148,8 @@ FROM (SELECT rowid AS id, snippet(search_fts, 1, '<mark>', '</mark>', '…', 12)
         FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rowid LIMIT 50) top
 CROSS JOIN search_documents sd ON sd.id = top.id
 ORDER BY sd.id""",
-    # Q4 (entity slug, from, to): its dated facts of every kind overlapping [from, to].
+    # Q4 (entity slug, from, to): its dated facts of every kind overlapping [from, to]
+    # (first reports, as factdb lists them).
     "Q4": f"""
 WITH who(id) AS (SELECT id FROM entities WHERE slug = ?1),
 facts(type, id, uid, slug, title, date_id) AS (
@@ -201,6 +215,12 @@ SELECT e.id, e.slug, e.name, e.kind, e.description, loc.slug AS located_in,
                 ORDER BY source_id, start_offset, end_offset, id LIMIT 20) evi) AS evidence_json
 FROM entities e LEFT JOIN entities loc ON loc.id = e.located_in_id
 WHERE e.slug = ?""",
+    # Q7 (least sources, from, to): events overlapping [from, to] that at least that many
+    # sources report, in date order, first page.
+    "Q7": f"""{_events("events e")}
+WHERE {_in_range("e", "events")}
+  AND (SELECT count(*) FROM events n WHERE n.fact_id = e.id) >= ?1
+ORDER BY e.sort_date, e.id LIMIT 50""",
 }
 
 
@@ -273,23 +293,5 @@ def application(environ: dict[str, Any], start_response: StartResponse) -> list[
 def time_floor(
     connection: sqlite3.Connection, qid: str, params: Sequence[Param], runs: int = 50
 ) -> dict[str, Any]:
-    """The floor alone, in-process: SQL, fetch and json.dumps; median of ``runs`` runs
-    after 3 warm-up runs (at most 5 s of them)."""
-    for _ in range(3):
-        body = fetch(connection, qid, params)
-    times: list[float] = []
-    budget = time.perf_counter() + 5
-    for _ in range(runs):
-        start = time.perf_counter()
-        fetch(connection, qid, params)
-        times.append((time.perf_counter() - start) * 1000)
-        if time.perf_counter() > budget:
-            break
-    times.sort()
-    return {
-        "median_ms": statistics.median(times),
-        "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))],
-        "runs": len(times),
-        "bytes": len(body),
-        "rows": len(json.loads(body)["data"]),
-    }
+    """The floor alone, in-process: SQL, fetch and json.dumps (factdb.bench.timing)."""
+    return timed(lambda: fetch(connection, qid, params), runs)

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
-import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
 import psycopg
 
-from factdb.bench.floor import Param, StartResponse, parse_param
+from factdb.bench.floor import PAIR, Param, StartResponse, parse_param
+from factdb.bench.timing import timed
 
 POSTGRES_VARIABLE = "FACTDB_BENCH_POSTGRES"
 
@@ -34,9 +33,13 @@ def _window(column: str, table: str, start: str, end: str) -> str:
 
 
 def _in_range(alias: str, table: str) -> str:
-    """A fact's copied date bounds overlap [p2, p3] (undated facts never do)."""
+    """A fact's first report (the row factdb lists for it), its copied date bounds
+    overlapping [p2, p3] (undated facts never do)."""
     window = _window(f"{alias}.sort_date", table, "%(p2)s", "%(p3)s")
-    return f"{window} AND {alias}.date_end >= %(p2)s::date AND {alias}.date_start IS NOT NULL"
+    return (
+        f"{window} AND {alias}.date_end >= %(p2)s::date AND {alias}.date_start IS NOT NULL"
+        f" AND {alias}.fact_id = {alias}.id"
+    )
 
 
 def _list(select: str) -> str:
@@ -93,6 +96,28 @@ JOIN sources so ON so.id = st.source_id
 LEFT JOIN events ev ON ev.id = st.event_id
 LEFT JOIN dates d ON d.id = st.date_id"""
 _STATEMENT_ORDER = "ORDER BY st.sort_date, st.id LIMIT 50"
+_PARTICIPANTS = _list(
+    "SELECT json_agg(json_build_object('slug', pe.slug, 'name', pe.name, 'role', ep.role))"
+    " FROM event_participants ep JOIN entities pe ON pe.id = ep.entity_id"
+    " WHERE ep.event_id = e.id"
+)
+
+
+def _events(rows: str) -> str:
+    """Q2's and Q7's head, as the SQLite floor's: an event's columns and embedded lists,
+    read from ``rows`` (the event aliased e) and the rows joined to it."""
+    return f"""
+SELECT e.id, e.slug, e.kind, e.title, d.start_date, d.end_date, d.precision,
+       d.text AS date_text, pl.slug AS place_slug, pl.name AS place_name, so.slug AS source,
+       {_PARTICIPANTS} AS participants,
+       {_EVIDENCE.format(column="event_id", owner="e")} AS evidence,
+       {_corroboration("events", "event_id", "e", ("title", "status"))}
+FROM {rows}
+JOIN dates d ON d.id = e.date_id
+JOIN sources so ON so.id = e.source_id
+LEFT JOIN entities pl ON pl.id = e.place_id"""
+
+
 _TSQUERY = "plainto_tsquery('simple'::regconfig, %(p1)s)"
 _HEADLINE = (
     f"ts_headline('simple'::regconfig, sd.body, {_TSQUERY},"
@@ -104,25 +129,7 @@ PG_FLOOR_SQL: dict[str, str] = {
     "Q1": f"""{_STATEMENTS}
 WHERE st.speaker_id = (SELECT id FROM entities WHERE slug = %(p1)s) AND st.fact_id = st.id
 {_STATEMENT_ORDER}""",
-    "Q2": f"""
-SELECT e.id, e.slug, e.kind, e.title, d.start_date, d.end_date, d.precision,
-       d.text AS date_text, pl.slug AS place_slug, pl.name AS place_name, so.slug AS source,
-       {
-        _list(
-            "SELECT json_agg(json_build_object('slug', pe.slug, 'name', pe.name,"
-            " 'role', ep.role)) FROM event_participants ep"
-            " JOIN entities pe ON pe.id = ep.entity_id WHERE ep.event_id = e.id"
-        )
-    }
-         AS participants,
-       {_EVIDENCE.format(column="event_id", owner="e")} AS evidence,
-       {_corroboration("events", "event_id", "e", ("title", "status"))}
-FROM event_participants pa
-JOIN event_participants pb ON pb.event_id = pa.event_id
-JOIN events e ON e.id = pa.event_id
-JOIN dates d ON d.id = e.date_id
-JOIN sources so ON so.id = e.source_id
-LEFT JOIN entities pl ON pl.id = e.place_id
+    "Q2": f"""{_events(PAIR)}
 WHERE pa.entity_id = (SELECT id FROM entities WHERE slug = %(p1)s)
   AND pb.entity_id = (SELECT id FROM entities WHERE slug = %(p2)s)
   AND {_window("pa.sort_date", "events", "%(p3)s", "%(p4)s")}
@@ -217,6 +224,10 @@ SELECT e.id, e.slug, e.name, e.kind, e.description, loc.slug AS located_in,
     } AS evidence_list
 FROM entities e LEFT JOIN entities loc ON loc.id = e.located_in_id
 WHERE e.slug = %(p1)s""",
+    "Q7": f"""{_events("events e")}
+WHERE {_in_range("e", "events")}
+  AND (SELECT count(*) FROM events n WHERE n.fact_id = e.id) >= %(p1)s
+ORDER BY e.sort_date, e.id LIMIT 50""",
 }
 
 
@@ -277,23 +288,6 @@ def application(environ: dict[str, Any], start_response: StartResponse) -> list[
 def time_pg_floor(
     connection: psycopg.Connection[Any], qid: str, params: Sequence[Param], runs: int = 50
 ) -> dict[str, Any]:
-    """The floor alone, in-process: SQL, fetch and json.dumps; median of ``runs`` runs
-    after 3 warm-up runs (at most 5 s of them)."""
-    for _ in range(3):
-        body = fetch_pg(connection, qid, params)
-    times: list[float] = []
-    budget = time.perf_counter() + 5
-    for _ in range(runs):
-        start = time.perf_counter()
-        fetch_pg(connection, qid, params)
-        times.append((time.perf_counter() - start) * 1000)
-        if time.perf_counter() > budget:
-            break
-    times.sort()
-    return {
-        "median_ms": statistics.median(times),
-        "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))],
-        "runs": len(times),
-        "bytes": len(body),
-        "rows": len(json.loads(body)["data"]),
-    }
+    """The floor alone, in-process: SQL, fetch and json.dumps (timed as the SQLite
+    floor is, factdb.bench.timing)."""
+    return timed(lambda: fetch_pg(connection, qid, params), runs)

@@ -1,10 +1,11 @@
-"""The six benchmark queries, their parameters drawn from a built database, and the
+"""The benchmark queries, their parameters drawn from a built database, and the
 query plans factdb and the floor run them with.
 
 Q1 statements by one speaker; Q2 events two entities both took part in within a year;
 Q3 full-text search for a word, ranked; Q3id the same search in id order, as Datasette's
 table search lists it; Q4 one entity's timeline for one month; Q5 page 1000 of the
-statements, reached by cursor; Q6 one entity's detail.
+statements, reached by cursor; Q6 one entity's detail; Q7 the events at least 3 sources
+report within a year.
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ from __future__ import annotations
 import base64
 import calendar
 import json
-import re
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from factdb.bench.floor import FLOOR_SQL, Param, connect, floor_path
+from factdb.bench.parameters import LEAST_SOURCES, one_row
+from factdb.bench.parameters import pick_parameters as pick_parameters  # re-exported
 from factdb.bench.walk import PAGE_SIZE, TARGET_PAGE, walk_factdb_cursor
 
-WORD = re.compile(r"[^\W_]+")
 TITLES = {
     "Q1": "statements by one speaker, first page of 50",
     "Q2": "events with two given entities, within one year",
@@ -30,6 +30,7 @@ TITLES = {
     "Q4": "one entity's timeline for one month",
     "Q5": f"page {TARGET_PAGE} of the statements, by cursor",
     "Q6": "one entity's detail with its roles and counts",
+    "Q7": f"events at least {LEAST_SOURCES} sources report, within one year",
 }
 
 _Q2_SQL = """select e.id, e.slug, e.kind, e.title, e.date_start, e.date_end
@@ -43,6 +44,15 @@ where pa.sort_date between date(:date_from, '-' || (select coalesce(max(date_day
 and pb.sort_date between date(:date_from, '-' || (select coalesce(max(date_days), 0)
   from events) || ' days') and :date_to
 and e.date_end >= :date_from and e.date_start is not null
+order by e.sort_date, e.id limit 50"""
+_REPORTS = "select count(*) from events r where r.fact_id = {}"
+_Q7_SQL = f"""select e.id, e.slug, e.kind, e.title, e.date_start, e.date_end,
+({_REPORTS.format("e.id")}) as source_count
+from events e
+where e.sort_date between date(:date_from, '-' || (select coalesce(max(date_days), 0)
+  from events) || ' days') and :date_to
+and e.date_end >= :date_from and e.date_start is not null and e.fact_id = e.id
+and ({_REPORTS.format("e.id")}) >= :least
 order by e.sort_date, e.id limit 50"""
 _Q3_SQL = """with top(id, score) as (
 select rowid, -bm25(search_fts, 2.0, 1.0) from search_fts where search_fts match :q
@@ -79,119 +89,6 @@ class Query:
         return floor_path(self.qid, self.floor_params)
 
 
-def _one(connection: sqlite3.Connection, sql: str, *params: Any) -> Any:
-    row = connection.execute(sql, params).fetchone()
-    if row is None:
-        raise ValueError(f"the database has no rows for: {' '.join(sql.split())[:120]}")
-    return row
-
-
-# Among how many of the busiest entities a month of as many facts is looked for.
-MATCHED_AMONG = 20
-# How busy an entity is: statements it said plus events it took part in.
-_ACTIVITY = (
-    "(SELECT count(*) FROM statements WHERE speaker_id = e.id)"
-    " + (SELECT count(*) FROM event_participants WHERE entity_id = e.id)"
-)
-
-
-def pick_parameters(sqlite_path: str, like: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Realistic parameters, chosen from the data: the busiest speaker, a pair of
-    entities sharing events and one of their years, a frequent word, a busy month.
-
-    With ``like`` (another corpus's parameters), the pair's year, the word, and the
-    month (of one of the busiest entities) are those whose counts come nearest to
-    ``like``'s, so that a query matches as many facts on corpora of every size."""
-    pair_order, month_order, busiest = "n DESC, eb.id, year", "n DESC, who.id, month", 1
-    if like is not None:
-        pair_order = f"abs(n - {int(like['pair_shared_events_in_year'])}), eb.id, year"
-        month_order = f"abs(n - {int(like['timeline_month_facts'])}), who.id, month"
-        busiest = MATCHED_AMONG
-    connection = connect(sqlite_path)
-    try:
-        speaker, statements = _one(
-            connection,
-            "SELECT e.slug, count(*) AS n FROM statements s JOIN entities e"
-            " ON e.id = s.speaker_id GROUP BY e.id ORDER BY n DESC, e.id LIMIT 1",
-        )
-        # The busiest participant, and who shared most of its dated events in one year.
-        a, b, year, shared = _one(
-            connection,
-            "SELECT ea.slug, eb.slug, substr(d.start_date, 1, 4) AS year, count(*) AS n"
-            " FROM event_participants pa JOIN event_participants pb ON pb.event_id = pa.event_id"
-            " AND pb.entity_id <> pa.entity_id JOIN entities ea ON ea.id = pa.entity_id"
-            " JOIN entities eb ON eb.id = pb.entity_id JOIN events ev ON ev.id = pa.event_id"
-            " JOIN dates d ON d.id = ev.date_id WHERE pa.entity_id = (SELECT entity_id"
-            " FROM event_participants GROUP BY entity_id ORDER BY count(*) DESC, entity_id"
-            f" LIMIT 1) GROUP BY eb.id, year ORDER BY {pair_order} LIMIT 1",
-        )
-        word, word_documents = _word(
-            connection, None if like is None else int(like["word_documents"])
-        )
-        entity, month, month_count = _one(
-            connection,
-            f"WITH who AS (SELECT e.id, e.slug FROM entities e ORDER BY {_ACTIVITY} DESC, e.id"
-            f" LIMIT {busiest}), f(entity_id, date_id) AS (SELECT s.speaker_id, s.date_id"
-            " FROM statements s JOIN who ON s.speaker_id = who.id UNION ALL SELECT"
-            " p.entity_id, ev.date_id FROM event_participants p JOIN who ON p.entity_id ="
-            " who.id JOIN events ev ON ev.id = p.event_id)"
-            " SELECT who.slug, substr(d.start_date, 1, 7) AS month, count(*) AS n"
-            " FROM f JOIN who ON who.id = f.entity_id JOIN dates d ON d.id = f.date_id"
-            f" GROUP BY who.id, month ORDER BY {month_order} LIMIT 1",
-        )
-        detail, roles = _one(
-            connection,
-            "SELECT e.slug, (SELECT count(*) FROM roles WHERE holder_id = e.id) AS r"
-            f" FROM entities e ORDER BY r DESC, {_ACTIVITY} DESC, e.id LIMIT 1",
-        )
-    finally:
-        connection.close()
-    return {
-        "speaker": speaker,
-        "speaker_statements": statements,
-        "pair": [a, b],
-        "pair_year": year,
-        "pair_shared_events_in_year": shared,
-        "word": word,
-        "word_documents": word_documents,
-        "timeline_entity": entity,
-        "timeline_month": month,
-        "timeline_month_facts": month_count,
-        "detail_entity": detail,
-        "detail_roles": roles,
-    }
-
-
-def _word(connection: sqlite3.Connection, wanted: int | None) -> tuple[str, int]:
-    """A word of the statements' quotes (five letters or more) and how many search
-    documents hold it: the word most hold, or the one whose count is nearest ``wanted``.
-
-    The words are those of the first 20,000 statements: a word held by fewer than about
-    one statement in 20,000 may be missed."""
-    bodies = connection.execute(
-        "SELECT body FROM search_documents WHERE fact_type = 'statement' ORDER BY id LIMIT 20000"
-    ).fetchall()
-    seen = {
-        word for (body,) in bodies for word in WORD.findall(body.lower())
-        if len(word) >= 5 and word.isalpha()
-    }  # fmt: skip
-    # Exact counts from the index (a temporary table: the database may be read-only).
-    connection.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocabulary"
-        " USING fts5vocab(main, 'search_fts', 'row')"
-    )
-    held = {
-        term: documents
-        for term, documents in connection.execute("SELECT term, doc FROM search_vocabulary")
-        if term in seen
-    }
-    if not held:
-        raise ValueError("no statement holds a word of 5 letters or more")
-    if wanted is None:
-        return min(held.items(), key=lambda item: (-item[1], item[0]))
-    return min(held.items(), key=lambda item: (abs(item[1] - wanted), item[0]))
-
-
 def decode_cursor(cursor: str) -> list[Any]:
     """The sort values an API cursor holds ([date, id] for the default sort)."""
     payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
@@ -204,7 +101,7 @@ def _month_bounds(month: str) -> tuple[str, str]:
 
 
 def build_queries(sqlite_path: str, params: dict[str, Any]) -> list[Query]:
-    """Q1…Q6 for this database; walks the API for Q5's cursor (page 1000 or the last)."""
+    """Q1…Q7 for this database; walks the API for Q5's cursor (page 1000 or the last)."""
     speaker, (a, b), year = params["speaker"], params["pair"], params["pair_year"]
     word, entity, month = params["word"], params["timeline_entity"], params["timeline_month"]
     cursor, page, note = walk_factdb_cursor(sqlite_path)
@@ -213,7 +110,7 @@ def build_queries(sqlite_path: str, params: dict[str, Any]) -> list[Query]:
     connection = connect(sqlite_path)
     try:
         speaker_id, a_id, b_id = (
-            _one(connection, "SELECT id FROM entities WHERE slug = ?", slug)[0]
+            one_row(connection, "SELECT id FROM entities WHERE slug = ?", slug)[0]
             for slug in (speaker, a, b)
         )
     finally:
@@ -226,6 +123,19 @@ def build_queries(sqlite_path: str, params: dict[str, Any]) -> list[Query]:
             ("_where", took_part.format(b_id)),
             ("date_end__gte", f"{year}-01-01"),
             ("date_start__lte", f"{year}-12-31"),
+            ("_sort", "sort_date"),
+            ("_size", PAGE_SIZE),
+        ]
+    )
+    sourced_year = params["sourced_year"]
+    first, last = f"{sourced_year}-01-01", f"{sourced_year}-12-31"
+    q7_args = urlencode({"least": LEAST_SOURCES, "date_from": first, "date_to": last})
+    q7_table = urlencode(
+        [
+            ("_where", "fact_id = id"),
+            ("_where", f"({_REPORTS.format('events.id')}) >= {LEAST_SOURCES}"),
+            ("date_end__gte", first),
+            ("date_start__lte", last),
             ("_sort", "sort_date"),
             ("_size", PAGE_SIZE),
         ]
@@ -263,4 +173,12 @@ def build_queries(sqlite_path: str, params: dict[str, Any]) -> list[Query]:
               (cursor_date, cursor_id), None, "table keyset (_next), in rowid order",
               note=f"page {page} reached" + (f" ({note})" if note else "")),
         Query("Q6", TITLES["Q6"], True, f"/api/v1/entities/{quote(detail)}", (detail,)),
+        Query("Q7", TITLES["Q7"], True,
+              f"/api/v1/events?min_sources={LEAST_SOURCES}&from={sourced_year}"
+              f"&to={sourced_year}",
+              (LEAST_SOURCES, first, last),
+              f"/{{db}}/events.json?{q7_table}",
+              "table filter: _where on first reports and on their count of reports, the"
+              " dates overlapping the year, sorted by sort_date",
+              f"/{{db}}.json?sql={quote(_Q7_SQL)}&{q7_args}"),
     ]  # fmt: skip

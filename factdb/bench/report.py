@@ -6,6 +6,8 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from factdb.bench.parameters import LEAST_SOURCES
+
 DASH = "—"
 COLUMNS = (
     "query",
@@ -95,6 +97,11 @@ def _notes(results: dict[str, Any]) -> list[str]:
     notes.append(f"Datasette URLs: {'; '.join(kinds)}; no equivalent for {', '.join(none)}.")
     with_sql = [q for q, v in queries.items() if v.get("datasette_sql_path")]
     notes.append(f"Datasette ?sql= runs for {', '.join(with_sql) or 'no query'}.")
+    if results["parameters"].get("sourced_events_in_year") == 0:
+        notes.append(
+            f"Q7: no event of this corpus has {LEAST_SOURCES} sources or more, so its page"
+            " is empty: it measures finding none in a year."
+        )
     q5 = queries.get("Q5", {})
     if q5:
         reached = f"; Datasette page {q5['datasette_page']}" if "datasette_page" in q5 else ""
@@ -125,7 +132,7 @@ def _notes(results: dict[str, Any]) -> list[str]:
 
 
 def markdown(results: dict[str, Any]) -> str:
-    """The results as a markdown report: a header, the table (Q1…Q6) and notes."""
+    """The results as a markdown report: a header, the table (Q1…Q7) and notes."""
     machine, settings, database = results["machine"], results["settings"], results["database"]
     rows = ", ".join(f"{count:,} {table}" for table, count in database["rows"].items())
     datasette = settings.get("datasette_version")
@@ -210,7 +217,9 @@ def scaling_table(runs: dict[int, dict[str, Any]], scaling: dict[str, Any]) -> s
                 f' events); Q3 and Q3id "{params["word"]}" (held by'
                 f" {params['word_documents']:,} documents); Q4"
                 f" {params['timeline_entity']} in {params['timeline_month']}"
-                f" ({params['timeline_month_facts']} of its statements and events)."
+                f" ({params['timeline_month_facts']} of its statements and events); Q7"
+                f" {params['sourced_year']} ({params['sourced_events_in_year']} events at"
+                f" least {LEAST_SOURCES} sources report)."
             )
     lines.append("")
     for n in scales:
@@ -229,4 +238,4 @@ def scaling_table(runs: dict[int, dict[str, Any]], scaling: dict[str, Any]) -> s
     return "\n".join(lines) + "\n"
 
 
-QUERY_IDS = ("Q1", "Q2", "Q3", "Q3id", "Q4", "Q5", "Q6")
+QUERY_IDS = ("Q1", "Q2", "Q3", "Q3id", "Q4", "Q5", "Q6", "Q7")

@@ -100,7 +100,7 @@ def run_benchmark(
     single: bool = False,
     build: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Benchmark Q1…Q6 on ``sqlite_path``; write the reports into ``out_dir``. Every
+    """Benchmark Q1…Q7 on ``sqlite_path``; write the reports into ``out_dir``. Every
     server is up at once and loaded ``duration`` seconds a query in each of ``rounds``
     rounds (factdb.bench.wrk).
 
