@@ -1,7 +1,7 @@
 """The floor answers what factdb answers: on a small synthetic corpus with shared
 reporting, Q1, Q2, Q5 and Q7 list the same facts (first reports only), each with the
-same source_count, conflicts and sources, so that a ratio to the floor compares equal
-work."""
+same source_count, conflicts and sources, and Q3 and Q3id name the same facts, so that
+a ratio to the floor compares equal work."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from factdb import create_app
 from factdb.bench.build import build_database
 from factdb.bench.floor import connect, fetch
-from factdb.bench.parameters import LEAST_SOURCES
+from factdb.bench.parameters import LEAST_SOURCES, WORD
 from factdb.bench.queries import build_queries, pick_parameters
 
 COMPARED = ("Q1", "Q2", "Q5", "Q7")
@@ -64,3 +64,35 @@ def test_the_floor_lists_what_factdb_lists_with_the_same_sources(corpus: Path) -
                 year = client.get(query.factdb_path.replace(f"min_sources={LEAST_SOURCES}&", ""))
                 assert min(row["source_count"] for row in year.get_json()["data"]) < LEAST_SOURCES
     assert shared, "no fact with several reports was compared"
+
+
+@pytest.mark.parametrize("qid", ["Q3", "Q3id"])
+def test_the_floors_search_hits_name_the_facts_factdb_names(corpus: Path, qid: str) -> None:
+    """A hit in a later report's words is shown as its fact (id and slug) by factdb; the
+    floor must name the same facts, or the two compare different rows. The word searched
+    is the rarest of a later report's statement, so that such a hit is on the page."""
+    with closing(connect(str(corpus))) as connection:
+        (body,) = connection.execute(
+            "SELECT sd.body FROM search_documents sd JOIN statements s ON s.id = sd.fact_id"
+            " WHERE sd.fact_type = 'statement' AND s.fact_id <> s.id ORDER BY sd.id LIMIT 1"
+        ).fetchone()
+        connection.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms"
+            " USING fts5vocab(main, 'search_fts', 'row')"
+        )
+        words = {w for w in WORD.findall(body.lower()) if w.isalpha()}
+        counts = dict(connection.execute("SELECT term, doc FROM terms").fetchall())
+        word = min(sorted(words & counts.keys()), key=lambda w: counts[w])
+        params = (f'"{word}"', word) if qid == "Q3" else (f'"{word}"',)
+        floor = json.loads(fetch(connection, qid, params))["data"]
+    app = create_app({"DATABASE_URL": f"sqlite:///{corpus}"})
+    order = "" if qid == "Q3" else "&sort=id"
+    response = app.test_client().get(f"/api/v1/search?q={word}&limit=50{order}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    api = response.get_json()["data"]
+    assert api
+    assert [(r["type"], r["id"], r["slug"]) for r in floor] == [
+        (r["type"], r["id"], r["slug"]) for r in api
+    ]
+    # The later report's hit is there, named as its fact.
+    assert {r["slug"] for r in api if r["type"] == "statement"}
