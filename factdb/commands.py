@@ -18,6 +18,7 @@ from factdb import migrate
 from factdb.app import create_api_app
 from factdb.bench.cli import bench_command
 from factdb.bench.draft import bench_draft_command
+from factdb.bench.replica_cli import bench_replica_command
 from factdb.bench.soak import soak_command
 from factdb.bench.upgrade import bench_upgrade_command
 from factdb.check import check_database
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(bench_draft_command)
     app.cli.add_command(match_command)
     app.cli.add_command(bench_upgrade_command)
+    app.cli.add_command(bench_replica_command)
 
 
 def _url() -> str:

@@ -5,7 +5,8 @@ FACTDB_TEST_ENGINE=postgresql runs the suite on PostgreSQL; FACTDB_TEST_POSTGRES
 names the server (a maintenance database such as .../test). Each session and each
 test that needs an empty database gets a fresh database of its own, dropped after.
 Tests marked `postgres` need that server; without one they skip, unless
-FACTDB_TEST_REQUIRE_POSTGRES=1 (CI), where a missing server is an error.
+FACTDB_TEST_REQUIRE_POSTGRES=1 (CI), where a missing server is an error. Tests marked
+`postgresql_run` run on the PostgreSQL run only (they start servers of their own).
 """
 
 from __future__ import annotations
@@ -59,6 +60,17 @@ def require_postgres() -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if ENGINE not in ("sqlite", "postgresql"):
         raise pytest.UsageError(f"FACTDB_TEST_ENGINE must be sqlite or postgresql, not {ENGINE}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgresql_run` run once, on the PostgreSQL run: on SQLite they are
+    deselected (not skipped, which CI refuses)."""
+    if ENGINE == "postgresql":
+        return
+    once = [item for item in items if item.get_closest_marker("postgresql_run") is not None]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if item not in once]
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

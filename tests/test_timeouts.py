@@ -76,3 +76,27 @@ def test_a_database_error_is_a_503_and_is_logged(
     assert response.status_code == 503
     assert response.get_json()["type"].endswith("/database-unavailable")
     assert "database error on /api/v1/search?q=Putin" in caplog.text
+
+
+def test_a_recovery_conflict_is_unavailable_not_a_timeout(seeded_url: str) -> None:
+    """A hot standby cancels a query whose rows replay must remove; the query was not
+    too broad, so the answer says to try again rather than to narrow the filters."""
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    app = create_app({"TESTING": True, "DATABASE_URL": seeded_url})
+    conflict = psycopg.errors.SerializationFailure(
+        "canceling statement due to conflict with recovery"
+    )
+
+    def cancelled_by_replay() -> str:
+        raise DBAPIError.instance("SELECT 1", (), conflict, psycopg.Error)
+
+    app.add_url_rule("/api/v1/_cancelled_by_replay", view_func=cancelled_by_replay)
+    try:
+        response = app.test_client().get("/api/v1/_cancelled_by_replay")
+    finally:
+        request_db.dispose(app)
+    assert response.status_code == 503
+    assert response.get_json()["type"].endswith("/database-unavailable")
+    assert response.headers["Retry-After"] == "1"

@@ -138,8 +138,12 @@ def _problem(error: ApiProblem) -> Response:
 
 
 def _database_error(error: DBAPIError) -> Response:
-    text = str(error.orig).lower()
-    timed_out = "interrupted" in text or "statement timeout" in text or "canceling" in text
+    # SQLite's progress handler interrupts; PostgreSQL's statement_timeout cancels
+    # (query_canceled, 57014). A standby's "canceling statement due to conflict with
+    # recovery" is 40001: the query was fine, retrying is the advice, not narrowing.
+    timed_out = (
+        getattr(error.orig, "sqlstate", None) == "57014" or "interrupted" in str(error.orig).lower()
+    )
     if timed_out:
         detail = "the query ran past its time limit and was stopped; narrow the filters"
         slug = "query-timeout"

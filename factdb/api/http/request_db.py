@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from factdb.api.http.problems import ApiProblem
@@ -97,7 +98,16 @@ def _close_session(_error: BaseException | None) -> None:
         db_session.close()
     db_connection = g.pop("db_connection", None)
     if db_connection is not None:
-        db_connection.close()  # rolls the read-only transaction back
+        try:
+            db_connection.close()  # rolls the read-only transaction back
+        except DBAPIError as error:
+            # The server ended the connection (restarted, failed over) after the view
+            # read what it needed: nothing was written to roll back, SQLAlchemy has
+            # discarded the connection and freed its place in the pool, and the answer
+            # made from the request's snapshot stands (a 500 before, under restarts).
+            current_app.logger.warning(
+                "database connection lost after %s: %s", request.full_path, error.orig
+            )
     manager = g.pop("deadline", None)
     if manager is not None:
         manager.__exit__(None, None, None)
