@@ -107,15 +107,16 @@ PAIR = """event_participants pa
 JOIN event_participants pb ON pb.event_id = pa.event_id
 JOIN events e ON e.id = pa.event_id"""
 
-# A hit in a later report's words names its fact (id and slug), as factdb's search does.
-_FACT_OF_HIT = """
+# A hit in a later report's words names its fact (id and slug), as factdb's search does;
+# the same SQL on both engines (pgfloor.py).
+FACT_OF_HIT = """
 LEFT JOIN events er ON sd.fact_type = 'event' AND er.id = sd.fact_id
 LEFT JOIN events ef ON ef.id = er.fact_id
 LEFT JOIN statements sr ON sd.fact_type = 'statement' AND sr.id = sd.fact_id
 LEFT JOIN statements sf ON sf.id = sr.fact_id
 LEFT JOIN positions pr ON sd.fact_type = 'position' AND pr.id = sd.fact_id
 LEFT JOIN positions pf ON pf.id = pr.fact_id"""
-_HIT_HEAD = (
+HIT_HEAD = (
     "sd.fact_type AS type, coalesce(ef.id, sf.id, pf.id, sd.fact_id) AS id,"
     " coalesce(ef.slug, sf.slug, pf.slug, sd.slug) AS slug, sd.title"
 )
@@ -146,21 +147,21 @@ live(id, score) AS (
   WHERE search_fts MATCH ?1
   ORDER BY 2 DESC, rowid LIMIT (SELECT CASE WHEN EXISTS (SELECT 1 FROM kept) THEN 0 ELSE 50 END)),
 top(id, score) AS (SELECT id, score FROM kept UNION ALL SELECT id, score FROM live)
-SELECT {_HIT_HEAD},
+SELECT {HIT_HEAD},
        (SELECT snippet(search_fts, 1, '<mark>', '</mark>', '…', 12) FROM search_fts
          WHERE search_fts MATCH ?1 AND search_fts.rowid = top.id) AS snippet,
        top.score
-FROM top JOIN search_documents sd ON sd.id = top.id{_FACT_OF_HIT}
+FROM top JOIN search_documents sd ON sd.id = top.id{FACT_OF_HIT}
 ORDER BY top.score DESC, sd.id""",
     # Q3id (FTS5 query): the first 50 hits in id order, as Datasette's table search lists
     # them, each with its snippet and score, as the API shows them; both made in the one
     # statement that reads the 50 (bm25 counts a word's matches once per statement).
     "Q3id": f"""
-SELECT {_HIT_HEAD}, top.snippet, top.score
+SELECT {HIT_HEAD}, top.snippet, top.score
 FROM (SELECT rowid AS id, snippet(search_fts, 1, '<mark>', '</mark>', '…', 12) AS snippet,
              -bm25(search_fts, 2.0, 1.0) AS score
         FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rowid LIMIT 50) top
-CROSS JOIN search_documents sd ON sd.id = top.id{_FACT_OF_HIT}
+CROSS JOIN search_documents sd ON sd.id = top.id{FACT_OF_HIT}
 ORDER BY sd.id""",
     # Q4 (entity slug, from, to): its dated facts of every kind overlapping [from, to]
     # (first reports, as factdb lists them).

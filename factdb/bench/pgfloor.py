@@ -20,7 +20,7 @@ from urllib.parse import parse_qs
 
 import psycopg
 
-from factdb.bench.floor import PAIR, Param, StartResponse, parse_param
+from factdb.bench.floor import FACT_OF_HIT, HIT_HEAD, PAIR, Param, StartResponse, parse_param
 from factdb.bench.timing import timed
 
 POSTGRES_VARIABLE = "FACTDB_BENCH_POSTGRES"
@@ -125,20 +125,6 @@ _HEADLINE = (
 )
 _SCORE = f"ts_rank(sd.document, {_TSQUERY})::float8"
 
-# A hit in a later report's words names its fact (id and slug), as factdb's search does.
-_FACT_OF_HIT = """
-LEFT JOIN events er ON sd.fact_type = 'event' AND er.id = sd.fact_id
-LEFT JOIN events ef ON ef.id = er.fact_id
-LEFT JOIN statements sr ON sd.fact_type = 'statement' AND sr.id = sd.fact_id
-LEFT JOIN statements sf ON sf.id = sr.fact_id
-LEFT JOIN positions pr ON sd.fact_type = 'position' AND pr.id = sd.fact_id
-LEFT JOIN positions pf ON pf.id = pr.fact_id"""
-_HIT_HEAD = (
-    "sd.fact_type AS type, coalesce(ef.id, sf.id, pf.id, sd.fact_id) AS id,"
-    " coalesce(ef.slug, sf.slug, pf.slug, sd.slug) AS slug, sd.title"
-)
-
-
 PG_FLOOR_SQL: dict[str, str] = {
     "Q1": f"""{_STATEMENTS}
 WHERE st.speaker_id = (SELECT id FROM entities WHERE slug = %(p1)s) AND st.fact_id = st.id
@@ -155,14 +141,14 @@ ORDER BY e.sort_date, e.id LIMIT 50""",
 WITH top AS (
   SELECT sd.id, {_SCORE} AS score FROM search_documents sd
   WHERE sd.document @@ {_TSQUERY} ORDER BY 2 DESC, sd.id LIMIT 50)
-SELECT {_HIT_HEAD}, {_HEADLINE} AS snippet,
+SELECT {HIT_HEAD}, {_HEADLINE} AS snippet,
        top.score
-FROM top JOIN search_documents sd ON sd.id = top.id{_FACT_OF_HIT}
+FROM top JOIN search_documents sd ON sd.id = top.id{FACT_OF_HIT}
 ORDER BY top.score DESC, sd.id""",
     "Q3id": f"""
-SELECT {_HIT_HEAD}, {_HEADLINE} AS snippet,
+SELECT {HIT_HEAD}, {_HEADLINE} AS snippet,
        {_SCORE} AS score
-FROM search_documents sd{_FACT_OF_HIT}
+FROM search_documents sd{FACT_OF_HIT}
 WHERE sd.document @@ {_TSQUERY}
 ORDER BY sd.id LIMIT 50""",
     "Q4": f"""
