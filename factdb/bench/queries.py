@@ -43,7 +43,7 @@ where pa.sort_date between date(:date_from, '-' || (select coalesce(max(date_day
   from events) || ' days') and :date_to
 and pb.sort_date between date(:date_from, '-' || (select coalesce(max(date_days), 0)
   from events) || ' days') and :date_to
-and e.date_end >= :date_from and e.date_start is not null
+and e.date_end >= :date_from and e.date_start is not null and e.fact_id = e.id
 order by e.sort_date, e.id limit 50"""
 _REPORTS = "select count(*) from events r where r.fact_id = {}"
 _Q7_SQL = f"""select e.id, e.slug, e.kind, e.title, e.date_start, e.date_end,
@@ -52,7 +52,7 @@ from events e
 where e.sort_date between date(:date_from, '-' || (select coalesce(max(date_days), 0)
   from events) || ' days') and :date_to
 and e.date_end >= :date_from and e.date_start is not null and e.fact_id = e.id
-and ({_REPORTS.format("e.id")}) >= :least
+and ({_REPORTS.format("e.id")}) >= cast(:least AS integer)
 order by e.sort_date, e.id limit 50"""
 _Q3_SQL = """with top(id, score) as (
 select rowid, -bm25(search_fts, 2.0, 1.0) from search_fts where search_fts match :q
@@ -119,6 +119,7 @@ def build_queries(sqlite_path: str, params: dict[str, Any]) -> list[Query]:
     took_part = "id in (select event_id from event_participants where entity_id = {})"
     q2_table = urlencode(
         [
+            ("_where", "fact_id = id"),
             ("_where", took_part.format(a_id)),
             ("_where", took_part.format(b_id)),
             ("date_end__gte", f"{year}-01-01"),
@@ -144,15 +145,16 @@ def build_queries(sqlite_path: str, params: dict[str, Any]) -> list[Query]:
     s_path = f"/api/v1/statements?limit={PAGE_SIZE}"
     return [
         Query("Q1", TITLES["Q1"], True, f"{s_path}&speaker={quote(speaker)}", (speaker,),
-              f"/{{db}}/statements.json?speaker_id={speaker_id}"
+              f"/{{db}}/statements.json?speaker_id={speaker_id}&_where={quote('fact_id = id')}"
               f"&_sort=sort_date&_size={PAGE_SIZE}",
-              "table filter on speaker_id (looked up once), sorted by sort_date"),
+              "table filter on speaker_id (looked up once) and first reports, sorted by"
+              " sort_date"),
         Query("Q2", TITLES["Q2"], True,
               f"/api/v1/events?participant={quote(a)}&participant={quote(b)}&from={year}&to={year}",
               (a, b, f"{year}-01-01", f"{year}-12-31"),
               f"/{{db}}/events.json?{q2_table}",
-              "table filter: _where on the participants (entity ids looked up once), the"
-              " dates overlapping the year, sorted by sort_date",
+              "table filter: _where on first reports and the participants (entity ids"
+              " looked up once), the dates overlapping the year, sorted by sort_date",
               f"/{{db}}.json?sql={quote(_Q2_SQL)}&{q2_args}"),
         Query("Q3", TITLES["Q3"], True, f"/api/v1/search?q={quote(word)}&limit={PAGE_SIZE}",
               (f'"{word}"', word.lower()),
