@@ -73,8 +73,9 @@ def test_the_floors_search_hits_name_the_facts_factdb_names(corpus: Path, qid: s
     floor must name the same facts, or the two compare different rows. The word searched
     is the rarest of a later report's statement, so that such a hit is on the page."""
     with closing(connect(str(corpus))) as connection:
-        (body,) = connection.execute(
-            "SELECT sd.body FROM search_documents sd JOIN statements s ON s.id = sd.fact_id"
+        body, report, fact, fact_slug = connection.execute(
+            "SELECT sd.body, s.id, f.id, f.slug FROM search_documents sd JOIN statements s"
+            " ON s.id = sd.fact_id JOIN statements f ON f.id = s.fact_id"
             " WHERE sd.fact_type = 'statement' AND s.fact_id <> s.id ORDER BY sd.id LIMIT 1"
         ).fetchone()
         connection.execute(
@@ -95,8 +96,10 @@ def test_the_floors_search_hits_name_the_facts_factdb_names(corpus: Path, qid: s
     assert [(r["type"], r["id"], r["slug"]) for r in floor] == [
         (r["type"], r["id"], r["slug"]) for r in api
     ]
-    # The later report's hit is there, named as its fact.
-    assert {r["slug"] for r in api if r["type"] == "statement"}
+    # The later report's hit is there, named as its fact, and not as the report.
+    named = {(r["id"], r["slug"]) for r in api if r["type"] == "statement"}
+    assert (fact, fact_slug) in named
+    assert report not in {statement_id for statement_id, _ in named}
 
 
 @pytest.mark.parametrize("qid", ["Q2", "Q7"])
